@@ -1,0 +1,100 @@
+import * as azuread from "@pulumi/azuread";
+import * as pulumi from "@pulumi/pulumi";
+import { CatalogPermission } from "../lib/catalog";
+import { nameSegment } from "../lib/ids";
+import { AccessRequest, AppModel, ResourceRef } from "../lib/model";
+import { ConsentPrincipal, MicrosoftResourcePrincipal, TYPE_PREFIX } from "./types";
+
+export interface AppAccessArgs {
+    app: AppModel;
+    /** every app of the stack, by key */
+    principals: ReadonlyMap<string, ConsentPrincipal>;
+    /** Microsoft resource service principals as read from the tenant, by appId */
+    microsoft: ReadonlyMap<string, MicrosoftResourcePrincipal>;
+}
+
+/**
+ * The consent wiring of one app, shipped with its request: the permissions it requests
+ * (requiredResourceAccess), their approvals (one delegated grant per resource when consent is admin,
+ * one app role assignment per application permission) and, for an API, the clients it pre-authorizes.
+ */
+export class AppAccess extends pulumi.ComponentResource {
+    constructor(name: string, args: AppAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:AppAccess`, name, {}, opts);
+        const { app, principals, microsoft } = args;
+        const self = principals.get(app.key)!;
+        const child = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({ parent: this, dependsOn });
+
+        const target = (ref: ResourceRef) => {
+            if (ref.kind === "app") {
+                const p = principals.get(ref.key)!;
+                return { clientId: p.clientId!, objectId: p.servicePrincipalObjectId, dependsOn: p.exposedPermissionResources };
+            }
+            const sp = microsoft.get(ref.appId);
+            if (!sp) throw new Error(`internal: no service principal was read for ${ref.name} (${ref.appId})`);
+            return { clientId: pulumi.output(ref.appId), objectId: pulumi.output(sp.objectId), dependsOn: [] as pulumi.Resource[] };
+        };
+
+        // What the app requests: registered apps only (external apps declare it in their home tenant).
+        if (self.applicationId) {
+            for (const [label, { resource, delegated, application }] of groupByResource(app.delegated, app.application)) {
+                const t = target(resource);
+                new azuread.ApplicationApiAccess(`${name}-requests-${label}`, {
+                    applicationId: self.applicationId,
+                    apiClientId: t.clientId,
+                    scopeIds: delegated.length ? delegated.map(p => p.id) : undefined,
+                    roleIds: application.length ? application.map(p => p.id) : undefined,
+                }, child(t.dependsOn));
+            }
+        }
+
+        // Delegated: one grant object per (client, resource), all scopes in it (a second one is a 409).
+        if (app.consent === "admin") {
+            for (const request of app.delegated) {
+                const t = target(request.resource);
+                new azuread.ServicePrincipalDelegatedPermissionGrant(`${name}-grant-${request.resource.label}`, {
+                    servicePrincipalObjectId: self.servicePrincipalObjectId,
+                    resourceServicePrincipalObjectId: t.objectId,
+                    claimValues: request.permissions.map(p => p.value),
+                }, child(t.dependsOn));
+            }
+        }
+
+        // Application: one assignment per app role; only an administrator can approve these, here.
+        for (const request of app.application) {
+            const t = target(request.resource);
+            for (const permission of request.permissions) {
+                new azuread.AppRoleAssignment(`${name}-assign-${request.resource.label}-${nameSegment(permission.value)}`, {
+                    principalObjectId: self.servicePrincipalObjectId,
+                    resourceObjectId: t.objectId,
+                    appRoleId: permission.id,
+                }, child(t.dependsOn));
+            }
+        }
+
+        // Pre-authorized clients of this API: delegated scopes only, never app roles.
+        for (const pre of app.preAuthorized) {
+            const clientLabel = pre.client.kind === "app" ? pre.client.key : pre.client.appId;
+            const clientId = pre.client.kind === "app" ? principals.get(pre.client.key)!.clientId! : pulumi.output(pre.client.appId);
+            new azuread.ApplicationPreAuthorized(`${name}-preauthorize-${clientLabel}`, {
+                applicationId: self.applicationId!,
+                authorizedClientId: clientId,
+                permissionIds: pre.scopes.map(s => s.id),
+            }, child(self.exposedPermissionResources));
+        }
+
+        this.registerOutputs({});
+    }
+}
+
+function groupByResource(delegated: AccessRequest[], application: AccessRequest[]) {
+    const out = new Map<string, { resource: ResourceRef; delegated: CatalogPermission[]; application: CatalogPermission[] }>();
+    const entry = (r: ResourceRef) => {
+        let e = out.get(r.label);
+        if (!e) { e = { resource: r, delegated: [], application: [] }; out.set(r.label, e); }
+        return e;
+    };
+    for (const r of delegated) entry(r.resource).delegated.push(...r.permissions);
+    for (const r of application) entry(r.resource).application.push(...r.permissions);
+    return [...out.entries()].sort(([a], [b]) => a.localeCompare(b));
+}

@@ -1,0 +1,52 @@
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as azuread from "@pulumi/azuread";
+import * as pulumi from "@pulumi/pulumi";
+import { AppModel } from "../lib/model";
+import { ConsentPrincipal, TYPE_PREFIX } from "./types";
+
+/**
+ * A managed identity as a consent principal: created here (user-assigned, azure-native) or an existing
+ * system- or user-assigned identity named by its principal (object) ID. It holds application permissions only.
+ */
+export class ManagedIdentityPrincipal extends pulumi.ComponentResource implements ConsentPrincipal {
+    readonly key: string;
+    readonly clientId?: pulumi.Output<string>;
+    readonly servicePrincipalObjectId: pulumi.Output<string>;
+    readonly exposedPermissionResources: pulumi.Resource[] = [];
+
+    constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:ManagedIdentityPrincipal`, name, {}, opts);
+        const mi = args.app.managedIdentity!;
+        this.key = args.app.key;
+        if ("principalId" in mi) {
+            this.servicePrincipalObjectId = pulumi.output(mi.principalId);
+        } else {
+            const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
+                resourceGroupName: mi.resourceGroup, location: mi.location, resourceName: mi.name,
+            }, { parent: this });
+            this.servicePrincipalObjectId = identity.principalId;
+            this.clientId = identity.clientId;
+        }
+        this.registerOutputs({ servicePrincipalObjectId: this.servicePrincipalObjectId, clientId: this.clientId });
+    }
+}
+
+/**
+ * A multi-tenant app registered in another tenant: its service principal here (created, or adopted when
+ * someone already consented), so that this stack can approve its permissions in this tenant.
+ */
+export class ExternalPrincipal extends pulumi.ComponentResource implements ConsentPrincipal {
+    readonly key: string;
+    readonly clientId: pulumi.Output<string>;
+    readonly servicePrincipalObjectId: pulumi.Output<string>;
+    readonly exposedPermissionResources: pulumi.Resource[] = [];
+
+    constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:ExternalPrincipal`, name, {}, opts);
+        this.key = args.app.key;
+        const sp = new azuread.ServicePrincipal(`${name}-sp`, { clientId: args.app.externalAppId!, useExisting: true }, { parent: this });
+        this.clientId = sp.clientId;
+        this.servicePrincipalObjectId = sp.objectId;
+        this.registerOutputs({ clientId: this.clientId, servicePrincipalObjectId: this.servicePrincipalObjectId });
+    }
+}

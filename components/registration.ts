@@ -1,0 +1,82 @@
+import * as azuread from "@pulumi/azuread";
+import * as pulumi from "@pulumi/pulumi";
+import { nameSegment } from "../lib/ids";
+import { AppModel } from "../lib/model";
+import { ConsentPrincipal, TYPE_PREFIX } from "./types";
+
+const REDIRECT_TYPE = { web: "Web", api: "Web", daemon: "Web", spa: "SPA", native: "PublicClient" } as const;
+
+/**
+ * An app registered in this tenant: its registration, redirect URIs, owners, the API it exposes
+ * (identifier URI, scopes, app roles, with stable IDs from the model) and its service principal.
+ * Approvals are not here: they live in AppAccess, so that apps may reference each other both ways.
+ */
+export class AppRegistration extends pulumi.ComponentResource implements ConsentPrincipal {
+    readonly key: string;
+    readonly clientId: pulumi.Output<string>;
+    readonly applicationId: pulumi.Output<string>;
+    readonly servicePrincipalObjectId: pulumi.Output<string>;
+    readonly identifierUri?: pulumi.Output<string>;
+    readonly exposedPermissionResources: pulumi.Resource[] = [];
+
+    constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:AppRegistration`, name, {}, opts);
+        const { app } = args;
+        const child = { parent: this };
+        this.key = app.key;
+
+        const registration = new azuread.ApplicationRegistration(`${name}-registration`, {
+            displayName: app.displayName,
+            signInAudience: app.signInAudience,
+            // The implicit grant puts tokens in URLs; authorization code with PKCE replaces it.
+            implicitAccessTokenIssuanceEnabled: false,
+            implicitIdTokenIssuanceEnabled: false,
+            requestedAccessTokenVersion: app.scopes.length || app.appRoles.length ? 2 : undefined,
+        }, child);
+        this.clientId = registration.clientId;
+        this.applicationId = registration.id;
+
+        if (app.redirectUris.length) {
+            new azuread.ApplicationRedirectUris(`${name}-redirect-uris`, {
+                applicationId: registration.id, type: REDIRECT_TYPE[app.kind], redirectUris: app.redirectUris,
+            }, child);
+        }
+        for (const owner of app.owners) {
+            new azuread.ApplicationOwner(`${name}-owner-${owner}`, { applicationId: registration.id, ownerObjectId: owner }, child);
+        }
+        if (app.scopes.length || app.appRoles.length || app.identifierUri) {
+            const uri = app.identifierUri ?? pulumi.interpolate`api://${registration.clientId}`;
+            const identifierUri = new azuread.ApplicationIdentifierUri(`${name}-identifier-uri`, { applicationId: registration.id, identifierUri: uri }, child);
+            this.identifierUri = identifierUri.identifierUri;
+        }
+        for (const scope of app.scopes) {
+            this.exposedPermissionResources.push(new azuread.ApplicationPermissionScope(`${name}-scope-${nameSegment(scope.value)}`, {
+                applicationId: registration.id,
+                scopeId: scope.id,
+                value: scope.value,
+                type: scope.adminConsentRequired ? "Admin" : "User",
+                adminConsentDisplayName: scope.displayName,
+                adminConsentDescription: scope.description,
+                userConsentDisplayName: scope.adminConsentRequired ? undefined : scope.displayName,
+                userConsentDescription: scope.adminConsentRequired ? undefined : scope.description,
+            }, child));
+        }
+        for (const role of app.appRoles) {
+            this.exposedPermissionResources.push(new azuread.ApplicationAppRole(`${name}-role-${nameSegment(role.value)}`, {
+                applicationId: registration.id,
+                roleId: role.id,
+                value: role.value,
+                displayName: role.displayName,
+                description: role.description,
+                allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
+            }, child));
+        }
+        const sp = new azuread.ServicePrincipal(`${name}-sp`, {
+            clientId: registration.clientId,
+            owners: app.owners.length ? app.owners : undefined,
+        }, child);
+        this.servicePrincipalObjectId = sp.objectId;
+
+        this.registerOutputs({ clientId: this.clientId, applicationId: this.applicationId, servicePrincipalObjectId: this.servicePrincipalObjectId, identifierUri: this.identifierUri });
+    }
+}

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConsentModel, appRegistered } from "../lib/model";
+import { preflight } from "../lib/preflight";
+import { AppSummary, consentSummary } from "../lib/summary";
+import { AppAccess } from "./access";
+import { ExternalPrincipal, ManagedIdentityPrincipal } from "./principals";
+import { AppRegistration } from "./registration";
+import { ConsentPrincipal, MicrosoftResourcePrincipal, TYPE_PREFIX } from "./types";
+
+export interface TenantConsentArgs {
+    model: ConsentModel;
+    /** Microsoft resource service principals read from the tenant (see `preflight`), by appId */
+    microsoft: ReadonlyMap<string, MicrosoftResourcePrincipal>;
+}
+
+/** The whole tenant from one consent model: every app, then every app's approvals. */
+export class TenantConsent extends pulumi.ComponentResource {
+    readonly clientIds: pulumi.Output<Record<string, string>>;
+    readonly identifierUris: pulumi.Output<Record<string, string>>;
+    readonly adminConsentUrls: pulumi.Output<Record<string, string>>;
+    readonly consentSummary: Record<string, AppSummary>;
+    readonly principals: ReadonlyMap<string, ConsentPrincipal>;
+
+    constructor(name: string, args: TenantConsentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:TenantConsent`, name, {}, opts);
+        const { model, microsoft } = args;
+        const principals = new Map<string, ConsentPrincipal>();
+        for (const app of model.apps) {
+            const p = appRegistered(app) ? new AppRegistration(app.key, { app }, { parent: this })
+                : app.identity === "managed-identity" ? new ManagedIdentityPrincipal(app.key, { app }, { parent: this })
+                : new ExternalPrincipal(app.key, { app }, { parent: this });
+            principals.set(app.key, p);
+        }
+        for (const app of model.apps) {
+            new AppAccess(app.key, { app, principals, microsoft }, { parent: this });
+        }
+        this.principals = principals;
+
+        const collect = (pick: (p: ConsentPrincipal) => pulumi.Output<string> | undefined) =>
+            pulumi.output(Object.fromEntries([...principals].flatMap(([k, p]) => { const v = pick(p); return v ? [[k, v]] : []; }))) as pulumi.Output<Record<string, string>>;
+        this.clientIds = collect(p => p.clientId);
+        this.identifierUris = collect(p => p.identifierUri);
+        this.adminConsentUrls = collect(p => (p instanceof ManagedIdentityPrincipal || !p.clientId ? undefined
+            : pulumi.interpolate`https://login.microsoftonline.com/${model.tenant.id}/adminconsent?client_id=${p.clientId}`));
+        this.consentSummary = consentSummary(model);
+        this.registerOutputs({ clientIds: this.clientIds, identifierUris: this.identifierUris, adminConsentUrls: this.adminConsentUrls, consentSummary: this.consentSummary });
+    }
+}
+
+/** Checks the tenant (signed-in tenant, Microsoft permission IDs), then builds it. Nothing is written if a check fails. */
+export async function deployTenant(name: string, model: ConsentModel, opts?: pulumi.ComponentResourceOptions): Promise<TenantConsent> {
+    const microsoft = await preflight(model, opts?.provider ? { provider: opts.provider as pulumi.ProviderResource } : undefined);
+    return new TenantConsent(name, { model, microsoft }, opts);
+}

@@ -1,0 +1,100 @@
+/**
+ * npm run plan -- --stack dev | --config FILE | --all  [--format text|json] [--program FILE] [--policy-config FILE] [--preview]
+ * Exit: 0 clean, 1 a mandatory violation, a failing flow or a deploy error, 2 invalid input.
+ */
+import { fork } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+import { exitCode, PlanResult, planStack, PROJECT_ROOT, stackNameOf } from "../plan/plan";
+import { renderText } from "../plan/report";
+
+const USAGE = `usage: npm run plan -- (--stack NAME | --config FILE | --all) [--format text|json] [--program FILE] [--policy-config FILE] [--preview]
+  --stack NAME          plan Pulumi.NAME.yaml in the project folder
+  --config FILE         plan this stack file
+  --all                 plan every Pulumi.*.yaml in the project folder, in parallel
+  --format text|json    text for reviewers (default), json for tools (the plan contract)
+  --program FILE        plan another Pulumi TypeScript program instead of index.ts
+  --policy-config FILE  policy configuration (approvals, options), as for --policy-pack-config
+  --preview             a first preview: IDs of resources not created yet are unknown
+exit codes: 0 clean, 1 mandatory violation / failing flow / deploy error, 2 invalid input`;
+
+function usageError(message: string): never {
+    console.error(`plan: ${message}\n${USAGE}`);
+    process.exit(2);
+}
+
+async function main(): Promise<number> {
+    let args;
+    try {
+        args = parseArgs({ options: {
+            stack: { type: "string" }, config: { type: "string" }, all: { type: "boolean" }, format: { type: "string", default: "text" },
+            program: { type: "string" }, "policy-config": { type: "string" }, preview: { type: "boolean" }, help: { type: "boolean", short: "h" },
+        } }).values;
+    } catch (e) {
+        usageError((e as Error).message);
+    }
+    if (args.help) { console.log(USAGE); return 0; }
+    if (args.format !== "text" && args.format !== "json") usageError(`--format is "${args.format}"; use text or json`);
+    const chosen = [args.stack !== undefined, args.config !== undefined, !!args.all].filter(Boolean).length;
+    if (chosen !== 1) usageError("name exactly one of --stack, --config or --all");
+    for (const [flag, file] of [["--program", args.program], ["--policy-config", args["policy-config"]]] as const) {
+        if (file !== undefined && !fs.existsSync(file)) usageError(`${flag} ${file}: no such file`);
+    }
+    if (args.all) return planAll(args.format, process.argv.slice(2).filter(a => a !== "--all"));
+
+    const configFile = args.config ?? path.join(process.cwd(), `Pulumi.${args.stack}.yaml`);
+    if (!fs.existsSync(configFile)) {
+        const stacks = fs.readdirSync(path.dirname(configFile)).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).map(stackNameOf);
+        usageError(`${configFile}: no such stack file${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
+    }
+    const plan = await planStack({ configFile, program: args.program, preview: args.preview });
+    console.log(args.format === "json" ? JSON.stringify(plan, null, 2) : renderText(plan));
+    return exitCode(plan);
+}
+
+/** Each stack in its own process (Pulumi's runtime is one per process), as many at once as there are cores. */
+async function planAll(format: string, passThrough: string[]): Promise<number> {
+    const files = fs.readdirSync(process.cwd()).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort();
+    if (!files.length) usageError(`no Pulumi.*.yaml in ${process.cwd()}`);
+    const results: { file: string; code: number; plan?: PlanResult; stderr: string }[] = [];
+    const queue = [...files];
+    let done = 0;
+    const worker = async () => {
+        for (let file = queue.shift(); file; file = queue.shift()) {
+            const started = Date.now();
+            const r = await planInChild(file, passThrough);
+            results.push({ file, ...r });
+            done++;
+            const s = r.plan?.summary;
+            console.error(`[${done}/${files.length}] ${stackNameOf(file)}: exit ${r.code}${s ? `, ${s.resources} resources, ${s.mandatory} mandatory, ${s.failingFlows} failing flows` : ""} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(os.cpus().length, files.length) }, worker));
+    results.sort((a, b) => a.file.localeCompare(b.file));
+    if (format === "json") console.log(JSON.stringify({ stacks: results.map(r => r.plan ?? { stack: stackNameOf(r.file), error: r.stderr.trim() }) }, null, 2));
+    else for (const r of results) console.log(r.plan ? renderText(r.plan) : `stack ${stackNameOf(r.file)}: ${r.stderr.trim()}`, "\n");
+    return Math.max(...results.map(r => r.code));
+}
+
+function planInChild(file: string, passThrough: string[]): Promise<{ code: number; plan?: PlanResult; stderr: string }> {
+    return new Promise(resolve => {
+        const child = fork(__filename, [...passThrough.filter(a => !a.startsWith("--format")), "--config", file, "--format", "json"],
+                           { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: process.execArgv });
+        let out = "", err = "";
+        child.stdout!.on("data", d => (out += d));
+        child.stderr!.on("data", d => (err += d));
+        child.on("close", code => {
+            let plan: PlanResult | undefined;
+            try { plan = JSON.parse(out); } catch { /* reported through stderr */ }
+            resolve({ code: code ?? 1, plan, stderr: err });
+        });
+    });
+}
+
+if (require.main === module) {
+    process.chdir(process.env.INIT_CWD ?? process.cwd());
+    main().then(code => { process.exitCode = code; }, e => { console.error(`plan: ${(e as Error).message}`); process.exitCode = 1; });
+}
+void PROJECT_ROOT;

@@ -1,0 +1,111 @@
+/**
+ * The stack configuration contract (DESIGN.md), as a JSON Schema: the single source of truth for its shape.
+ * The TypeScript types below are inferred from it, so the two cannot drift apart.
+ * `description` doubles as "what was meant" in error messages.
+ */
+import type { FromSchema } from "json-schema-to-ts";
+
+const guid = { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+               description: "a GUID such as 11111111-1111-1111-1111-111111111111" } as const;
+const tier = { type: "integer", enum: [0, 1, 2], description: "the API owner's risk class: 0 control plane, 1 management plane, 2 user access (default 2)" } as const;
+const permissionList = { type: "array", minItems: 1, uniqueItems: true,
+                         items: { type: "string", minLength: 1, description: "a permission value (User.Read) or its GUID" },
+                         description: "a non-empty list of permission values or GUIDs" } as const;
+const permissionsByResource = {
+    type: "object",
+    description: "a map from resource (an app key of this stack, a well-known alias such as microsoft-graph, or an appId) to permission names",
+    propertyNames: { minLength: 1 },
+    additionalProperties: permissionList,
+} as const;
+const redirectUri = { type: "string", pattern: "^(https://|http://localhost|http://127\\.0\\.0\\.1|[a-z][a-z0-9+.-]*://)", description: "an https:// URI (http:// only for localhost), or a custom scheme for native apps" } as const;
+
+export const appSchema = {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+        displayName: { type: "string", minLength: 1, maxLength: 256, description: "the app registration's display name" },
+        kind: { type: "string", enum: ["web", "spa", "native", "daemon", "api"], description: "one of web, spa, native, daemon, api" },
+        identity: { type: "string", enum: ["application", "managed-identity", "external"], description: "one of application (registered here), managed-identity, external" },
+        appId: { ...guid, description: "the client ID of the external multi-tenant application" },
+        managedIdentity: {
+            description: "either { resourceGroup, location[, name] } to create a user-assigned identity, or { principalId } of an existing one",
+            oneOf: [
+                { type: "object", additionalProperties: false, required: ["resourceGroup", "location"],
+                  properties: { resourceGroup: { type: "string", minLength: 1 }, location: { type: "string", minLength: 1 },
+                                name: { type: "string", minLength: 3, maxLength: 128 } } },
+                { type: "object", additionalProperties: false, required: ["principalId"], properties: { principalId: guid } },
+            ],
+        },
+        identifierUri: { type: "string", pattern: "^(api://|https://)\\S+$", description: "an identifier URI such as api://contoso-orders-dev" },
+        signInAudience: { type: "string", enum: ["AzureADMyOrg", "AzureADMultipleOrgs"], description: "AzureADMyOrg (default) or AzureADMultipleOrgs" },
+        consent: { type: "string", enum: ["admin", "user"], description: "admin (grant delegated permissions tenant-wide in this deploy, the default) or user (users consent themselves)" },
+        redirectUris: { type: "array", uniqueItems: true, items: redirectUri, description: "a list of redirect URIs" },
+        owners: { type: "array", uniqueItems: true, items: guid, description: "object IDs of the users or service principals that own the registration" },
+        scopes: {
+            type: "object",
+            description: "delegated permissions this API exposes, by value",
+            propertyNames: { pattern: "^[^\\s.][^\\s]*$", description: "a scope value without spaces, not starting with a dot" },
+            additionalProperties: {
+                type: "object", additionalProperties: false, required: ["description"],
+                properties: {
+                    consent: { type: "string", enum: ["user", "admin"], description: "who may consent: user or admin (default admin)" },
+                    description: { type: "string", minLength: 1, maxLength: 1000 },
+                    displayName: { type: "string", minLength: 1, maxLength: 256 },
+                    tier,
+                },
+            },
+        },
+        appRoles: {
+            type: "object",
+            description: "application permissions (app roles) this API exposes, by value",
+            propertyNames: { pattern: "^[^\\s.][^\\s]*$", description: "a role value without spaces, not starting with a dot" },
+            additionalProperties: {
+                type: "object", additionalProperties: false, required: ["description"],
+                properties: {
+                    members: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["application", "user"] },
+                               description: "who may hold the role: [application], [user] or both (default [application])" },
+                    description: { type: "string", minLength: 1, maxLength: 1000 },
+                    displayName: { type: "string", minLength: 1, maxLength: 256 },
+                    tier,
+                },
+            },
+        },
+        preAuthorized: {
+            type: "object",
+            description: "clients (an app key of this stack or a client ID) that skip the consent prompt for these delegated scopes",
+            additionalProperties: { ...permissionList, description: "a non-empty list of this API's scope values" },
+        },
+        delegated: permissionsByResource,
+        application: permissionsByResource,
+    },
+} as const;
+
+export const stackConfigSchema = {
+    $id: "https://entra-consent.dev/schemas/stack-config.json",
+    type: "object",
+    additionalProperties: false,
+    required: ["tenant", "apps"],
+    properties: {
+        tenant: {
+            type: "object",
+            additionalProperties: false,
+            required: ["id", "name"],
+            properties: {
+                id: { ...guid, description: "the tenant ID (a GUID), equal to azuread:tenantId" },
+                name: { type: "string", pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]*$", description: "a short tenant name such as contoso-dev" },
+                userConsent: { type: "string", enum: ["none", "low-risk", "all"], description: "the tenant's user consent setting: none, low-risk or all" },
+                lowRiskPermissions: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1 },
+                                      description: "Microsoft Graph delegated permissions the tenant classified as low impact" },
+            },
+        },
+        apps: {
+            type: "object",
+            description: "the apps of this tenant, by stable key",
+            propertyNames: { pattern: "^[a-z][a-z0-9-]{0,62}$", description: "a key of lower-case letters, digits and dashes, starting with a letter" },
+            additionalProperties: appSchema,
+        },
+    },
+} as const;
+
+export type StackConfig = FromSchema<typeof stackConfigSchema>;
+export type AppConfig = FromSchema<typeof appSchema>;

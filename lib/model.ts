@@ -1,0 +1,269 @@
+/**
+ * The consent model: the stack config resolved against the permission catalog and the stack's own APIs.
+ * Pure: no Pulumi, no I/O. The components build from it, the policies and flow predictions read it.
+ */
+import { CatalogPermission, CatalogResource, isGuid, PermissionCatalog, PermissionType, resolvePermission, Tier } from "./catalog";
+import { validateShape } from "./config/validate";
+import { AppConfig, StackConfig } from "./config/schema";
+import { formatPath, InputError, InputProblem } from "./errors";
+import { exposedPermissionId } from "./ids";
+import { closest } from "./suggest";
+
+export type AppKind = "web" | "spa" | "native" | "daemon" | "api";
+export type Identity = "application" | "managed-identity" | "external";
+export type UserConsentSetting = "none" | "low-risk" | "all";
+
+/** A permission an API of this stack exposes, with its derived stable GUID. */
+export interface ExposedPermission extends CatalogPermission {
+    description: string;
+    /** app roles only */
+    members?: ("application" | "user")[];
+}
+
+/** `label` is what resource names and reports use: the app key, or the Microsoft API's alias (else its appId). */
+export type ResourceRef =
+    | { kind: "app"; key: string; name: string; label: string }
+    | { kind: "microsoft"; appId: string; name: string; label: string };
+
+export interface AccessRequest {
+    resource: ResourceRef;
+    /** sorted by value, so the order in config never matters */
+    permissions: CatalogPermission[];
+}
+
+export type ClientRef = { kind: "app"; key: string } | { kind: "appId"; appId: string; firstPartyName?: string };
+
+export interface PreAuthorization {
+    client: ClientRef;
+    scopes: ExposedPermission[];
+}
+
+export interface AppModel {
+    key: string;
+    displayName: string;
+    kind: AppKind;
+    /** true when kind was inferred, not written */
+    kindInferred: boolean;
+    identity: Identity;
+    consent: "admin" | "user";
+    signInAudience: "AzureADMyOrg" | "AzureADMultipleOrgs";
+    redirectUris: string[];
+    owners: string[];
+    /** undefined: api://<clientId> once the client ID is known */
+    identifierUri?: string;
+    scopes: ExposedPermission[];
+    appRoles: ExposedPermission[];
+    preAuthorized: PreAuthorization[];
+    delegated: AccessRequest[];
+    application: AccessRequest[];
+    externalAppId?: string;
+    managedIdentity?: { resourceGroup: string; location: string; name: string } | { principalId: string };
+}
+
+export interface TenantModel {
+    id: string;
+    name: string;
+    userConsent: UserConsentSetting;
+    /** Microsoft Graph delegated permission values users may consent to under `low-risk` */
+    lowRiskPermissions: string[];
+}
+
+export interface ConsentModel {
+    tenant: TenantModel;
+    apps: AppModel[];
+}
+
+export const DEFAULT_LOW_RISK_PERMISSIONS = ["openid", "profile", "email", "offline_access", "User.Read"];
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+export function appRegistered(app: AppModel): boolean {
+    return app.identity === "application";
+}
+
+export function exposesApi(app: AppModel): boolean {
+    return app.scopes.length > 0 || app.appRoles.length > 0;
+}
+
+function inferKind(app: AppConfig): AppKind {
+    if (app.identity === "managed-identity") return "daemon";
+    if (app.scopes || app.appRoles) return "api";
+    if (app.redirectUris?.length) return "web";
+    if (app.application && !app.delegated) return "daemon";
+    return "native";
+}
+
+/**
+ * Validates a raw stack config (shape, then meaning) and resolves it into the consent model.
+ * Throws InputError listing every problem, each with its path.
+ */
+export function buildModel(raw: unknown, catalog: PermissionCatalog, opts: { azureadTenantId?: string } = {}): ConsentModel {
+    const shape = validateShape(raw);
+    if (!shape.ok) throw new InputError(shape.problems);
+    const problems: InputProblem[] = [];
+    const model = resolveModel(shape.config, catalog, problems, opts);
+    if (problems.length) throw new InputError(problems);
+    return model;
+}
+
+function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems: InputProblem[], opts: { azureadTenantId?: string }): ConsentModel {
+    const report = (segments: (string | number)[], message: string, hint?: string) => problems.push({ path: formatPath(segments), message, hint });
+    const { tenant } = config;
+    if (opts.azureadTenantId !== undefined && opts.azureadTenantId.toLowerCase() !== tenant.id.toLowerCase()) {
+        report(["tenant", "id"], `is ${tenant.id} but azuread:tenantId is ${opts.azureadTenantId}`, "both name the one tenant this stack deploys to");
+    }
+    const graph = catalog.resource(GRAPH_APP_ID)!;
+    const lowRisk = tenant.lowRiskPermissions ?? DEFAULT_LOW_RISK_PERMISSIONS;
+    (tenant.lowRiskPermissions ?? []).forEach((name, i) => {
+        const r = catalog.resolve(graph, name, "delegated");
+        if (!r.ok) report(["tenant", "lowRiskPermissions", i], r.reason, r.suggestion ? `did you mean ${r.suggestion}?` : undefined);
+    });
+
+    const entries = Object.entries(config.apps).sort(([a], [b]) => a.localeCompare(b));
+    const appKeys = entries.map(([k]) => k);
+
+    // Pass 1: what each app is and what it exposes (needed before anyone can reference it).
+    const apps = new Map<string, AppModel>();
+    for (const [key, app] of entries) {
+        const at = (...s: (string | number)[]) => ["apps", key, ...s];
+        const identity: Identity = app.identity ?? "application";
+        const kind: AppKind = app.kind ?? inferKind(app);
+        if (identity === "external" && !app.appId) report(at("appId"), "is required when identity is external", "the client ID of the multi-tenant app registered in its home tenant");
+        if (identity !== "external" && app.appId) report(at("appId"), `only applies to identity: external (this app's identity is ${identity})`, "remove it, or set identity: external");
+        if (identity === "managed-identity" && !app.managedIdentity) report(at("managedIdentity"), "is required when identity is managed-identity", "{ resourceGroup, location } to create one, or { principalId } of an existing identity");
+        if (identity !== "managed-identity" && app.managedIdentity) report(at("managedIdentity"), `only applies to identity: managed-identity (this app's identity is ${identity})`);
+        if (identity !== "application") {
+            for (const field of ["scopes", "appRoles", "preAuthorized", "identifierUri", "redirectUris", "owners", "signInAudience"] as const) {
+                if (app[field] !== undefined) report(at(field), `only applies to an app registered in this stack (identity: application), not to identity ${identity}`);
+            }
+        }
+        if (identity === "managed-identity" && app.delegated) report(at("delegated"), "a managed identity has no signed-in user, so it cannot hold delegated permissions", "list application permissions under `application:`");
+        if (kind === "daemon" && app.delegated && identity !== "managed-identity") report(at("delegated"), "a daemon has no signed-in user, so it cannot use delegated permissions", "set kind to web, spa, native or api, or request application permissions");
+        if (identity === "managed-identity" && app.kind && app.kind !== "daemon") report(at("kind"), `a managed identity signs in as itself: kind must be daemon, not ${app.kind}`);
+        if ((kind === "web" || kind === "spa") && !app.redirectUris?.length) report(at("redirectUris"), `a ${kind} app needs at least one redirect URI`, "e.g. https://app.contoso.example/signin-oidc");
+        if ((kind === "web" || kind === "spa") && identity === "application") {
+            (app.redirectUris ?? []).forEach((u, i) => {
+                if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u)) report(at("redirectUris", i), `"${u}" is not allowed for a ${kind} app`, "https://, or http://localhost while developing");
+            });
+        }
+
+        const scopes: ExposedPermission[] = Object.entries(app.scopes ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([value, s]) => ({
+            id: exposedPermissionId(key, "scope", value), value, type: "delegated" as PermissionType,
+            adminConsentRequired: (s.consent ?? "admin") === "admin", tier: (s.tier ?? 2) as Tier,
+            displayName: s.displayName ?? value, description: s.description,
+        }));
+        const appRoles: ExposedPermission[] = Object.entries(app.appRoles ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([value, r]) => ({
+            id: exposedPermissionId(key, "role", value), value, type: "application" as PermissionType, adminConsentRequired: true,
+            tier: (r.tier ?? 2) as Tier, displayName: r.displayName ?? value, description: r.description,
+            members: [...(r.members ?? ["application"])].sort() as ("application" | "user")[],
+        }));
+        for (const s of scopes) if (appRoles.some(r => r.value === s.value)) {
+            report(at("appRoles", s.value), `"${s.value}" is also a scope of this API`, "Entra requires scope and app role values to be unique within an app");
+        }
+        apps.set(key, {
+            key, displayName: app.displayName ?? key, kind, kindInferred: app.kind === undefined, identity,
+            consent: app.consent ?? "admin", signInAudience: app.signInAudience ?? "AzureADMyOrg",
+            redirectUris: [...(app.redirectUris ?? [])], owners: [...(app.owners ?? [])].map(o => o.toLowerCase()),
+            identifierUri: app.identifierUri, scopes, appRoles, preAuthorized: [], delegated: [], application: [],
+            externalAppId: app.appId?.toLowerCase(),
+            managedIdentity: app.managedIdentity && ("principalId" in app.managedIdentity
+                ? { principalId: app.managedIdentity.principalId!.toLowerCase() }
+                : { resourceGroup: app.managedIdentity.resourceGroup!, location: app.managedIdentity.location!, name: app.managedIdentity.name ?? `id-${key}` }),
+        });
+    }
+
+    // identifier URIs are unique in a tenant
+    const uriOwner = new Map<string, string>();
+    for (const app of apps.values()) {
+        if (!app.identifierUri) continue;
+        const other = uriOwner.get(app.identifierUri.toLowerCase());
+        if (other) report(["apps", app.key, "identifierUri"], `"${app.identifierUri}" is already the identifier URI of ${other}`, "identifier URIs are unique in a tenant");
+        else uriOwner.set(app.identifierUri.toLowerCase(), app.key);
+    }
+    const externalIds = new Map([...apps.values()].filter(a => a.externalAppId).map(a => [a.externalAppId!, a.key]));
+    for (const [appId, key] of externalIds) {
+        if (catalog.isFirstParty(appId)) report(["apps", key, "appId"], `${appId} is the Microsoft first-party app "${catalog.firstPartyName(appId)}"`, "a tenant cannot approve permissions for a Microsoft app (AADSTS65002): register an app of your own");
+    }
+
+    // Pass 2: references between apps and to Microsoft APIs.
+    const resolveResource = (segments: (string | number)[], ref: string): { ref: ResourceRef; permissions: readonly CatalogPermission[]; catalogResource?: CatalogResource; app?: AppModel } | undefined => {
+        const own = apps.get(ref);
+        if (own) {
+            if (own.identity !== "application") { report(segments, `"${ref}" is ${own.identity === "external" ? "an external app" : "a managed identity"}, which exposes no API here`); return undefined; }
+            return { ref: { kind: "app", key: ref, name: own.displayName, label: ref }, permissions: [...own.scopes, ...own.appRoles], app: own };
+        }
+        const ms = catalog.resource(ref);
+        if (ms) return { ref: { kind: "microsoft", appId: ms.appId, name: ms.name, label: ms.aliases[0] ?? ms.appId }, permissions: ms.permissions, catalogResource: ms };
+        const suggestion = closest(ref, [...appKeys, ...catalog.aliases()]);
+        report(segments, `unknown resource "${ref}"`,
+               suggestion ? `did you mean "${suggestion}"?` : "name an app key of this stack, a well-known alias such as microsoft-graph, or the appId of a Microsoft API in the catalog");
+        return undefined;
+    };
+    const resolveList = (segments: (string | number)[], resourceName: string, permissions: readonly CatalogPermission[], names: readonly string[], type: PermissionType): CatalogPermission[] => {
+        const out: CatalogPermission[] = [];
+        names.forEach((name, i) => {
+            const r = resolvePermission(resourceName, permissions, name, type);
+            if (!r.ok) { report([...segments, i], r.reason, r.suggestion ? `did you mean "${r.suggestion}"?` : undefined); return; }
+            if (out.some(p => p.id === r.permission.id)) { report([...segments, i], `${r.permission.value} is listed twice (by name and by ID)`, "list each permission once"); return; }
+            out.push(r.permission);
+        });
+        return out.sort((a, b) => a.value.localeCompare(b.value));
+    };
+
+    for (const [key, raw] of entries) {
+        const app = apps.get(key)!;
+        const keysSeen = new Map<string, string>();
+        for (const type of ["delegated", "application"] as const) {
+            for (const [ref, names] of Object.entries(raw[type] ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+                const at = ["apps", key, type, ref];
+                const resource = resolveResource(at, ref);
+                if (!resource) continue;
+                const permissions = resolveList(at, resource.ref.name, resource.permissions, names, type);
+                if (type === "application" && resource.app) {
+                    for (const p of permissions) {
+                        const role = resource.app.appRoles.find(r => r.id === p.id)!;
+                        if (!role.members!.includes("application")) report(at, `app role ${p.value} of ${ref} is for users only (members: [user])`, `add application to apps.${ref}.appRoles["${p.value}"].members`);
+                    }
+                }
+                const list = type === "delegated" ? app.delegated : app.application;
+                const firstKey = keysSeen.get(`${type}|${resource.ref.label}`);
+                if (firstKey !== undefined) report(at, `names the same resource (${resource.ref.name}) as "${firstKey}"`, "list all permissions of one resource under one key");
+                else {
+                    keysSeen.set(`${type}|${resource.ref.label}`, ref);
+                    if (permissions.length) list.push({ resource: resource.ref, permissions });
+                }
+            }
+        }
+        for (const [clientRef, names] of Object.entries(raw.preAuthorized ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+            const at = ["apps", key, "preAuthorized", clientRef];
+            let client: ClientRef | undefined;
+            const clientApp = apps.get(clientRef);
+            if (clientApp) {
+                if (clientApp.identity === "managed-identity") report(at, `"${clientRef}" is a managed identity; it signs in as itself, so delegated scopes do not apply`);
+                else client = clientApp.externalAppId ? { kind: "appId", appId: clientApp.externalAppId } : { kind: "app", key: clientRef };
+            } else if (isGuid(clientRef)) {
+                const appId = clientRef.toLowerCase();
+                client = { kind: "appId", appId, firstPartyName: catalog.firstPartyName(appId) };
+            } else {
+                const s = closest(clientRef, appKeys);
+                report(at, `unknown client "${clientRef}"`, s ? `did you mean "${s}"?` : "name an app key of this stack or a client ID (GUID)");
+            }
+            const scopes: ExposedPermission[] = [];
+            names.forEach((name, i) => {
+                const r = resolvePermission(app.displayName, [...app.scopes, ...app.appRoles], name, "delegated");
+                if (!r.ok) {
+                    const role = app.appRoles.find(x => x.value === name || x.id === name.toLowerCase());
+                    report([...at, i], role ? `${name} is an app role; pre-authorization covers delegated scopes only` : r.reason,
+                           role ? "approve app roles with an app role assignment (the client's application: list)" : r.suggestion ? `did you mean "${r.suggestion}"?` : `scopes of ${key}: ${app.scopes.map(s => s.value).join(", ") || "none"}`);
+                    return;
+                }
+                scopes.push(r.permission as ExposedPermission);
+            });
+            if (client) app.preAuthorized.push({ client, scopes: scopes.sort((a, b) => a.value.localeCompare(b.value)) });
+        }
+    }
+
+    return {
+        tenant: { id: tenant.id.toLowerCase(), name: tenant.name, userConsent: tenant.userConsent ?? "none", lowRiskPermissions: [...lowRisk] },
+        apps: [...apps.values()],
+    };
+}

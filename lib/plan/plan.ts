@@ -1,0 +1,104 @@
+/**
+ * The offline plan (DESIGN.md, "Offline plan"): validate a stack file, run a program against a simulated
+ * tenant under Pulumi's mock runtime, and report resources, violations, flows and a summary.
+ */
+import * as path from "path";
+import { PermissionCatalog } from "../catalog";
+import { rawStackConfig, readStackFile } from "../config/stack";
+import { InputError, InputProblem } from "../errors";
+import { buildModel, ConsentModel } from "../model";
+import { SimulatedTenant } from "../sim/tenant";
+import { AppSummary, consentSummary } from "../summary";
+import { RecordedResource, runProgram, UNKNOWN } from "./run";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
+
+export interface Violation { policy: string; enforcementLevel: "mandatory" | "advisory"; urn?: string; message: string }
+export interface Flow { client: string; resource: string; flow: string; outcome: string; code: string | null; claims: Record<string, string[]>; fix: string | null }
+
+export interface PlanResult {
+    stack: string;
+    tenant: { id: string; name: string };
+    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+    violations: Violation[];
+    flows: Flow[];
+    summary: { resources: number; mandatory: number; advisory: number; failingFlows: number; errors: number };
+    /** why the deploy would fail in the tenant (rejections, program errors): exit 1 */
+    errors: string[];
+    /** who holds what (the consent model), when the program is this project's */
+    consent?: Record<string, AppSummary>;
+    /** input problems: exit 2 */
+    problems?: InputProblem[];
+}
+
+export interface PlanOptions {
+    /** Pulumi.<stack>.yaml */
+    configFile: string;
+    /** defaults to this project's index.ts */
+    program?: string;
+    /** a first preview: IDs of resources not created yet are unknown */
+    preview?: boolean;
+    catalog?: PermissionCatalog;
+    /** simulate a deploy signed in to another tenant */
+    signedInTenantId?: string;
+}
+
+export const stackNameOf = (file: string): string => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+
+/** What plan output shows of an input: unknowns marked, secrets never shown. */
+function displayInputs(r: RecordedResource): Record<string, unknown> {
+    const show = (v: unknown): unknown => v === UNKNOWN ? "<unknown>" : Array.isArray(v) ? v.map(show)
+        : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v;
+    return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.includes(k) ? "[secret]" : show(v)]));
+}
+
+export function exitCode(plan: PlanResult): 0 | 1 | 2 {
+    if (plan.problems?.length) return 2;
+    return plan.summary.mandatory || plan.summary.failingFlows || plan.errors.length ? 1 : 0;
+}
+
+function emptyPlan(stack: string, tenant: { id: string; name: string }, problems: InputProblem[]): PlanResult {
+    return { stack, tenant, resources: [], violations: [], flows: [], errors: [], problems,
+             summary: { resources: 0, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 } };
+}
+
+/** Loads and validates a stack file: the model when it declares this project's config, InputError otherwise. */
+export function loadStack(configFile: string, catalog: PermissionCatalog): { config: Record<string, unknown>; model?: ConsentModel; tenantId: string } {
+    const file = readStackFile(configFile);
+    const { raw, azureadTenantId } = rawStackConfig(file.config);
+    // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
+    if (Object.keys(raw).length === 0 && azureadTenantId) return { config: file.config, tenantId: azureadTenantId };
+    const model = buildModel(raw, catalog, { azureadTenantId });
+    return { config: file.config, model, tenantId: model.tenant.id };
+}
+
+export async function planStack(opts: PlanOptions): Promise<PlanResult> {
+    const catalog = opts.catalog ?? PermissionCatalog.load();
+    const stack = stackNameOf(opts.configFile);
+    let loaded: ReturnType<typeof loadStack>;
+    try {
+        loaded = loadStack(opts.configFile, catalog);
+    } catch (e) {
+        if (e instanceof InputError) return emptyPlan(stack, { id: "", name: "" }, e.problems);
+        throw e;
+    }
+    const { model, config, tenantId } = loaded;
+    const tenant = new SimulatedTenant({
+        tenantId, catalog, signedInTenantId: opts.signedInTenantId,
+        existingPrincipalIds: model?.apps.flatMap(a => (a.managedIdentity && "principalId" in a.managedIdentity ? [a.managedIdentity.principalId] : [])),
+    });
+    const run = await runProgram({ program: opts.program ?? DEFAULT_PROGRAM, config, stack, tenant, preview: opts.preview });
+    const resources = run.resources.map(r => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: displayInputs(r) }));
+    const plan: PlanResult = {
+        stack,
+        tenant: { id: tenantId, name: model?.tenant.name ?? stack },
+        resources,
+        violations: [],
+        flows: [],
+        summary: { resources: resources.length, mandatory: 0, advisory: 0, failingFlows: 0, errors: run.errors.length },
+        errors: run.errors,
+        consent: model ? consentSummary(model) : undefined,
+    };
+    return plan;
+}

@@ -1,0 +1,122 @@
+/**
+ * Runs a Pulumi TypeScript program under Pulumi's mock runtime, backed by a simulated tenant, and records
+ * every resource registration the way the engine sees it: type, name, parent, dependencies, property
+ * dependencies and inputs (unknowns kept as such). Policies and reports read these records.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { SimulatedTenant, TenantRejection } from "../sim/tenant";
+
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // Pulumi's wire sentinel for a value not known yet
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    custom: boolean;
+    provider?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** inputs as the engine receives them: unknown values are UNKNOWN, secrets are { secret: true, value } */
+    inputs: Record<string, unknown>;
+    /** names of top-level inputs that are secret */
+    secretInputs: string[];
+}
+
+export interface ProgramRun {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+    /** why the program did not complete: tenant rejections, program errors */
+    errors: string[];
+    rejections: TenantRejection[];
+}
+
+export interface RunOptions {
+    program: string;
+    /** the stack's config map; object values are passed as JSON, as the engine does */
+    config: Record<string, unknown>;
+    project?: string;
+    stack: string;
+    tenant: SimulatedTenant;
+    /** a first preview: outputs of resources not created yet are unknown */
+    preview?: boolean;
+}
+
+/** Wire values -> plain values; secrets unwrapped but remembered; unknowns stay the sentinel. */
+function fromWire(v: unknown, secrets?: { found: boolean }): unknown {
+    if (Array.isArray(v)) return v.map(x => fromWire(x, secrets));
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) { if (secrets) secrets.found = true; return fromWire(o.value, secrets); }
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromWire(x, secrets)]));
+    }
+    return v;
+}
+
+export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+    const resources: RecordedResource[] = [];
+    const errors: string[] = [];
+    const strings: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.config)) {
+        if (v && typeof v === "object" && "secure" in (v as object)) continue; // encrypted values need the stack's key: not offline
+        strings[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    const projectName = opts.project ?? "entra-consent";
+    pulumi.runtime.setAllConfig(strings, []);
+    await pulumi.runtime.setMocks(opts.tenant, projectName, opts.stack, opts.preview ?? false);
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => register(req, (err: any, resp: any) => {
+        if (!err) {
+            const raw = req.getObject()?.toJavaScript() ?? {};
+            const inputs: Record<string, unknown> = {};
+            const secretInputs: string[] = [];
+            for (const [k, v] of Object.entries(raw)) {
+                const s = { found: false };
+                inputs[k] = fromWire(v, s);
+                if (s.found) secretInputs.push(k);
+            }
+            const propDeps: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propDeps[key] = deps.getUrnsList(); });
+            resources.push({
+                urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent() || undefined,
+                custom: req.getCustom(), provider: req.getProvider() || undefined, dependencies: req.getDependenciesList(),
+                propertyDependencies: propDeps, inputs, secretInputs,
+            });
+        } else {
+            errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
+        }
+        callback(err, resp);
+    });
+
+    // A failed registration rejects promises nobody awaits; collect them instead of crashing.
+    const onRejection = (reason: unknown) => {
+        const message = reason instanceof Error ? reason.message : String(reason);
+        if (!errors.some(e => e.includes(message.split("\n")[0]))) errors.push(message);
+    };
+    process.on("unhandledRejection", onRejection);
+    let outputs: Record<string, unknown> = {};
+    try {
+        const program = path.resolve(opts.program);
+        delete require.cache[require.resolve(program)];
+        const result = await pulumi.runtime.runInPulumiStack(async () => {
+            const mod = require(program);
+            let exported = mod && mod.__esModule && "default" in mod ? mod.default : mod;
+            if (typeof exported === "function") exported = await exported();
+            return exported;
+        });
+        await (pulumi.runtime as any).waitForRPCs?.();
+        // Output.promise() is the SDK's own way to read a resolved value; unknowns (first preview) read as undefined.
+        outputs = (fromWire(await (pulumi.output(result ?? {}) as any).promise()) ?? {}) as Record<string, unknown>;
+    } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (!errors.some(x => x.includes(message.split("\n")[0]))) errors.push(message);
+    } finally {
+        await new Promise(r => setImmediate(r));
+        process.off("unhandledRejection", onRejection);
+    }
+    return { resources, outputs, errors, rejections: [...opts.tenant.rejections] };
+}

@@ -1,0 +1,327 @@
+/**
+ * A simulated Entra tenant behind `pulumi.runtime.setMocks`: assigns object and client IDs, holds the
+ * Microsoft resource apps with their real permission IDs, answers the invokes the program uses (and throws
+ * on any other), and enforces what Entra enforces, so a wrong wiring fails here and not in a customer's tenant.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { v5 as uuidv5 } from "uuid";
+import { PermissionCatalog } from "../catalog";
+
+type Mocks = pulumi.runtime.Mocks;
+type MockResourceArgs = pulumi.runtime.MockResourceArgs;
+type MockCallArgs = pulumi.runtime.MockCallArgs;
+
+const T = {
+    application: "azuread:index/application:Application",
+    registration: "azuread:index/applicationRegistration:ApplicationRegistration",
+    identifierUri: "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
+    scope: "azuread:index/applicationPermissionScope:ApplicationPermissionScope",
+    appRole: "azuread:index/applicationAppRole:ApplicationAppRole",
+    preAuthorized: "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
+    apiAccess: "azuread:index/applicationApiAccess:ApplicationApiAccess",
+    redirectUris: "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
+    owner: "azuread:index/applicationOwner:ApplicationOwner",
+    servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
+    grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+    assignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
+    userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+} as const;
+
+export const SIMULATED_TYPES = T;
+
+interface SimPermission { id: string; value: string; adminOnly?: boolean; members?: string[] }
+interface SimApp {
+    objectId: string;
+    clientId: string;
+    displayName: string;
+    scopes: Map<string, SimPermission>;
+    roles: Map<string, SimPermission>;
+    identifierUris: Set<string>;
+    preAuthorized: Map<string, string[]>;
+    requested: Map<string, { scopeIds: string[]; roleIds: string[] }>;
+}
+interface SimPrincipal { objectId: string; clientId: string; displayName: string; kind: "application" | "microsoft" | "managed-identity" | "external" }
+
+/** An error Entra (or ARM) would answer; the plan reports it as a failed deploy step. */
+export class TenantRejection extends Error {
+    constructor(readonly status: number, readonly resource: string, message: string) {
+        super(`${status} ${message}`);
+        this.name = "TenantRejection";
+    }
+}
+
+export interface SimulatedTenantOptions {
+    tenantId: string;
+    /** the tenant the deploying identity is signed in to (default: tenantId); a mismatch exercises the tenant guard */
+    signedInTenantId?: string;
+    catalog: PermissionCatalog;
+    /** principal IDs of identities that exist already (managedIdentity.principalId in config) */
+    existingPrincipalIds?: string[];
+    /** Microsoft resource appIds with no service principal in this tenant */
+    missingMicrosoftPrincipals?: string[];
+    /** appId -> role value -> id overrides, to simulate a catalog that is out of date */
+    permissionIdOverrides?: Record<string, Record<string, string>>;
+}
+
+/** The SDK reads an invoke failure's text from `details`, as gRPC reports it. */
+function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
+const DEPLOYER_OBJECT_ID = "d0d0d0d0-0000-4000-8000-00000000d0d0";
+const DEPLOYER_CLIENT_ID = "c0c0c0c0-0000-4000-8000-00000000c0c0";
+
+export class SimulatedTenant implements Mocks {
+    readonly tenantId: string;
+    readonly rejections: TenantRejection[] = [];
+    private readonly apps = new Map<string, SimApp>();
+    private readonly appsByClientId = new Map<string, SimApp>();
+    private readonly principals = new Map<string, SimPrincipal>();
+    private readonly principalsByClientId = new Map<string, SimPrincipal>();
+    private readonly identifierUris = new Map<string, string>();
+    private readonly grants = new Map<string, string>();
+    private readonly assignments = new Set<string>();
+    private readonly microsoftApps = new Map<string, SimApp>();
+
+    constructor(private readonly opts: SimulatedTenantOptions) {
+        this.tenantId = opts.tenantId.toLowerCase();
+        const missing = new Set((opts.missingMicrosoftPrincipals ?? []).map(s => s.toLowerCase()));
+        for (const r of opts.catalog.resources) {
+            const overrides = opts.permissionIdOverrides?.[r.appId] ?? {};
+            const app: SimApp = {
+                objectId: this.id("microsoft-app", r.appId), clientId: r.appId, displayName: r.name,
+                scopes: new Map(), roles: new Map(), identifierUris: new Set(r.identifierUris), preAuthorized: new Map(), requested: new Map(),
+            };
+            for (const p of r.permissions) {
+                const id = overrides[p.value] ?? p.id;
+                if (p.type === "delegated") app.scopes.set(id, { id, value: p.value, adminOnly: p.adminConsentRequired });
+                else app.roles.set(id, { id, value: p.value, members: ["Application"] });
+            }
+            this.microsoftApps.set(r.appId, app);
+            this.appsByClientId.set(r.appId, app);
+            if (!missing.has(r.appId)) this.addPrincipal({ objectId: this.id("microsoft-sp", r.appId), clientId: r.appId, displayName: r.name, kind: "microsoft" });
+        }
+        for (const principalId of opts.existingPrincipalIds ?? []) {
+            this.addPrincipal({ objectId: principalId.toLowerCase(), clientId: this.id("existing-mi-client", principalId), displayName: `managed identity ${principalId}`, kind: "managed-identity" });
+        }
+    }
+
+    /** Deterministic IDs, so a plan of the same config prints the same IDs every time. */
+    private id(kind: string, name: string): string {
+        return uuidv5(`${kind}/${name}`, uuidv5(this.tenantId, "8a2f8c1e-3c55-4c8e-9a7c-6b1f0f2d9e41"));
+    }
+
+    private addPrincipal(p: SimPrincipal): void {
+        this.principals.set(p.objectId, p);
+        this.principalsByClientId.set(p.clientId, p);
+    }
+
+    private reject(status: number, args: MockResourceArgs, message: string): never {
+        const e = new TenantRejection(status, `${args.type}::${args.name}`, message);
+        this.rejections.push(e);
+        throw e;
+    }
+
+    /** The registration a sub-resource's applicationId names: the resource ID `/applications/{objectId}`, never a client ID. */
+    private application(args: MockResourceArgs, applicationId: unknown): SimApp | undefined {
+        if (typeof applicationId !== "string") return undefined; // unknown in a first preview
+        const m = /^\/applications\/([0-9a-f-]{36})$/i.exec(applicationId);
+        if (!m) {
+            const hint = this.appsByClientId.has(applicationId.toLowerCase()) ? " (that is a client ID; sub-resources take the application's resource ID `app.id`)" : "";
+            this.reject(400, args, `applicationId "${applicationId}" is not an application resource ID of the form /applications/{objectId}${hint}`);
+        }
+        const app = this.apps.get(m[1].toLowerCase());
+        if (!app) this.reject(404, args, `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present (applicationId)`);
+        return app;
+    }
+
+    private principal(args: MockResourceArgs, field: string, objectId: unknown): SimPrincipal | undefined {
+        if (typeof objectId !== "string") return undefined;
+        const p = this.principals.get(objectId.toLowerCase());
+        if (!p) {
+            const byClient = this.principalsByClientId.get(objectId.toLowerCase()) ?? (this.appsByClientId.has(objectId.toLowerCase()) ? {} : undefined);
+            const app = [...this.apps.values()].find(a => a.objectId === objectId.toLowerCase());
+            const hint = byClient ? " (that is a client ID; use the service principal's objectId)" : app ? " (that is the application's object ID; use its service principal's objectId)" : "";
+            this.reject(404, args, `Resource '${objectId}' does not exist or one of its queried reference-property objects are not present (${field})${hint}`);
+        }
+        return p;
+    }
+
+    private appOf(principal: SimPrincipal): SimApp | undefined {
+        return this.appsByClientId.get(principal.clientId);
+    }
+
+    newResource(args: MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        const inputs = args.inputs ?? {};
+        const resourceId = this.id(args.type, args.name);
+        switch (args.type) {
+            case T.application:
+            case T.registration: {
+                const objectId = resourceId;
+                const clientId = this.id("client", `${args.type}/${args.name}`);
+                const app: SimApp = { objectId, clientId, displayName: inputs.displayName, scopes: new Map(), roles: new Map(), identifierUris: new Set(), preAuthorized: new Map(), requested: new Map() };
+                this.apps.set(objectId, app);
+                this.appsByClientId.set(clientId, app);
+                if (args.type === T.application) this.applyInlineApplication(args, app, inputs);
+                return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId, publisherDomain: "contoso.example", disabledByMicrosoft: "" } };
+            }
+            case T.identifierUri: {
+                const app = this.application(args, inputs.applicationId);
+                const uri = String(inputs.identifierUri ?? "");
+                if (app && uri) {
+                    const owner = this.identifierUris.get(uri.toLowerCase());
+                    if (owner && owner !== app.objectId) this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
+                    this.identifierUris.set(uri.toLowerCase(), app.objectId);
+                    app.identifierUris.add(uri);
+                }
+                return { id: `${inputs.applicationId}/identifierUris/${Buffer.from(uri).toString("base64")}`, state: inputs };
+            }
+            case T.scope:
+            case T.appRole: {
+                const app = this.application(args, inputs.applicationId);
+                const isScope = args.type === T.scope;
+                const id = String((isScope ? inputs.scopeId : inputs.roleId) ?? "").toLowerCase();
+                if (app) {
+                    if ([...app.scopes.values(), ...app.roles.values()].some(p => p.value === inputs.value)) {
+                        this.reject(400, args, `Permission value '${inputs.value}' is already used by a scope or app role of this application`);
+                    }
+                    if (app.scopes.has(id) || app.roles.has(id)) this.reject(400, args, `Permission ID ${id} is already used by a scope or app role of this application`);
+                    if (isScope) app.scopes.set(id, { id, value: inputs.value, adminOnly: inputs.type !== "User" });
+                    else app.roles.set(id, { id, value: inputs.value, members: inputs.allowedMemberTypes ?? [] });
+                }
+                return { id: `${inputs.applicationId}/${isScope ? "permissionScopes" : "appRoles"}/${id}`, state: inputs };
+            }
+            case T.preAuthorized: {
+                const app = this.application(args, inputs.applicationId);
+                const clientId = typeof inputs.authorizedClientId === "string" ? inputs.authorizedClientId.toLowerCase() : undefined;
+                if (app && clientId) {
+                    for (const pid of inputs.permissionIds ?? []) {
+                        if (typeof pid !== "string") continue;
+                        if (app.roles.has(pid.toLowerCase())) this.reject(400, args, `Permission ${pid} is an app role of ${app.displayName}; preAuthorizedApplications may only name delegated permission scopes`);
+                        if (!app.scopes.has(pid.toLowerCase())) this.reject(400, args, `Permission ${pid} is not a delegated permission scope of ${app.displayName}`);
+                    }
+                    if (app.preAuthorized.has(clientId)) this.reject(409, args, `Client ${clientId} is already pre-authorized on ${app.displayName}`);
+                    app.preAuthorized.set(clientId, (inputs.permissionIds ?? []).map((s: string) => s.toLowerCase()));
+                }
+                return { id: `${inputs.applicationId}/preAuthorizedApplication/${clientId ?? "unknown"}`, state: inputs };
+            }
+            case T.apiAccess: {
+                const app = this.application(args, inputs.applicationId);
+                const apiClientId = typeof inputs.apiClientId === "string" ? inputs.apiClientId.toLowerCase() : undefined;
+                if (app && apiClientId) {
+                    const api = this.appsByClientId.get(apiClientId);
+                    if (!api) this.reject(400, args, `apiClientId ${apiClientId} is not an application known to this tenant (AADSTS650057 at sign-in)`);
+                    for (const id of (inputs.scopeIds ?? []).map((s: string) => s.toLowerCase())) {
+                        if (!api.scopes.has(id)) this.reject(400, args, `${id} is not a delegated permission scope of ${api.displayName}${api.roles.has(id) ? " (it is an app role: list it in roleIds)" : ""}`);
+                    }
+                    for (const id of (inputs.roleIds ?? []).map((s: string) => s.toLowerCase())) {
+                        if (!api.roles.has(id)) this.reject(400, args, `${id} is not an app role of ${api.displayName}${api.scopes.has(id) ? " (it is a delegated scope: list it in scopeIds)" : ""}`);
+                    }
+                    if (app.requested.has(apiClientId)) this.reject(409, args, `${app.displayName} already has a requiredResourceAccess entry for ${api.displayName}`);
+                    app.requested.set(apiClientId, { scopeIds: inputs.scopeIds ?? [], roleIds: inputs.roleIds ?? [] });
+                }
+                return { id: `${inputs.applicationId}/apiAccess/${apiClientId ?? "unknown"}`, state: inputs };
+            }
+            case T.redirectUris:
+            case T.owner: {
+                this.application(args, inputs.applicationId);
+                return { id: `${inputs.applicationId}/${args.type === T.owner ? `owner/${inputs.ownerObjectId}` : `redirectUris/${inputs.type}`}`, state: inputs };
+            }
+            case T.servicePrincipal: {
+                const clientId = typeof inputs.clientId === "string" ? inputs.clientId.toLowerCase() : undefined;
+                if (clientId === undefined) return { id: undefined, state: inputs };
+                const existing = this.principalsByClientId.get(clientId);
+                if (existing) {
+                    if (!inputs.useExisting) this.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
+                    return { id: existing.objectId, state: this.principalState(inputs, existing) };
+                }
+                const app = this.appsByClientId.get(clientId);
+                if (!app && !inputs.useExisting) {
+                    this.reject(400, args, `The appId '${clientId}' of the service principal does not reference a valid application object (AADSTS700016 at sign-in)`);
+                }
+                const p: SimPrincipal = { objectId: resourceId, clientId, displayName: app?.displayName ?? `external app ${clientId}`, kind: app ? "application" : "external" };
+                this.addPrincipal(p);
+                return { id: p.objectId, state: this.principalState(inputs, p) };
+            }
+            case T.grant: {
+                const client = this.principal(args, "servicePrincipalObjectId", inputs.servicePrincipalObjectId);
+                const resource = this.principal(args, "resourceServicePrincipalObjectId", inputs.resourceServicePrincipalObjectId);
+                if (client && resource) {
+                    const api = this.appOf(resource);
+                    const values = new Set([...(api?.scopes.values() ?? [])].map(s => s.value));
+                    for (const v of inputs.claimValues ?? []) {
+                        if (!values.has(v)) this.reject(400, args, `Scope '${v}' is not a delegated permission of ${resource.displayName}`);
+                    }
+                    const consentType = inputs.userObjectId ? "Principal" : "AllPrincipals";
+                    const key = `${client.objectId}|${resource.objectId}|${consentType}|${inputs.userObjectId ?? ""}`;
+                    if (this.grants.has(key)) this.reject(409, args, `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})`);
+                    this.grants.set(key, args.name);
+                }
+                return { id: resourceId, state: inputs };
+            }
+            case T.assignment: {
+                const principal = this.principal(args, "principalObjectId", inputs.principalObjectId);
+                const resource = this.principal(args, "resourceObjectId", inputs.resourceObjectId);
+                if (principal && resource && typeof inputs.appRoleId === "string") {
+                    const roleId = inputs.appRoleId.toLowerCase();
+                    const role = this.appOf(resource)?.roles.get(roleId);
+                    if (!role) this.reject(400, args, `Permission being assigned was not found on application ${resource.displayName} (appRoleId ${roleId})`);
+                    if (!(role.members ?? []).includes("Application")) this.reject(400, args, `App role ${role.value} of ${resource.displayName} does not allow applications (allowedMemberTypes: ${(role.members ?? []).join(", ")})`);
+                    const key = `${principal.objectId}|${resource.objectId}|${roleId}`;
+                    if (this.assignments.has(key)) this.reject(400, args, "Permission being assigned already exists on the object");
+                    this.assignments.add(key);
+                }
+                return { id: resourceId, state: { ...inputs, principalDisplayName: principal?.displayName, resourceDisplayName: resource?.displayName } };
+            }
+            case T.userAssignedIdentity: {
+                const principalId = this.id("mi-principal", args.name);
+                const clientId = this.id("mi-client", args.name);
+                this.addPrincipal({ objectId: principalId, clientId, displayName: String(inputs.resourceName ?? args.name), kind: "managed-identity" });
+                const id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName ?? args.name}`;
+                return { id, state: { ...inputs, name: inputs.resourceName ?? args.name, principalId, clientId, tenantId: this.tenantId, type: "Microsoft.ManagedIdentity/userAssignedIdentities" } };
+            }
+            default:
+                // Anything else a program creates (credentials, groups, role assignments...) is accepted as written.
+                return { id: resourceId, state: inputs };
+        }
+    }
+
+    /** Raw `azuread.Application` programs declare their API inline. */
+    private applyInlineApplication(args: MockResourceArgs, app: SimApp, inputs: any): void {
+        for (const uri of inputs.identifierUris ?? []) {
+            if (typeof uri !== "string") continue;
+            if (this.identifierUris.has(uri.toLowerCase())) this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
+            this.identifierUris.set(uri.toLowerCase(), app.objectId);
+            app.identifierUris.add(uri);
+        }
+        for (const s of inputs.api?.oauth2PermissionScopes ?? []) app.scopes.set(String(s.id).toLowerCase(), { id: String(s.id).toLowerCase(), value: s.value, adminOnly: s.type !== "User" });
+        for (const r of inputs.appRoles ?? []) app.roles.set(String(r.id).toLowerCase(), { id: String(r.id).toLowerCase(), value: r.value, members: r.allowedMemberTypes ?? [] });
+    }
+
+    private principalState(inputs: any, p: SimPrincipal): Record<string, any> {
+        const app = this.appOf(p);
+        const byValue = (m: Map<string, SimPermission> | undefined) => Object.fromEntries([...(m?.values() ?? [])].map(x => [x.value, x.id]));
+        return { ...inputs, clientId: p.clientId, objectId: p.objectId, displayName: p.displayName,
+                 appRoleIds: byValue(app?.roles), oauth2PermissionScopeIds: byValue(app?.scopes), type: "Application" };
+    }
+
+    call(args: MockCallArgs): Record<string, any> {
+        switch (args.token) {
+            case "azuread:index/getClientConfig:getClientConfig":
+                return { tenantId: (this.opts.signedInTenantId ?? this.tenantId).toLowerCase(), clientId: DEPLOYER_CLIENT_ID, objectId: DEPLOYER_OBJECT_ID, id: DEPLOYER_CLIENT_ID };
+            case "azuread:index/getServicePrincipal:getServicePrincipal": {
+                const key = String(args.inputs.clientId ?? args.inputs.objectId ?? "").toLowerCase();
+                const p = this.principalsByClientId.get(key) ?? this.principals.get(key);
+                if (!p) throw invokeError(`service principal not found: no service principal with ${args.inputs.clientId ? "clientId" : "objectId"} ${key} in tenant ${this.tenantId}`);
+                const app = this.appOf(p);
+                return {
+                    ...this.principalState({}, p), id: p.objectId,
+                    appRoles: [...(app?.roles.values() ?? [])].map(r => ({ id: r.id, value: r.value, allowedMemberTypes: r.members, enabled: true })),
+                    oauth2PermissionScopes: [...(app?.scopes.values() ?? [])].map(s => ({ id: s.id, value: s.value, type: s.adminOnly ? "Admin" : "User", enabled: true })),
+                };
+            }
+            default:
+                throw invokeError(`the simulated tenant does not answer ${args.token}: mock it, or add it to lib/sim/tenant.ts`);
+        }
+    }
+}
