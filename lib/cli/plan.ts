@@ -2,12 +2,11 @@
  * npm run plan -- --stack dev | --config FILE | --all  [--format text|json] [--program FILE] [--policy-config FILE] [--preview]
  * Exit: 0 clean, 1 a mandatory violation, a failing flow or a deploy error, 2 invalid input.
  */
-import { fork } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { exitCode, PlanResult, planStack, PROJECT_ROOT, stackNameOf } from "../plan/plan";
+import { exitCode, planStack, stackNameOf } from "../plan/plan";
+import { planInPool } from "../plan/pool";
 import { renderText } from "../plan/report";
 
 const USAGE = `usage: npm run plan -- (--stack NAME | --config FILE | --all) [--format text|json] [--program FILE] [--policy-config FILE] [--preview]
@@ -42,7 +41,7 @@ async function main(): Promise<number> {
     for (const [flag, file] of [["--program", args.program], ["--policy-config", args["policy-config"]]] as const) {
         if (file !== undefined && !fs.existsSync(file)) usageError(`${flag} ${file}: no such file`);
     }
-    if (args.all) return planAll(args.format, process.argv.slice(2).filter(a => a !== "--all"));
+    if (args.all) return planAll(args.format, { program: args.program, preview: args.preview });
 
     const configFile = args.config ?? path.join(process.cwd(), `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(configFile)) {
@@ -54,47 +53,23 @@ async function main(): Promise<number> {
     return exitCode(plan);
 }
 
-/** Each stack in its own process (Pulumi's runtime is one per process), as many at once as there are cores. */
-async function planAll(format: string, passThrough: string[]): Promise<number> {
+/** Every stack file in the folder, planned in parallel worker processes. */
+async function planAll(format: string, args: { program?: string; preview?: boolean }): Promise<number> {
     const files = fs.readdirSync(process.cwd()).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort();
     if (!files.length) usageError(`no Pulumi.*.yaml in ${process.cwd()}`);
-    const results: { file: string; code: number; plan?: PlanResult; stderr: string }[] = [];
-    const queue = [...files];
-    let done = 0;
-    const worker = async () => {
-        for (let file = queue.shift(); file; file = queue.shift()) {
-            const started = Date.now();
-            const r = await planInChild(file, passThrough);
-            results.push({ file, ...r });
-            done++;
+    const results = await planInPool(files.map(f => ({ configFile: path.resolve(f), program: args.program, preview: args.preview })), {
+        onResult: (r, done) => {
             const s = r.plan?.summary;
-            console.error(`[${done}/${files.length}] ${stackNameOf(file)}: exit ${r.code}${s ? `, ${s.resources} resources, ${s.mandatory} mandatory, ${s.failingFlows} failing flows` : ""} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(os.cpus().length, files.length) }, worker));
-    results.sort((a, b) => a.file.localeCompare(b.file));
-    if (format === "json") console.log(JSON.stringify({ stacks: results.map(r => r.plan ?? { stack: stackNameOf(r.file), error: r.stderr.trim() }) }, null, 2));
-    else for (const r of results) console.log(r.plan ? renderText(r.plan) : `stack ${stackNameOf(r.file)}: ${r.stderr.trim()}`, "\n");
-    return Math.max(...results.map(r => r.code));
-}
-
-function planInChild(file: string, passThrough: string[]): Promise<{ code: number; plan?: PlanResult; stderr: string }> {
-    return new Promise(resolve => {
-        const child = fork(__filename, [...passThrough.filter(a => !a.startsWith("--format")), "--config", file, "--format", "json"],
-                           { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: process.execArgv });
-        let out = "", err = "";
-        child.stdout!.on("data", d => (out += d));
-        child.stderr!.on("data", d => (err += d));
-        child.on("close", code => {
-            let plan: PlanResult | undefined;
-            try { plan = JSON.parse(out); } catch { /* reported through stderr */ }
-            resolve({ code: code ?? 1, plan, stderr: err });
-        });
+            const code = r.plan ? exitCode(r.plan) : 1;
+            console.error(`[${done}/${files.length}] ${stackNameOf(r.task.configFile)}: exit ${code}${s ? `, ${s.resources} resources, ${s.mandatory} mandatory, ${s.failingFlows} failing flows` : `: ${r.error}`} (${(r.stats.wallMs / 1000).toFixed(1)} s)`);
+        },
     });
+    if (format === "json") console.log(JSON.stringify({ stacks: results.map(r => r.plan ?? { stack: stackNameOf(r.task.configFile), error: r.error }) }, null, 2));
+    else for (const r of results) console.log(r.plan ? renderText(r.plan) : `stack ${stackNameOf(r.task.configFile)}: ${r.error}`, "\n");
+    return Math.max(...results.map(r => (r.plan ? exitCode(r.plan) : 1)));
 }
 
 if (require.main === module) {
     process.chdir(process.env.INIT_CWD ?? process.cwd());
     main().then(code => { process.exitCode = code; }, e => { console.error(`plan: ${(e as Error).message}`); process.exitCode = 1; });
 }
-void PROJECT_ROOT;

@@ -98,6 +98,13 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
         if (!errors.some(e => e.includes(message.split("\n")[0]))) errors.push(message);
     };
     process.on("unhandledRejection", onRejection);
+    // Source positions and promise-leak traces are for the engine's diagnostics; offline nothing reads them,
+    // and capturing a source-mapped stack trace per resource and per promise is most of the runtime's cost.
+    const resourceClass = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+    const stackTrace = resourceClass.stackTrace;
+    const stackTraceLimit = Error.stackTraceLimit;
+    resourceClass.stackTrace = () => [];
+    Error.stackTraceLimit = 0;
     let outputs: Record<string, unknown> = {};
     try {
         const program = path.resolve(opts.program);
@@ -117,6 +124,8 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     } finally {
         await new Promise(r => setImmediate(r));
         process.off("unhandledRejection", onRejection);
+        resourceClass.stackTrace = stackTrace;
+        Error.stackTraceLimit = stackTraceLimit;
     }
     return { resources, outputs, errors, rejections: [...opts.tenant.rejections] };
 }

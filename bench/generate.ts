@@ -1,0 +1,50 @@
+/** Synthetic fleets for the benchmark: realistic stacks of N apps each (APIs, web, SPA, daemons, managed identities, external apps). */
+import { v5 as uuidv5 } from "uuid";
+
+const NS = "0b4a7a55-31a7-4a7e-8c34-2a4b8f0d9f11";
+
+export function fleetTenantId(t: number): string {
+    return uuidv5(`tenant-${t}`, NS);
+}
+
+/** The config map of tenant `t` with `apps` apps (the same shape as Pulumi.dev.yaml). */
+export function fleetStack(t: number, apps: number): Record<string, unknown> {
+    const out: Record<string, any> = {};
+    const apiOf = (i: number) => `api-${Math.floor(i / 8) * 8}`;
+    for (let i = 0; i < apps; i++) {
+        const api = apiOf(i);
+        switch (i % 8) {
+            case 0:
+                out[`api-${i}`] = {
+                    displayName: `API ${i}`, identifierUri: `api://tenant-${t}-api-${i}`,
+                    scopes: { "Data.Read": { consent: "user", description: "Read data" }, "Data.ReadWrite": { consent: "admin", description: "Write data", tier: 1 }, "Data.Export": { description: "Export data" } },
+                    appRoles: { "Data.Process": { description: "Process data" }, "Data.Audit": { description: "Audit data", members: ["application", "user"] } },
+                    preAuthorized: { [`web-${i + 1}`]: ["Data.Read"] },
+                    delegated: { "microsoft-graph": ["User.Read"] },
+                };
+                break;
+            case 1: case 2: case 3:
+                out[`web-${i}`] = { kind: "web", redirectUris: [`https://web-${i}.tenant-${t}.example/signin-oidc`],
+                                    delegated: { "microsoft-graph": ["User.Read", "openid", "profile"], [api]: ["Data.Read", "Data.ReadWrite"] } };
+                break;
+            case 4:
+                out[`spa-${i}`] = { kind: "spa", consent: "user", redirectUris: [`https://spa-${i}.tenant-${t}.example`],
+                                    delegated: { "microsoft-graph": ["User.Read"], [api]: ["Data.Read"] } };
+                break;
+            case 5:
+                out[`daemon-${i}`] = { kind: "daemon", application: { [api]: ["Data.Process", "Data.Audit"], "microsoft-graph": ["User.ReadBasic.All"] } };
+                break;
+            case 6:
+                out[`worker-${i}`] = { identity: "managed-identity", managedIdentity: { resourceGroup: `rg-tenant-${t}`, location: "westeurope" },
+                                       application: { [api]: ["Data.Process"] } };
+                break;
+            default:
+                out[`partner-${i}`] = { identity: "external", appId: uuidv5(`partner-${t}-${i}`, NS), application: { "microsoft-graph": ["Group.Read.All"] } };
+        }
+    }
+    return {
+        "azuread:tenantId": fleetTenantId(t),
+        "entra-consent:tenant": { id: fleetTenantId(t), name: `tenant-${t}`, userConsent: "low-risk" },
+        "entra-consent:apps": out,
+    };
+}
