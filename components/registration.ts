@@ -2,7 +2,17 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { nameSegment } from "../lib/ids";
 import { AppModel } from "../lib/model";
-import { ConsentPrincipal, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal, TIER_TAG, TYPE_PREFIX, USER_CONSENT_TAG } from "./types";
+
+/**
+ * Facts the policy pack reads from the service principal, since no other resource carries them: the API owner's
+ * tier for each exposed permission (`entra-consent:tier:<n>:<value>`) and the client's consent mode.
+ */
+export function consentTags(app: AppModel): string[] | undefined {
+    const tags = [...app.scopes, ...app.appRoles].map(p => `${TIER_TAG}${p.tier ?? 2}:${p.value}`);
+    if (app.consent === "user" && app.delegated.length) tags.push(USER_CONSENT_TAG);
+    return tags.length ? tags.sort() : undefined;
+}
 
 const REDIRECT_TYPE = { web: "Web", api: "Web", daemon: "Web", spa: "SPA", native: "PublicClient" } as const;
 
@@ -74,6 +84,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
         const sp = new azuread.ServicePrincipal(`${name}-sp`, {
             clientId: registration.clientId,
             owners: app.owners.length ? app.owners : undefined,
+            tags: consentTags(app),
         }, child);
         this.servicePrincipalObjectId = sp.objectId;
 

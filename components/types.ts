@@ -24,3 +24,7 @@ export interface MicrosoftResourcePrincipal {
 }
 
 export const TYPE_PREFIX = "entra-consent:index";
+
+/** Service principal tags that carry consent facts to the policy pack (see consentTags). */
+export const TIER_TAG = "entra-consent:tier:";
+export const USER_CONSENT_TAG = "entra-consent:consent:user";

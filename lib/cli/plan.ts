@@ -41,23 +41,23 @@ async function main(): Promise<number> {
     for (const [flag, file] of [["--program", args.program], ["--policy-config", args["policy-config"]]] as const) {
         if (file !== undefined && !fs.existsSync(file)) usageError(`${flag} ${file}: no such file`);
     }
-    if (args.all) return planAll(args.format, { program: args.program, preview: args.preview });
+    if (args.all) return planAll(args.format, { program: args.program, preview: args.preview, policyConfig: args["policy-config"] });
 
     const configFile = args.config ?? path.join(process.cwd(), `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(configFile)) {
         const stacks = fs.readdirSync(path.dirname(configFile)).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).map(stackNameOf);
         usageError(`${configFile}: no such stack file${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
     }
-    const plan = await planStack({ configFile, program: args.program, preview: args.preview });
+    const plan = await planStack({ configFile, program: args.program, preview: args.preview, policyConfig: args["policy-config"] });
     console.log(args.format === "json" ? JSON.stringify(plan, null, 2) : renderText(plan));
     return exitCode(plan);
 }
 
 /** Every stack file in the folder, planned in parallel worker processes. */
-async function planAll(format: string, args: { program?: string; preview?: boolean }): Promise<number> {
+async function planAll(format: string, args: { program?: string; preview?: boolean; policyConfig?: string }): Promise<number> {
     const files = fs.readdirSync(process.cwd()).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort();
     if (!files.length) usageError(`no Pulumi.*.yaml in ${process.cwd()}`);
-    const results = await planInPool(files.map(f => ({ configFile: path.resolve(f), program: args.program, preview: args.preview })), {
+    const results = await planInPool(files.map(f => ({ configFile: path.resolve(f), program: args.program, preview: args.preview, policyConfig: args.policyConfig && path.resolve(args.policyConfig) })), {
         onResult: (r, done) => {
             const s = r.plan?.summary;
             const code = r.plan ? exitCode(r.plan) : 1;

@@ -9,6 +9,10 @@ import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
 import { SimulatedTenant } from "../sim/tenant";
 import { AppSummary, consentSummary } from "../summary";
+import { policies as packPolicies } from "../../policies/all";
+import { TENANT_TAG } from "../../policies/azuread-provider-require-stack-tenant";
+import type { Policies } from "@pulumi/policy";
+import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
 import { RecordedResource, runProgram, UNKNOWN } from "./run";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -42,6 +46,10 @@ export interface PlanOptions {
     catalog?: PermissionCatalog;
     /** simulate a deploy signed in to another tenant */
     signedInTenantId?: string;
+    /** the policy pack's config file (approvals, options), as `--policy-pack-config` takes it */
+    policyConfig?: string;
+    /** the policies to run (default: the whole pack) */
+    policies?: Policies;
 }
 
 export const stackNameOf = (file: string): string => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
@@ -73,31 +81,51 @@ export function loadStack(configFile: string, catalog: PermissionCatalog): { con
     return { config: file.config, model, tenantId: model.tenant.id };
 }
 
+/** Each package's default-provider config from the stack config (`azuread:tenantId` -> azuread.tenantId). */
+function providerConfig(config: Record<string, unknown>): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const [key, value] of Object.entries(config)) {
+        const [pkg, name] = key.split(":");
+        if (!name || pkg === "entra-consent") continue;
+        (out[pkg] ??= {})[name] = value;
+    }
+    return out;
+}
+
 export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     const catalog = opts.catalog ?? PermissionCatalog.load();
     const stack = stackNameOf(opts.configFile);
+    const policies = opts.policies ?? packPolicies;
     let loaded: ReturnType<typeof loadStack>;
+    let policyConfig: PolicyPackConfig = {};
     try {
         loaded = loadStack(opts.configFile, catalog);
+        if (opts.policyConfig) policyConfig = loadPolicyConfig(opts.policyConfig, policies);
     } catch (e) {
         if (e instanceof InputError) return emptyPlan(stack, { id: "", name: "" }, e.problems);
         throw e;
     }
     const { model, config, tenantId } = loaded;
     const tenant = new SimulatedTenant({
-        tenantId, catalog, signedInTenantId: opts.signedInTenantId,
+        tenantId, catalog, signedInTenantId: opts.signedInTenantId, preview: opts.preview,
         existingPrincipalIds: model?.apps.flatMap(a => (a.managedIdentity && "principalId" in a.managedIdentity ? [a.managedIdentity.principalId] : [])),
     });
     const run = await runProgram({ program: opts.program ?? DEFAULT_PROGRAM, config, stack, tenant, preview: opts.preview });
     const resources = run.resources.map(r => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: displayInputs(r) }));
+    const judged = runPolicies(policies, run.resources, {
+        config: policyConfig, stack, project: "entra-consent", stackTags: { [TENANT_TAG]: tenantId },
+        defaultProviderConfig: providerConfig(config),
+    });
+    const errors = [...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
         tenant: { id: tenantId, name: model?.tenant.name ?? stack },
         resources,
-        violations: [],
+        violations: judged.violations,
         flows: [],
-        summary: { resources: resources.length, mandatory: 0, advisory: 0, failingFlows: 0, errors: run.errors.length },
-        errors: run.errors,
+        summary: { resources: resources.length, mandatory: judged.violations.filter(v => v.enforcementLevel === "mandatory").length,
+                   advisory: judged.violations.filter(v => v.enforcementLevel === "advisory").length, failingFlows: 0, errors: errors.length },
+        errors,
         consent: model ? consentSummary(model) : undefined,
     };
     return plan;

@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import type { PlanResult } from "./plan";
 
-export interface PlanTask { configFile: string; program?: string; preview?: boolean }
+export interface PlanTask { configFile: string; program?: string; preview?: boolean; policyConfig?: string }
 export interface TaskStats { wallMs: number; cpuMs: number; rssBytes: number }
 export interface PlanTaskResult { task: PlanTask; plan?: PlanResult; error?: string; stats: TaskStats }
 

@@ -59,6 +59,8 @@ export interface SimulatedTenantOptions {
     existingPrincipalIds?: string[];
     /** Microsoft resource appIds with no service principal in this tenant */
     missingMicrosoftPrincipals?: string[];
+    /** a first preview: nothing is created, so every computed output (IDs) is unknown and nothing is checked */
+    preview?: boolean;
     /** appId -> role value -> id overrides, to simulate a catalog that is out of date */
     permissionIdOverrides?: Record<string, Record<string, string>>;
 }
@@ -153,6 +155,8 @@ export class SimulatedTenant implements Mocks {
 
     newResource(args: MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         const inputs = args.inputs ?? {};
+        // A preview calls no Graph API: Entra checks nothing, and outputs the provider computes stay unknown.
+        if (this.opts.preview) return { id: undefined, state: { ...inputs } };
         const resourceId = this.id(args.type, args.name);
         switch (args.type) {
             case T.application:

@@ -1,0 +1,170 @@
+/**
+ * Runs CrossGuard policies on recorded resources the way the engine does: validation args with type, props
+ * (secrets unwrapped, unknowns behind the engine's unknown-checking proxy), urn, name, opts, provider,
+ * stackTags, getConfig and notApplicable; stack policies get every resource with parent, dependencies and
+ * property dependencies resolved. The offline plan and the tests use it; `pulumi preview` uses the engine.
+ */
+import * as fs from "fs";
+import Ajv from "ajv";
+import { Policies, PolicyResource, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import { formatPath, InputError, InputProblem } from "../errors";
+import { didYouMean } from "../suggest";
+import type { Violation } from "./plan";
+import type { RecordedResource } from "./run";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type PolicyPackConfig = Record<string, { enforcementLevel?: EnforcementLevel; [option: string]: unknown }>;
+
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+class NotApplicable extends Error {}
+
+/** The engine's own deserializer (internal to @pulumi/policy, so not in its typings): secrets unwrapped, unknowns kept. */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any> };
+
+/** Reads and checks a policy config file (the same JSON `--policy-pack-config` takes); problems are input errors. */
+export function loadPolicyConfig(file: string, policies: Policies): PolicyPackConfig {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new InputError([{ path: file, message: `cannot read the policy config: ${(e as Error).message.split("\n")[0]}` }]);
+    }
+    return validatePolicyConfig(raw, policies, file);
+}
+
+export function validatePolicyConfig(raw: unknown, policies: Policies, source = "policy config"): PolicyPackConfig {
+    const problems: InputProblem[] = [];
+    const at = (...s: (string | number)[]) => formatPath(s, `${source}: `);
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InputError([{ path: at(), message: "is not a JSON object of policy names" }]);
+    const config: PolicyPackConfig = {};
+    const names = policies.map(p => p.name);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+        const policy = policies.find(p => p.name === name);
+        if (!policy) { problems.push({ path: at(name), message: `no policy is named "${name}"${didYouMean(name, names)}` }); continue; }
+        const entry = typeof value === "string" ? { enforcementLevel: value } : value;
+        if (!entry || typeof entry !== "object" || Array.isArray(entry)) { problems.push({ path: at(name), message: "is neither an enforcement level nor an object of options" }); continue; }
+        const schema = { type: "object", additionalProperties: false, properties: { enforcementLevel: { enum: LEVELS }, ...(policy.configSchema?.properties ?? {}) }, required: policy.configSchema?.required ?? [] };
+        const validate = ajv.compile(schema);
+        if (!validate(entry)) {
+            for (const e of validate.errors ?? []) {
+                const segments = e.instancePath.split("/").filter(Boolean).map(s => (/^\d+$/.test(s) ? Number(s) : s));
+                const extra = (e.params as any).additionalProperty as string | undefined;
+                const allowed = Object.keys(schema.properties);
+                problems.push({ path: at(name, ...segments, ...(extra ? [extra] : [])),
+                                message: extra ? `unknown option "${extra}"${didYouMean(extra, allowed)}` : `${JSON.stringify(e.data)} ${e.message}`,
+                                hint: extra ? `options of ${name}: ${allowed.join(", ")}` : undefined });
+            }
+            continue;
+        }
+        config[name] = entry as PolicyPackConfig[string];
+    }
+    if (problems.length) throw new InputError(problems, source);
+    return config;
+}
+
+export interface PolicyRunOptions {
+    config?: PolicyPackConfig;
+    stackTags?: Record<string, string>;
+    /** config of each package's default provider, e.g. { azuread: { tenantId: "..." } } */
+    defaultProviderConfig?: Record<string, Record<string, unknown>>;
+    stack: string;
+    project: string;
+    packEnforcementLevel?: EnforcementLevel;
+}
+
+function optionsOf(policy: { name: string; configSchema?: { properties: Record<string, any> } }, config: PolicyPackConfig) {
+    const { enforcementLevel: _ignored, ...options } = config[policy.name] ?? {};
+    const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, structuredClone(s.default)]));
+    return { ...defaults, ...options };
+}
+
+export function runPolicies(policies: Policies, recorded: RecordedResource[], opts: PolicyRunOptions): { violations: Violation[]; errors: string[] } {
+    const config = opts.config ?? {};
+    const violations: Violation[] = [];
+    const errors: string[] = [];
+    const stackTags: ReadonlyMap<string, string> = new Map(Object.entries(opts.stackTags ?? {}));
+
+    // The engine creates a default provider per package; policies see it as a resource and as `provider`.
+    const resources = [...recorded];
+    const defaultProviders = new Map<string, RecordedResource>();
+    for (const r of recorded) {
+        const pkg = r.type.split(":")[0];
+        if (!r.custom || r.provider || pkg === "pulumi" || defaultProviders.has(pkg)) continue;
+        const props = opts.defaultProviderConfig?.[pkg] ?? {};
+        const p: RecordedResource = { urn: `urn:pulumi:${opts.stack}::${opts.project}::pulumi:providers:${pkg}::default`, type: `pulumi:providers:${pkg}`, name: "default",
+                                      custom: true, dependencies: [], propertyDependencies: {}, inputs: props, secretInputs: [] };
+        defaultProviders.set(pkg, p);
+        resources.unshift(p);
+    }
+    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const providerOf = (r: RecordedResource) => {
+        // An explicit provider reference is "<urn>::<id>".
+        const ref = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : defaultProviders.get(r.type.split(":")[0]);
+        return ref ? { type: ref.type, props: propsOf(ref), urn: ref.urn, name: ref.name } : undefined;
+    };
+    const propsOf = (r: RecordedResource) => unknownCheckingProxy(deserializeProperties({ toJavaScript: () => stripUndefined(r.inputs) }, false));
+    const optsOf = (r: RecordedResource) => ({
+        protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], deleteBeforeReplace: false, parent: r.parent,
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    });
+    const isTypeOf = (type: string) => (cls: any) => cls?.__pulumiType === type;
+    const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
+
+    const levelOf = (p: { name: string; enforcementLevel?: EnforcementLevel }): EnforcementLevel => {
+        const level = config[p.name]?.enforcementLevel ?? p.enforcementLevel ?? opts.packEnforcementLevel ?? "advisory";
+        return level === "remediate" ? "mandatory" : level;
+    };
+    const run = (p: { name: string }, level: EnforcementLevel, urn: string | undefined, fn: (report: (message: string, urn?: string) => void) => unknown) => {
+        const report = (message: string, at?: string) => violations.push({ policy: p.name, enforcementLevel: level as "mandatory" | "advisory", urn: at ?? urn, message });
+        try {
+            const result = fn(report);
+            if (result && typeof (result as Promise<void>).then === "function") errors.push(`policy ${p.name} is asynchronous, which the offline harness does not run`);
+        } catch (e) {
+            if (e instanceof NotApplicable) return;
+            if (e instanceof UnknownValueError) { violations.push({ policy: p.name, enforcementLevel: "advisory", urn, message: `can't run policy '${p.name}' during preview: ${(e as Error).message}` }); return; }
+            errors.push(`policy ${p.name} failed on ${urn ?? "the stack"}: ${(e as Error).message}`);
+        }
+    };
+
+    for (const policy of policies) {
+        const level = levelOf(policy);
+        if (level === "disabled") continue;
+        const getConfig = () => optionsOf(policy, config) as any;
+        if ("validateResource" in policy && policy.validateResource) {
+            const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+            for (const r of resources) {
+                const args: ResourceValidationArgs = {
+                    type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r), stackTags,
+                    isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? propsOf(r) : undefined)) as any, getConfig, notApplicable,
+                };
+                for (const v of validations) run(policy, level, r.urn, report => v(args, report));
+            }
+        }
+        if ("validateStack" in policy) {
+            const stackPolicy = policy as StackValidationPolicy;
+            const nodes = new Map<string, PolicyResource>();
+            for (const r of resources) {
+                nodes.set(r.urn, { type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
+                                   dependencies: [], propertyDependencies: {}, isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? propsOf(r) : undefined)) as any });
+            }
+            for (const r of resources) {
+                const n = nodes.get(r.urn)!;
+                if (r.parent && nodes.has(r.parent)) n.parent = nodes.get(r.parent);
+                n.dependencies = r.dependencies.map(d => nodes.get(d)!).filter(Boolean);
+                for (const [k, deps] of Object.entries(r.propertyDependencies)) n.propertyDependencies[k] = deps.map(d => nodes.get(d)!).filter(Boolean);
+            }
+            const args: StackValidationArgs = { resources: [...nodes.values()], stackTags, getConfig, notApplicable };
+            run(policy, level, undefined, report => stackPolicy.validateStack(args, report));
+        }
+    }
+    return { violations, errors };
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export type { ResourceValidationPolicy };

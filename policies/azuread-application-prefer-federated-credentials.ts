@@ -1,0 +1,13 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { T } from "./lib/types";
+
+export const policy: ResourceValidationPolicy = {
+    name: "azuread-application-prefer-federated-credentials",
+    description: "Workloads sign in with federated credentials or managed identities rather than client secrets.",
+    enforcementLevel: "advisory",
+    validateResource: (args, report) => {
+        const secret = args.type === T.appPassword || args.type === T.spPassword || (args.type === T.application && args.props.password);
+        if (!secret) return;
+        report("This app gets a client secret. A workload in Azure can use a managed identity, and one in GitHub Actions, Kubernetes or another cloud a federated identity credential (azuread.ApplicationFederatedIdentityCredential): no secret to leak or rotate.");
+    },
+};

@@ -1,0 +1,22 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { lifetimeDays } from "./lib/lifetime";
+import { T } from "./lib/types";
+
+const CERTIFICATES: string[] = [T.appCertificate, T.spCertificate];
+
+export const policy: ResourceValidationPolicy = {
+    name: "azuread-applicationcertificate-limit-lifetime",
+    description: "Certificate credentials expire within 365 days, or the configured maximum.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { maxDays: { type: "integer", minimum: 1, default: 365 } } },
+    validateResource: (args, report) => {
+        if (!CERTIFICATES.includes(args.type)) return;
+        const { maxDays = 365 } = args.getConfig<{ maxDays?: number }>();
+        const days = lifetimeDays(args.props);
+        if (days === undefined) {
+            report(`This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate or endDateRelative.`);
+        } else if (days > maxDays) {
+            report(`This certificate credential lives ${Math.round(days)} days; the limit is ${maxDays}. Shorten it and rotate, or use a federated credential.`);
+        }
+    },
+};

@@ -1,0 +1,25 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { lifetimeDays } from "./lib/lifetime";
+import { T } from "./lib/types";
+
+const PASSWORDS: string[] = [T.appPassword, T.spPassword];
+/** azuread's default when no end is given */
+const PROVIDER_DEFAULT_DAYS = 730;
+
+export const policy: ResourceValidationPolicy = {
+    name: "azuread-applicationpassword-limit-lifetime",
+    description: "Client secrets (password credentials) expire within 180 days, or the configured maximum.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { maxDays: { type: "integer", minimum: 1, default: 180 } } },
+    validateResource: (args, report) => {
+        const inline = args.type === T.application ? args.props.password : undefined;
+        if (!PASSWORDS.includes(args.type) && !inline) return;
+        const { maxDays = 180 } = args.getConfig<{ maxDays?: number }>();
+        const props = inline ?? args.props;
+        const days = lifetimeDays(props) ?? PROVIDER_DEFAULT_DAYS;
+        if (days > maxDays) {
+            const set = props.endDate || props.endDateRelative ? `lives ${Math.round(days)} days` : `has no end date, so it lives the provider's default ${PROVIDER_DEFAULT_DAYS} days`;
+            report(`This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDateRelative to ${maxDays * 24}h or less and rotate it (rotateWhenChanged), or better, use a federated credential or a managed identity.`);
+        }
+    },
+};

@@ -1,0 +1,22 @@
+/** Resource type tokens the policies judge. */
+export const T = {
+    application: "azuread:index/application:Application",
+    registration: "azuread:index/applicationRegistration:ApplicationRegistration",
+    scope: "azuread:index/applicationPermissionScope:ApplicationPermissionScope",
+    appRole: "azuread:index/applicationAppRole:ApplicationAppRole",
+    preAuthorized: "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
+    apiAccess: "azuread:index/applicationApiAccess:ApplicationApiAccess",
+    owner: "azuread:index/applicationOwner:ApplicationOwner",
+    servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
+    grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+    assignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
+    appPassword: "azuread:index/applicationPassword:ApplicationPassword",
+    spPassword: "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
+    appCertificate: "azuread:index/applicationCertificate:ApplicationCertificate",
+    spCertificate: "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
+    directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
+    userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+    azureadProvider: "pulumi:providers:azuread",
+} as const;
+
+export const REGISTRATION_TYPES = [T.application, T.registration];
