@@ -11,6 +11,7 @@ export function formatPath(segments: readonly (string | number)[], root = "entra
     let out = root;
     for (const s of segments) {
         if (typeof s === "number") out += `[${s}]`;
+        else if (out === root && root.endsWith(" ")) out += s; // a file's top-level key: "file.json: key"
         else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) out += out === root ? s : `.${s}`;
         else out += `[${JSON.stringify(s)}]`;
     }

@@ -40,7 +40,7 @@ export function validatePolicyConfig(raw: unknown, policies: Policies, source = 
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InputError([{ path: at(), message: "is not a JSON object of policy names" }]);
     const config: PolicyPackConfig = {};
     const names = policies.map(p => p.name);
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
         const policy = policies.find(p => p.name === name);
         if (!policy) { problems.push({ path: at(name), message: `no policy is named "${name}"${didYouMean(name, names)}` }); continue; }

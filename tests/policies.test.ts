@@ -1,0 +1,265 @@
+import { strict as assert } from "assert";
+import { policies } from "../policies/all";
+import { runPolicies } from "../lib/plan/policies";
+import { runProgram } from "../lib/plan/run";
+import { SimulatedTenant } from "../lib/sim/tenant";
+import { catalog, devConfig, TENANT_ID } from "./helpers";
+import { approval, of, planDev, planRaw } from "./policy-helpers";
+
+const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
+const SCOPE_TIERS = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
+const REQUESTED = "azuread-application-require-approved-permissions";
+const FIRST_PARTY = "azuread-consent-disallow-first-party-client";
+const PREAUTH = "azuread-applicationpreauthorized-allow-only-delegated-scopes";
+const PREAUTH_FIRST_PARTY = "azuread-applicationpreauthorized-review-first-party-client";
+const PASSWORD = "azuread-applicationpassword-limit-lifetime";
+const CERT = "azuread-applicationcertificate-limit-lifetime";
+const FEDERATED = "azuread-application-prefer-federated-credentials";
+const IMPLICIT = "azuread-application-disallow-implicit-grant";
+const MULTI_TENANT = "azuread-application-require-approval-for-multi-tenant";
+const OWNERS = "azuread-application-require-owners";
+const DIRECTORY_ROLES = "azuread-directoryroleassignment-disallow-privileged-roles";
+const TENANT = "azuread-provider-require-stack-tenant";
+const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";
+
+const apps = (c: Record<string, any>) => c["entra-consent:apps"];
+
+describe("policy pack: every registered policy", () => {
+    it("is named <provider>-<resource>-<verb>-<thing>, described in a sentence, with an enforcement level", () => {
+        assert.ok(policies.length >= 14);
+        for (const p of policies) {
+            assert.match(p.name, /^azuread-[a-z]+-(disallow|require|limit|prefer|allow|review)-[a-z0-9]+(-[a-z0-9]+)*$/, p.name);
+            assert.match(p.description, /^[A-Z][^]*[A-Za-z0-9)]\.$/, `${p.name}: description is a sentence`);
+            assert.ok(p.description.split(" ").length >= 6, `${p.name}: description says something`);
+            assert.ok(["advisory", "mandatory"].includes(p.enforcementLevel!), `${p.name}: enforcement level`);
+        }
+        assert.equal(new Set(policies.map(p => p.name)).size, policies.length, "names are unique");
+    });
+
+    it("passes the sample dev stack with no mandatory violation", async () => {
+        const plan = await planDev();
+        assert.deepEqual(plan.violations.filter(v => v.enforcementLevel === "mandatory"), []);
+        assert.deepEqual(plan.violations.map(v => v.policy), [PREAUTH_FIRST_PARTY]);
+    });
+});
+
+describe(APP_TIERS, () => {
+    it("denies a tier-0 Microsoft Graph application permission, named by value or by GUID", async () => {
+        for (const name of ["RoleManagement.ReadWrite.Directory", "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"]) {
+            const v = of(await planDev(c => { apps(c)["orders-reports"].application["microsoft-graph"].push(name); }), APP_TIERS);
+            assert.equal(v.length, 1, JSON.stringify(v));
+            assert.equal(v[0].enforcementLevel, "mandatory");
+            assert.match(v[0].message, /orders-reports is assigned the Microsoft Graph application permission RoleManagement.ReadWrite.Directory \(tier 0/);
+            assert.match(v[0].urn!, /orders-reports-assign-microsoft-graph-RoleManagement.ReadWrite.Directory$/);
+        }
+    });
+
+    it("asks for an approval on tier 1, with the least-privilege alternative, and accepts a valid one", async () => {
+        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
+        const v = of(await planDev(change), APP_TIERS);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, /Sites.Read.All \(tier 1.*Least privilege: ask for Sites.Selected instead.*"azuread-approleassignment-disallow-privileged-permissions".approvals/);
+        const approved = { [APP_TIERS]: { approvals: [approval({ client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })] } };
+        assert.deepEqual(of(await planDev(change, { policyConfig: approved }), APP_TIERS), []);
+    });
+
+    it("treats an expired approval as none and says when it expired", async () => {
+        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
+        const expired = approval({ client: "orders-reports", resource: "microsoft-graph", permission: "332a536c-c7ef-4017-ab91-336970924f0d", type: "application" }, true);
+        const v = of(await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [expired] } } }), APP_TIERS);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, new RegExp(`The approval SEC-42 \\(by secops@contoso.example\\) expired on ${expired.expires}`));
+    });
+
+    it("needs tier0: true in an approval of a tier-0 permission", async () => {
+        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("RoleManagement.ReadWrite.Directory"); };
+        const fields = { client: "orders-reports", resource: "microsoft-graph", permission: "RoleManagement.ReadWrite.Directory", type: "application" };
+        assert.equal(of(await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval(fields)] } } }), APP_TIERS).length, 1);
+        assert.deepEqual(of(await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval({ ...fields, tier0: true })] } } }), APP_TIERS), []);
+    });
+
+    it("judges the stack's own APIs by the tier their owners give in config", async () => {
+        const v = of(await planDev(c => { apps(c)["orders-api"].appRoles["Orders.Process"].tier = 1; }), APP_TIERS);
+        assert.deepEqual(v.map(x => x.message.split(" is assigned")[0]).sort(), ["orders-reports", "orders-worker"]);
+        assert.match(v[0].message, /orders-api application permission Orders.Process \(tier 1/);
+    });
+
+    it("judges a raw azuread program the same way", async () => {
+        const v = of(await planRaw({ graphRoles: ["RoleManagement.ReadWrite.Directory", "User.Read.All"] }), APP_TIERS);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, /^client is assigned the Microsoft Graph application permission RoleManagement.ReadWrite.Directory/);
+    });
+});
+
+describe(SCOPE_TIERS, () => {
+    it("denies a tenant-wide grant of a tier-0 scope and asks an approval for tier 1", async () => {
+        const v = of(await planDev(c => { apps(c)["orders-web"].delegated["microsoft-graph"].push("AccessReview.ReadWrite.All", "Mail.Read"); }), SCOPE_TIERS);
+        assert.deepEqual(v.map(x => /permission (\S+) for every user/.exec(x.message)?.[1]).sort(), ["AccessReview.ReadWrite.All", "Mail.Read"]);
+        assert.match(v.find(x => x.message.includes("AccessReview"))!.message, /tier 0.*denied/);
+    });
+
+    it("accepts an approved tier-1 tenant-wide grant", async () => {
+        const change = (c: Record<string, any>) => { apps(c)["orders-web"].delegated["microsoft-graph"].push("Mail.Read"); };
+        const policyConfig = { [SCOPE_TIERS]: { approvals: [approval({ client: "orders-web", resource: "00000003-0000-0000-c000-000000000000", permission: "Mail.Read", type: "delegated" })] } };
+        assert.deepEqual(of(await planDev(change, { policyConfig }), SCOPE_TIERS), []);
+    });
+
+    it("lets a single-user grant through on tier 1 and asks an approval on tier 0", async () => {
+        const user = "9f8e7d6c-0000-4000-8000-000000000001";
+        assert.deepEqual(of(await planRaw({ graphScopes: ["Mail.Read"], grantUserObjectId: user }), SCOPE_TIERS), []);
+        const v = of(await planRaw({ graphScopes: ["AccessReview.ReadWrite.All"], grantUserObjectId: user }), SCOPE_TIERS);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, /for one user.*needs an approval/);
+    });
+});
+
+describe(REQUESTED, () => {
+    it("flags an application permission requested but never assigned (a daemon's .default token would lack it)", async () => {
+        const v = of(await planRaw({ graphRoles: ["User.Read.All"], requestGraphRoles: ["User.Read.All", "Group.Read.All"] }), REQUESTED);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, /client requests the Microsoft Graph application permission Group.Read.All, but no app role assignment approves it.*403/);
+    });
+
+    it("flags an approval that nothing requested (hidden privilege)", async () => {
+        const v = of(await planRaw({ graphRoles: ["User.Read.All", "Group.Read.All"], requestGraphRoles: ["User.Read.All"], graphScopes: ["User.Read", "Mail.Read"], requestGraphScopes: ["User.Read"] }), REQUESTED);
+        assert.deepEqual(v.map(x => /(assigned|granted) the Microsoft Graph \w+ permission (\S+), which it does not request/.exec(x.message)?.[2]).sort(), ["Group.Read.All", "Mail.Read"]);
+    });
+
+    it("flags a delegated permission with no grant, and accepts user consent only for scopes users may consent to", async () => {
+        const adminOnly = of(await planDev(c => { apps(c)["orders-web"].consent = "user"; }), REQUESTED);
+        assert.deepEqual(adminOnly.map(x => /delegated permission (\S+), but users cannot consent/.exec(x.message)?.[1]), ["Orders.ReadWrite"]);
+        assert.match(adminOnly[0].message, /AADSTS65001/);
+        const userOk = of(await planDev(c => { apps(c)["orders-web"].consent = "user"; apps(c)["orders-web"].delegated["orders-api"] = ["Orders.Read"]; }), REQUESTED);
+        assert.deepEqual(userOk, []);
+    });
+
+    it("links requests and approvals in a first preview, where every ID is unknown", async () => {
+        const clean = await planDev(() => {}, { preview: true });
+        assert.deepEqual(of(clean, REQUESTED), []);
+        assert.ok(clean.resources.some(r => r.inputs.servicePrincipalObjectId === "<unknown>"), "IDs are unknown in this preview");
+        const missing = of(await planRaw({ graphRoles: ["User.Read.All"], requestGraphRoles: ["User.Read.All", "Group.Read.All"] }, { preview: true }), REQUESTED);
+        assert.equal(missing.length, 1);
+    });
+});
+
+describe(FIRST_PARTY, () => {
+    it("denies a Microsoft first-party client ID as the client of a Graph assignment (AADSTS65002)", async () => {
+        const v = of(await planRaw({ clientAppId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", graphRoles: ["User.Read.All"] }), FIRST_PARTY);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, /Microsoft Azure CLI.*AADSTS65002.*Register an app of your own/);
+    });
+
+    it("accepts an app of your own, and notes (advisory) a Microsoft client pre-authorized on your own API", async () => {
+        assert.deepEqual(of(await planRaw({ clientAppId: "7d0c9a4e-2b1f-4c1e-9d55-3a6f1f0b2c11", graphRoles: ["User.Read.All"] }), FIRST_PARTY), []);
+        const advisory = of(await planDev(), PREAUTH_FIRST_PARTY);
+        assert.equal(advisory.length, 1);
+        assert.equal(advisory[0].enforcementLevel, "advisory");
+    });
+});
+
+describe(PREAUTH, () => {
+    it("rejects an app role in a pre-authorization (a raw program, in a first preview)", async () => {
+        const tenant = new SimulatedTenant({ tenantId: TENANT_ID, catalog, preview: true });
+        const run = await runProgram({ program: "tests/fixtures/programs/wiring.ts", config: { "test:case": "preauth-app-role" }, stack: "dev", tenant, preview: true });
+        const v = runPolicies(policies, run.resources, { stack: "dev", project: "entra-consent" }).violations.filter(x => x.policy === PREAUTH);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, /pre-authorizes client for the app role Things.Process: pre-authorization covers delegated scopes only/);
+    });
+
+    it("accepts delegated scopes of that API", async () => {
+        assert.deepEqual(of(await planDev(), PREAUTH), []);
+    });
+});
+
+describe("credential hygiene", () => {
+    it(`${PASSWORD}: rejects a secret over 180 days or with no end, accepts a short one, and honours maxDays`, async () => {
+        assert.match(of(await planRaw({ password: { endDateRelative: "8760h" } }), PASSWORD)[0].message, /lives 365 days; the limit is 180/);
+        assert.match(of(await planRaw({ password: {} }), PASSWORD)[0].message, /no end date.*730 days/);
+        assert.deepEqual(of(await planRaw({ password: { endDateRelative: "2160h" } }), PASSWORD), []);
+        assert.deepEqual(of(await planRaw({ password: { endDateRelative: "8760h" } }, { policyConfig: { [PASSWORD]: { maxDays: 400 } } }), PASSWORD), []);
+    });
+
+    it(`${CERT}: rejects a certificate over 365 days or with no end, accepts a shorter one`, async () => {
+        assert.equal(of(await planRaw({ certificate: { endDateRelative: "17520h" } }), CERT).length, 1);
+        assert.equal(of(await planRaw({ certificate: {} }), CERT).length, 1);
+        assert.deepEqual(of(await planRaw({ certificate: { endDateRelative: "8000h" } }), CERT), []);
+    });
+
+    it(`${FEDERATED}: advises against client secrets, and says nothing without one`, async () => {
+        const v = of(await planRaw({ password: { endDateRelative: "720h" } }), FEDERATED);
+        assert.equal(v.length, 1);
+        assert.equal(v[0].enforcementLevel, "advisory");
+        assert.deepEqual(of(await planRaw({}), FEDERATED), []);
+    });
+});
+
+describe("registration hygiene", () => {
+    it(`${IMPLICIT}: rejects the implicit grant, accepts it off`, async () => {
+        assert.match(of(await planRaw({ implicitGrant: true }), IMPLICIT)[0].message, /implicit grant is on for access tokens/);
+        assert.deepEqual(of(await planRaw({}), IMPLICIT), []);
+        assert.deepEqual(of(await planDev(), IMPLICIT), []);
+    });
+
+    it(`${MULTI_TENANT}: needs an approval for a multi-tenant audience`, async () => {
+        const change = (c: Record<string, any>) => { apps(c)["orders-api"].signInAudience = "AzureADMultipleOrgs"; };
+        assert.match(of(await planDev(change), MULTI_TENANT)[0].message, /any Entra tenant/);
+        const policyConfig = { [MULTI_TENANT]: { approvals: [approval({ client: "orders-api", permission: "AzureADMultipleOrgs", type: "sign-in-audience" })] } };
+        assert.deepEqual(of(await planDev(change, { policyConfig }), MULTI_TENANT), []);
+    });
+
+    it(`${OWNERS}: advises two owners where owners are managed`, async () => {
+        const one = of(await planDev(c => { apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001"]; }), OWNERS);
+        assert.equal(one.length, 1);
+        assert.equal(one[0].enforcementLevel, "advisory");
+        assert.deepEqual(of(await planDev(c => { apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001", "1a2b3c4d-0000-4000-8000-000000000002"]; }), OWNERS), []);
+        const strict = of(await planDev(c => { apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001"]; }, { policyConfig: { [OWNERS]: { enforcementLevel: "mandatory" } } }), OWNERS);
+        assert.equal(strict[0].enforcementLevel, "mandatory");
+    });
+});
+
+describe(DIRECTORY_ROLES, () => {
+    it("denies a tier-0 directory role to a service principal, and leaves other principals and roles alone", async () => {
+        assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN }), DIRECTORY_ROLES)[0].message, /client \(a workload identity\) is given the directory role Global Administrator/);
+        assert.deepEqual(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN, directoryRolePrincipal: "literal" }), DIRECTORY_ROLES), []);
+        assert.deepEqual(of(await planRaw({ directoryRoleId: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b" }), DIRECTORY_ROLES), []); // Directory Readers
+    });
+});
+
+describe(TENANT, () => {
+    it("rejects a provider signed in to another tenant than the stack declares", async () => {
+        const v = of(await planRaw({ providerTenantId: "22222222-2222-2222-2222-222222222222", graphRoles: ["User.Read.All"] }), TENANT);
+        assert.equal(v.length, 1);
+        assert.match(v[0].message, /signs in to tenant 22222222-2222-2222-2222-222222222222, but this stack declares tenant 11111111-/);
+    });
+
+    it("accepts the default provider of the declared tenant, and is not applicable without a declared tenant", async () => {
+        assert.deepEqual(of(await planDev(), TENANT), []);
+        const tenant = new SimulatedTenant({ tenantId: TENANT_ID, catalog });
+        const run = await runProgram({ program: "index.ts", config: devConfig(), stack: "dev", tenant });
+        const wrong = runPolicies(policies, run.resources, { stack: "dev", project: "entra-consent", stackTags: { "entra-consent:tenant": "33333333-3333-3333-3333-333333333333" }, defaultProviderConfig: { azuread: { tenantId: TENANT_ID } } });
+        assert.equal(wrong.violations.filter(v => v.policy === TENANT).length, 1);
+        const undeclared = runPolicies(policies, run.resources, { stack: "dev", project: "entra-consent", defaultProviderConfig: { azuread: { tenantId: TENANT_ID } } });
+        assert.deepEqual(undeclared.violations.filter(v => v.policy === TENANT), []);
+    });
+});
+
+describe("policy config", () => {
+    it("is an input error (exit 2) with the path and the closest name", async () => {
+        const plan = await planDev(() => {}, { policyConfig: {
+            "azuread-approleassignment-disallow-privileged-permission": "advisory",
+            [APP_TIERS]: { approvals: [{ client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "31/01/2027" }] },
+            [PASSWORD]: { maxDay: 90 },
+        } });
+        const problems = plan.problems!.map(p => `${p.path}: ${p.message}`);
+        assert.equal(problems.length, 3, problems.join("\n"));
+        assert.match(problems[0], /policy-config.json: azuread-approleassignment-disallow-privileged-permission: no policy is named .*did you mean "azuread-approleassignment-disallow-privileged-permissions"/);
+        assert.match(problems[1], /approvals\[0\]\.expires: "31\/01\/2027" must match pattern/);
+        assert.match(problems[2], /maxDay: unknown option "maxDay"; did you mean "maxDays"/);
+    });
+
+    it("can disable a policy or change its level", async () => {
+        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
+        assert.deepEqual(of(await planDev(change, { policyConfig: { [APP_TIERS]: "disabled" } }), APP_TIERS), []);
+        assert.equal(of(await planDev(change, { policyConfig: { [APP_TIERS]: "advisory" } }), APP_TIERS)[0].enforcementLevel, "advisory");
+    });
+});
