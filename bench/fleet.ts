@@ -15,7 +15,7 @@ import YAML from "yaml";
 import { planInPool, TaskStats } from "../lib/plan/pool";
 import { fleetStack } from "./generate";
 
-interface Measure { stacks: number; resources: number; wallMs: number; cpuMs: number; peakRss: number; failures: number; medianStackMsPerResource: number }
+interface Measure { stacks: number; resources: number; wallMs: number; cpuMs: number; peakRss: number; failures: number; medianStackMsPerResource: number; policyMsPerResource?: number }
 
 /** CPU per resource of the median stack: the steady cost, without each worker's start-up and warm-up. */
 function medianPerResource(stats: TaskStats[], resources: number[]): number {
@@ -34,6 +34,7 @@ async function planFleet(files: string[], workers: number): Promise<Measure & { 
         failures: results.filter(r => !r.plan || r.plan.errors.length || r.plan.problems?.length).length,
         replays: plans.map(p => ({ stack: p.stack, resources: p.resources })),
         medianStackMsPerResource: medianPerResource(results.map(r => r.stats), results.map(r => r.plan?.summary.resources ?? 1)),
+        policyMsPerResource: plans.reduce((n, p) => n + (p.timings?.policiesMs ?? 0), 0) / Math.max(1, plans.reduce((n, p) => n + p.summary.resources, 0)),
     };
 }
 
@@ -60,7 +61,8 @@ const mb = (b: number) => `${Math.round(b / 2 ** 20)} MB`;
 function row(label: string, m: Measure): string {
     return [label.padEnd(22), String(m.stacks).padStart(6), String(m.resources).padStart(9), (m.wallMs / 1000).toFixed(1).padStart(8),
             Math.round(m.resources / (m.wallMs / 1000)).toString().padStart(7), (m.cpuMs / m.resources).toFixed(2).padStart(11),
-            m.medianStackMsPerResource.toFixed(2).padStart(14), mb(m.peakRss).padStart(10)].join("  ");
+            m.medianStackMsPerResource.toFixed(2).padStart(14), mb(m.peakRss).padStart(10),
+            (m.policyMsPerResource === undefined ? "-" : m.policyMsPerResource.toFixed(3)).padStart(14)].join("  ");
 }
 
 async function main() {
@@ -68,9 +70,9 @@ async function main() {
     const workers = Number(values.workers ?? os.cpus().length);
     const sizes = values.sizes!.split(",").map(s => s.split("x").map(Number) as [number, number]);
     console.log("cpu ms/res: all CPU of the workers per resource; median stack: CPU per resource of the median stack (steady cost);");
-    console.log("peak RSS: the largest worker process (one Pulumi runtime, reused from stack to stack).");
+    console.log("peak RSS: the largest worker process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.");
     console.log(`entra-consent bench: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${workers} workers, node ${process.version}`);
-    console.log(["fleet".padEnd(22), "stacks".padStart(6), "resources".padStart(9), "wall s".padStart(8), "res/s".padStart(7), "cpu ms/res".padStart(11), "median stack".padStart(14), "peak RSS".padStart(10)].join("  "));
+    console.log(["fleet".padEnd(22), "stacks".padStart(6), "resources".padStart(9), "wall s".padStart(8), "res/s".padStart(7), "cpu ms/res".padStart(11), "median stack".padStart(14), "peak RSS".padStart(10), "policy ms/res".padStart(14)].join("  "));
     for (const [tenants, apps] of sizes) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-bench-"));
         const files = Array.from({ length: tenants }, (_, t) => {
