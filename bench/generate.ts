@@ -19,7 +19,7 @@ export function fleetStack(t: number, apps: number): Record<string, unknown> {
                     displayName: `API ${i}`, identifierUri: `api://tenant-${t}-api-${i}`,
                     scopes: { "Data.Read": { consent: "user", description: "Read data" }, "Data.ReadWrite": { consent: "admin", description: "Write data" }, "Data.Export": { description: "Export data" } },
                     appRoles: { "Data.Process": { description: "Process data" }, "Data.Audit": { description: "Audit data", members: ["application", "user"] } },
-                    preAuthorized: { [`web-${i + 1}`]: ["Data.Read"] },
+                    preAuthorized: { [`web-${i + 1}`]: ["Data.Read"], ...(i + 4 < apps ? { [`spa-${i + 4}`]: ["Data.Read"] } : {}) },
                     delegated: { "microsoft-graph": ["User.Read"] },
                 };
                 break;

@@ -2,7 +2,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppModel } from "../lib/model";
-import { ConsentPrincipal, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal, identityName, servicePrincipalName, TYPE_PREFIX } from "./types";
 
 /**
  * A managed identity as a consent principal: created here (user-assigned, azure-native) or an existing
@@ -21,7 +21,7 @@ export class ManagedIdentityPrincipal extends pulumi.ComponentResource implement
         if ("principalId" in mi) {
             this.servicePrincipalObjectId = pulumi.output(mi.principalId);
         } else {
-            const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
+            const identity = new managedidentity.UserAssignedIdentity(identityName(name), {
                 resourceGroupName: mi.resourceGroup, location: mi.location, resourceName: mi.name,
             }, { parent: this });
             this.servicePrincipalObjectId = identity.principalId;
@@ -44,7 +44,7 @@ export class ExternalPrincipal extends pulumi.ComponentResource implements Conse
     constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:ExternalPrincipal`, name, {}, opts);
         this.key = args.app.key;
-        const sp = new azuread.ServicePrincipal(`${name}-sp`, { clientId: args.app.externalAppId!, useExisting: true }, { parent: this });
+        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), { clientId: args.app.externalAppId!, useExisting: true }, { parent: this });
         this.clientId = sp.clientId;
         this.servicePrincipalObjectId = sp.objectId;
         this.registerOutputs({ clientId: this.clientId, servicePrincipalObjectId: this.servicePrincipalObjectId });

@@ -2,7 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { nameSegment } from "../lib/ids";
 import { AppModel } from "../lib/model";
-import { ConsentPrincipal, TIER_TAG, TYPE_PREFIX, USER_CONSENT_TAG } from "./types";
+import { ConsentPrincipal, servicePrincipalName, TIER_TAG, TYPE_PREFIX, USER_CONSENT_TAG } from "./types";
 
 /**
  * Facts the policy pack reads from the service principal, since no other resource carries them: the API owner's
@@ -81,7 +81,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
             }, child));
         }
-        const sp = new azuread.ServicePrincipal(`${name}-sp`, {
+        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), {
             clientId: registration.clientId,
             owners: app.owners.length ? app.owners : undefined,
             tags: consentTags(app),

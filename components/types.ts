@@ -28,3 +28,7 @@ export const TYPE_PREFIX = "entra-consent:index";
 /** Service principal tags that carry consent facts to the policy pack (see consentTags). */
 export const TIER_TAG = "entra-consent:tier:";
 export const USER_CONSENT_TAG = "entra-consent:consent:user";
+
+/** Names of the resources that hold an app's principal: how the plan finds it in the planned tenant. */
+export const servicePrincipalName = (appKey: string): string => `${appKey}-sp`;
+export const identityName = (appKey: string): string => `${appKey}-identity`;

@@ -22,7 +22,8 @@ describe("npm run plan (CLI)", () => {
         const out = JSON.parse(r.stdout);
         assert.deepEqual(Object.keys(out).slice(0, 6), ["stack", "tenant", "resources", "violations", "flows", "summary"]);
         assert.equal(out.stack, "dev");
-        assert.deepEqual(out.tenant, { id: TENANT_ID, name: "contoso-dev" });
+        assert.deepEqual(out.tenant, { id: TENANT_ID, name: "contoso-dev", userConsent: "low-risk" });
+        assert.ok(out.flows.length > 0 && out.flows.every((f: any) => f.outcome === "issued"), "every flow of the sample stack is issued");
         assert.ok(out.resources.every((r: any) => typeof r.urn === "string" && typeof r.type === "string" && "parent" in r && typeof r.inputs === "object"));
         assert.equal(out.summary.resources, out.resources.length);
     });

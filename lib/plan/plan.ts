@@ -12,6 +12,7 @@ import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import { TENANT_TAG } from "../../policies/azuread-provider-require-stack-tenant";
 import type { Policies } from "@pulumi/policy";
+import { isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
 import { RecordedResource, runProgram, UNKNOWN } from "./run";
 
@@ -19,11 +20,15 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
 
 export interface Violation { policy: string; enforcementLevel: "mandatory" | "advisory"; urn?: string; message: string }
-export interface Flow { client: string; resource: string; flow: string; outcome: string; code: string | null; claims: Record<string, string[]>; fix: string | null }
+export interface Flow {
+    client: string; resource: string; flow: string; outcome: string; code: string | null; claims: Record<string, string[]>; fix: string | null;
+    /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
+    permissions: string[]; mechanism: string[];
+}
 
 export interface PlanResult {
     stack: string;
-    tenant: { id: string; name: string };
+    tenant: { id: string; name: string; userConsent?: string };
     resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
     violations: Violation[];
     flows: Flow[];
@@ -121,15 +126,17 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         defaultProviderConfig: providerConfig(config),
     });
     const policiesDone = performance.now();
+    // Token requests are predicted against what the deploy leaves in the tenant; a preview creates nothing.
+    const flows = model && !opts.preview ? predictFlows(model, tenant.state(), catalog) : [];
     const errors = [...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
-        tenant: { id: tenantId, name: model?.tenant.name ?? stack },
+        tenant: { id: tenantId, name: model?.tenant.name ?? stack, userConsent: model?.tenant.userConsent },
         resources,
         violations: judged.violations,
-        flows: [],
+        flows,
         summary: { resources: resources.length, mandatory: judged.violations.filter(v => v.enforcementLevel === "mandatory").length,
-                   advisory: judged.violations.filter(v => v.enforcementLevel === "advisory").length, failingFlows: 0, errors: errors.length },
+                   advisory: judged.violations.filter(v => v.enforcementLevel === "advisory").length, failingFlows: flows.filter(isFailing).length, errors: errors.length },
         errors,
         consent: model ? consentSummary(model) : undefined,
         timings: { programMs: Math.round(programDone - started), policiesMs: Math.round(policiesDone - programDone) },

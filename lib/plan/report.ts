@@ -1,6 +1,7 @@
 /** The plan as a reviewer reads it: per app, what it requests, what gets approved and by which mechanism. */
 import { formatProblem } from "../errors";
 import { Mechanism } from "../summary";
+import { isFailing } from "../flows";
 import { PlanResult } from "./plan";
 
 const MECHANISM: Record<Mechanism, string> = {
@@ -32,13 +33,7 @@ export function renderText(plan: PlanResult): string {
             for (const [m, values] of byMechanism) lines.push(`  requests  ${r.resource} ${r.type}: ${values.join(", ")}\n            approved by ${MECHANISM[m]}`);
         }
     }
-    if (plan.flows.length) {
-        lines.push("", "token requests:");
-        for (const f of plan.flows) {
-            const claims = Object.entries(f.claims).map(([k, v]) => `${k}=[${v.join(" ")}]`).join(" ");
-            lines.push(`  ${f.outcome === "issued" || f.outcome === "issued-after-user-consent" ? "ok  " : "FAIL"} ${f.client} -> ${f.resource} (${f.flow}): ${f.outcome}${f.code ? ` ${f.code}` : ""}${claims ? ` ${claims}` : ""}${f.fix ? `\n         fix: ${f.fix}` : ""}`);
-        }
-    }
+    if (plan.flows.length) lines.push("", ...consentMatrix(plan));
     if (plan.violations.length) {
         lines.push("", "policy violations:");
         for (const v of plan.violations) lines.push(`  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`);
@@ -50,4 +45,24 @@ export function renderText(plan: PlanResult): string {
     const s = plan.summary;
     lines.push("", `${s.resources} resources, ${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.failingFlows} failing flows, ${s.errors} deploy errors`);
     return lines.join("\n");
+}
+
+const MECHANISM_SHORT: Record<string, string> = {
+    "admin-grant": "admin grant", "pre-authorized": "pre-authorization", "user-consent": "user consent",
+    "app-role-assignment": "app role assignment", none: "nothing",
+};
+
+/** Each client x resource of the tenant: the permissions, how they are approved, and the predicted token request. */
+export function consentMatrix(plan: PlanResult): string[] {
+    const header = ["client", "resource", "flow", "permissions", "approved by", "outcome"];
+    const rows = plan.flows.map(f => [f.client, f.resource, f.flow, f.permissions.join(" "), f.mechanism.map(m => MECHANISM_SHORT[m] ?? m).join(" + ") || "-",
+                                       `${isFailing(f) ? "FAIL " : ""}${f.outcome}${f.code ? ` ${f.code}` : ""}`]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+    const fmt = (r: string[]) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ")}`;
+    const out = [`consent matrix: tenant ${plan.tenant.name} (user consent: ${plan.tenant.userConsent ?? "?"})`, fmt(header)];
+    plan.flows.forEach((f, i) => {
+        out.push(fmt(rows[i]));
+        if (f.fix) out.push(`      fix: ${f.fix}`);
+    });
+    return out;
 }

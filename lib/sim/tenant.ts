@@ -29,7 +29,7 @@ const T = {
 
 export const SIMULATED_TYPES = T;
 
-interface SimPermission { id: string; value: string; adminOnly?: boolean; members?: string[] }
+export interface SimPermission { id: string; value: string; adminOnly?: boolean; members?: string[] }
 interface SimApp {
     objectId: string;
     clientId: string;
@@ -40,7 +40,22 @@ interface SimApp {
     preAuthorized: Map<string, string[]>;
     requested: Map<string, { scopeIds: string[]; roleIds: string[] }>;
 }
-interface SimPrincipal { objectId: string; clientId: string; displayName: string; kind: "application" | "microsoft" | "managed-identity" | "external" }
+export interface SimPrincipal { objectId: string; clientId: string; displayName: string; kind: "application" | "microsoft" | "managed-identity" | "external" }
+export interface SimGrant { clientObjectId: string; resourceObjectId: string; consentType: "AllPrincipals" | "Principal"; principalId?: string; scopes: string[] }
+export interface SimAssignment { principalObjectId: string; resourceObjectId: string; appRoleId: string }
+
+/** What the tenant holds after a plan: what token requests are judged against (lib/flows.ts). */
+export interface TenantState {
+    tenantId: string;
+    /** object ID of the principal a Pulumi resource (by name) created or adopted */
+    principalOfResource(name: string): string | undefined;
+    principal(objectId: string): SimPrincipal | undefined;
+    principalByClientId(clientId: string): SimPrincipal | undefined;
+    grants(clientObjectId: string, resourceObjectId: string): SimGrant[];
+    assignments(principalObjectId: string, resourceObjectId: string): SimAssignment[];
+    /** the app registration (or Microsoft resource app) with this client ID: its scopes, roles and pre-authorized clients */
+    application(clientId: string): { scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: Map<string, string[]> } | undefined;
+}
 
 /** An error Entra (or ARM) would answer; the plan reports it as a failed deploy step. */
 export class TenantRejection extends Error {
@@ -81,8 +96,10 @@ export class SimulatedTenant implements Mocks {
     private readonly principals = new Map<string, SimPrincipal>();
     private readonly principalsByClientId = new Map<string, SimPrincipal>();
     private readonly identifierUris = new Map<string, string>();
-    private readonly grants = new Map<string, string>();
-    private readonly assignments = new Set<string>();
+    private readonly grants = new Map<string, SimGrant>();
+    private readonly assignments = new Map<string, SimAssignment>();
+    /** Pulumi resource name -> object ID of the principal it created (service principals, managed identities) */
+    private readonly principalsByResourceName = new Map<string, string>();
     private readonly microsoftApps = new Map<string, SimApp>();
 
     constructor(private readonly opts: SimulatedTenantOptions) {
@@ -106,6 +123,22 @@ export class SimulatedTenant implements Mocks {
         for (const principalId of opts.existingPrincipalIds ?? []) {
             this.addPrincipal({ objectId: principalId.toLowerCase(), clientId: this.id("existing-mi-client", principalId), displayName: `managed identity ${principalId}`, kind: "managed-identity" });
         }
+    }
+
+    /** The planned state, read-only. */
+    state(): TenantState {
+        return {
+            tenantId: this.tenantId,
+            principalOfResource: name => this.principalsByResourceName.get(name),
+            principal: id => this.principals.get(id.toLowerCase()),
+            principalByClientId: id => this.principalsByClientId.get(id.toLowerCase()),
+            grants: (c, r) => [...this.grants.values()].filter(g => g.clientObjectId === c && g.resourceObjectId === r),
+            assignments: (p, r) => [...this.assignments.values()].filter(a => a.principalObjectId === p && a.resourceObjectId === r),
+            application: clientId => {
+                const app = this.appsByClientId.get(clientId.toLowerCase());
+                return app && { scopes: [...app.scopes.values()], roles: [...app.roles.values()], preAuthorized: app.preAuthorized };
+            },
+        };
     }
 
     /** Deterministic IDs, so a plan of the same config prints the same IDs every time. */
@@ -237,6 +270,7 @@ export class SimulatedTenant implements Mocks {
                 const existing = this.principalsByClientId.get(clientId);
                 if (existing) {
                     if (!inputs.useExisting) this.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
+                    this.principalsByResourceName.set(args.name, existing.objectId);
                     return { id: existing.objectId, state: this.principalState(inputs, existing) };
                 }
                 const app = this.appsByClientId.get(clientId);
@@ -245,6 +279,7 @@ export class SimulatedTenant implements Mocks {
                 }
                 const p: SimPrincipal = { objectId: resourceId, clientId, displayName: app?.displayName ?? `external app ${clientId}`, kind: app ? "application" : "external" };
                 this.addPrincipal(p);
+                this.principalsByResourceName.set(args.name, p.objectId);
                 return { id: p.objectId, state: this.principalState(inputs, p) };
             }
             case T.grant: {
@@ -259,7 +294,7 @@ export class SimulatedTenant implements Mocks {
                     const consentType = inputs.userObjectId ? "Principal" : "AllPrincipals";
                     const key = `${client.objectId}|${resource.objectId}|${consentType}|${inputs.userObjectId ?? ""}`;
                     if (this.grants.has(key)) this.reject(409, args, `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})`);
-                    this.grants.set(key, args.name);
+                    this.grants.set(key, { clientObjectId: client.objectId, resourceObjectId: resource.objectId, consentType, principalId: inputs.userObjectId, scopes: [...(inputs.claimValues ?? [])] });
                 }
                 return { id: resourceId, state: inputs };
             }
@@ -273,7 +308,7 @@ export class SimulatedTenant implements Mocks {
                     if (!(role.members ?? []).includes("Application")) this.reject(400, args, `App role ${role.value} of ${resource.displayName} does not allow applications (allowedMemberTypes: ${(role.members ?? []).join(", ")})`);
                     const key = `${principal.objectId}|${resource.objectId}|${roleId}`;
                     if (this.assignments.has(key)) this.reject(400, args, "Permission being assigned already exists on the object");
-                    this.assignments.add(key);
+                    this.assignments.set(key, { principalObjectId: principal.objectId, resourceObjectId: resource.objectId, appRoleId: roleId });
                 }
                 return { id: resourceId, state: { ...inputs, principalDisplayName: principal?.displayName, resourceDisplayName: resource?.displayName } };
             }
@@ -281,6 +316,7 @@ export class SimulatedTenant implements Mocks {
                 const principalId = this.id("mi-principal", args.name);
                 const clientId = this.id("mi-client", args.name);
                 this.addPrincipal({ objectId: principalId, clientId, displayName: String(inputs.resourceName ?? args.name), kind: "managed-identity" });
+                this.principalsByResourceName.set(args.name, principalId);
                 const id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName ?? args.name}`;
                 return { id, state: { ...inputs, name: inputs.resourceName ?? args.name, principalId, clientId, tenantId: this.tenantId, type: "Microsoft.ManagedIdentity/userAssignedIdentities" } };
             }
