@@ -81,6 +81,18 @@ export class PermissionCatalog {
         return this.byAlias.get(ref) ?? this.byAppId.get(ref.toLowerCase());
     }
 
+    /** A resource by one of its identifier URIs; `https://*.vault.azure.net` also matches https://vault.azure.net. */
+    resourceByIdentifierUri(uri: string): CatalogResource | undefined {
+        const u = uri.replace(/\/\.default$/, "").replace(/\/$/, "").toLowerCase();
+        const matches = (pattern: string) => {
+            const p = pattern.replace(/\/$/, "").toLowerCase();
+            if (!p.includes("*")) return p === u;
+            const re = new RegExp(`^${p.split("*.").map(part => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")).join("([^/]+\\.)?")}$`);
+            return re.test(u);
+        };
+        return this.resources.find(r => r.identifierUris.some(matches));
+    }
+
     aliases(): string[] {
         return [...this.byAlias.keys()];
     }

@@ -39,6 +39,8 @@ export interface PlanResult {
     consent?: Record<string, AppSummary>;
     /** input problems: exit 2 */
     problems?: InputProblem[];
+    /** the program's stack outputs (client IDs, identifier URIs, ...), as planned */
+    outputs?: Record<string, unknown>;
     /** where the time went, in milliseconds (the benchmark reads it) */
     timings?: { programMs: number; policiesMs: number };
 }
@@ -139,6 +141,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
                    advisory: judged.violations.filter(v => v.enforcementLevel === "advisory").length, failingFlows: flows.filter(isFailing).length, errors: errors.length },
         errors,
         consent: model ? consentSummary(model) : undefined,
+        outputs: run.outputs,
         timings: { programMs: Math.round(programDone - started), policiesMs: Math.round(policiesDone - programDone) },
     };
     return plan;

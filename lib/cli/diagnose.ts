@@ -1,0 +1,97 @@
+/**
+ * npm run diagnose -- (--stack NAME | --config FILE | --all) [--format text|json] [--outputs FILE] "<error text>"
+ * The error text may also come on standard input ("-"). Exit: 0 diagnosed, 2 invalid input or an unparsable error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import YAML from "yaml";
+import { PermissionCatalog } from "../catalog";
+import { diagnose, DiagnoseResult, parseAadstsError, PlannedStack } from "../diagnose";
+import { formatProblem, InputError } from "../errors";
+import { exitCode, loadStack, planStack, stackNameOf } from "../plan/plan";
+import { planInPool } from "../plan/pool";
+
+const USAGE = `usage: npm run diagnose -- (--stack NAME | --config FILE | --all) [--format text|json] [--outputs FILE] "<error text>"
+  --stack NAME      look in Pulumi.NAME.yaml          --all       look in every Pulumi.*.yaml here
+  --config FILE     look in this stack file           --format    text (default) or json
+  --outputs FILE    \`pulumi stack output --json\` of the deployed stack, so its real client IDs are known
+  "<error text>"    the whole AADSTS error as Entra printed it; "-" reads it from standard input`;
+
+function fail(message: string): never {
+    console.error(`diagnose: ${message}\n${USAGE}`);
+    process.exit(2);
+}
+
+export function renderDiagnosis(r: DiagnoseResult): string {
+    const lines = [`${r.code}: ${r.meaning}.`];
+    const p = r.parsed;
+    const facts = [p.clientId && `client ${p.clientId}${p.clientName ? ` (${p.clientName})` : ""}`, p.resource && `resource ${p.resource}`, p.scopes && `scopes ${p.scopes.join(" ")}`,
+                   p.tenant && `tenant ${p.tenant}`, p.redirectUri && `redirect URI ${p.redirectUri}`, p.correlationId && `correlation ID ${p.correlationId}`, p.timestamp && `at ${p.timestamp}`].filter(Boolean);
+    if (facts.length) lines.push(`  from the error: ${facts.join(", ")}`);
+    for (const d of r.diagnoses) {
+        lines.push("", `stack ${d.stack}, tenant ${d.tenant.name} (${d.tenant.id})${d.app ? `, app ${d.app}` : ""}`);
+        for (const f of d.flows) lines.push(`  flow     ${f.flow} to ${f.resource} [${f.permissions.join(" ")}]: ${f.outcome}${f.code ? ` ${f.code}` : ""}`);
+        lines.push(`  planned  ${d.planned}`, `  cause    ${d.cause}`);
+        if (d.fix) lines.push(`  fix      in ${path.relative(process.cwd(), d.fix.file) || d.fix.file}: set ${d.fix.key} to ${JSON.stringify(d.fix.value)}, then pulumi up`);
+        if (d.action) lines.push(`  action   ${d.action}`);
+    }
+    return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+    let parsedArgs;
+    try {
+        parsedArgs = parseArgs({ allowPositionals: true, options: {
+            stack: { type: "string" }, config: { type: "string" }, all: { type: "boolean" }, format: { type: "string", default: "text" },
+            outputs: { type: "string" }, help: { type: "boolean", short: "h" },
+        } });
+    } catch (e) { fail((e as Error).message); }
+    const { values: args, positionals } = parsedArgs;
+    if (args.help) { console.log(USAGE); return 0; }
+    if (args.format !== "text" && args.format !== "json") fail(`--format is "${args.format}"; use text or json`);
+    if ([args.stack !== undefined, args.config !== undefined, !!args.all].filter(Boolean).length !== 1) fail("name exactly one of --stack, --config or --all");
+    if (positionals.length !== 1) fail("give the error text as one argument (quote it), or - to read it from standard input");
+    const text = positionals[0] === "-" ? fs.readFileSync(0, "utf8") : positionals[0];
+    const parsed = parseAadstsError(text);
+    if ("error" in parsed) { console.error(`diagnose: ${parsed.error}`); return 2; }
+
+    const files = args.all ? fs.readdirSync(process.cwd()).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort().map(f => path.resolve(f))
+        : [path.resolve(args.config ?? `Pulumi.${args.stack}.yaml`)];
+    for (const f of files) if (!fs.existsSync(f)) fail(`${f}: no such stack file`);
+    if (!files.length) fail(`no Pulumi.*.yaml in ${process.cwd()}`);
+    const catalog = PermissionCatalog.load();
+    const plans = files.length > 1 ? (await planInPool(files.map(configFile => ({ configFile })))).map(r => r.plan)
+        : [await planStack({ configFile: files[0], catalog })];
+    const stacks: PlannedStack[] = [];
+    for (const [i, file] of files.entries()) {
+        const plan = plans[i];
+        if (!plan || exitCode(plan) === 2) {
+            console.error(`diagnose: ${path.basename(file)} is not a valid stack:\n${(plan?.problems ?? []).map(p => `  - ${formatProblem(p)}`).join("\n")}`);
+            return 2;
+        }
+        const model = loadStack(file, catalog).model;
+        if (!model) continue;
+        if (args.outputs) plan.outputs = { ...plan.outputs, ...readOutputs(args.outputs) };
+        stacks.push({ stack: stackNameOf(file), file, model, plan });
+    }
+    const result = diagnose(parsed, stacks, catalog);
+    console.log(args.format === "json" ? JSON.stringify(result, null, 2) : renderDiagnosis(result));
+    return 0;
+}
+
+function readOutputs(file: string): Record<string, unknown> {
+    try {
+        return YAML.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        fail(`--outputs ${file}: ${(e as Error).message.split("\n")[0]}`);
+    }
+}
+
+if (require.main === module) {
+    process.chdir(process.env.INIT_CWD ?? process.cwd());
+    main().then(code => { process.exitCode = code; }, e => {
+        console.error(e instanceof InputError ? e.message : `diagnose: ${(e as Error).message}`);
+        process.exitCode = e instanceof InputError ? 2 : 1;
+    });
+}
