@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { policies } from "../policies/all";
 import { runPolicies } from "../lib/plan/policies";
+import { renderText } from "../lib/plan/report";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
 import { catalog, devConfig, TENANT_ID } from "./helpers";
@@ -261,5 +262,15 @@ describe("policy config", () => {
         const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
         assert.deepEqual(of(await planDev(change, { policyConfig: { [APP_TIERS]: "disabled" } }), APP_TIERS), []);
         assert.equal(of(await planDev(change, { policyConfig: { [APP_TIERS]: "advisory" } }), APP_TIERS)[0].enforcementLevel, "advisory");
+    });
+});
+
+describe("secrets in the plan", () => {
+    it("never shows a secret input, in JSON or text, while the policies still judge the resource", async () => {
+        const plan = await planRaw({ certificate: { endDateRelative: "17520h" } });
+        const cert = plan.resources.find(r => r.name === "client-cert")!;
+        assert.equal(cert.inputs.value, "[secret]");
+        assert.doesNotMatch(JSON.stringify(plan) + renderText(plan), /not-for-your-eyes/);
+        assert.equal(of(plan, CERT).length, 1);
     });
 });

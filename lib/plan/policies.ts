@@ -129,6 +129,23 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         }
     };
 
+    /** Every resource with parent, dependencies and property dependencies resolved; built once, read by every stack policy. */
+    const policyResources = (): PolicyResource[] => {
+        const nodes = new Map<string, PolicyResource>();
+        for (const r of resources) {
+            nodes.set(r.urn, { type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
+                               dependencies: [], propertyDependencies: {}, isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? propsOf(r) : undefined)) as any });
+        }
+        for (const r of resources) {
+            const n = nodes.get(r.urn)!;
+            if (r.parent && nodes.has(r.parent)) n.parent = nodes.get(r.parent);
+            n.dependencies = r.dependencies.map(d => nodes.get(d)!).filter(Boolean);
+            for (const [k, deps] of Object.entries(r.propertyDependencies)) n.propertyDependencies[k] = deps.map(d => nodes.get(d)!).filter(Boolean);
+        }
+        return [...nodes.values()];
+    };
+    let stackResources: PolicyResource[] | undefined;
+
     for (const policy of policies) {
         const level = levelOf(policy);
         if (level === "disabled") continue;
@@ -145,18 +162,8 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         }
         if ("validateStack" in policy) {
             const stackPolicy = policy as StackValidationPolicy;
-            const nodes = new Map<string, PolicyResource>();
-            for (const r of resources) {
-                nodes.set(r.urn, { type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
-                                   dependencies: [], propertyDependencies: {}, isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? propsOf(r) : undefined)) as any });
-            }
-            for (const r of resources) {
-                const n = nodes.get(r.urn)!;
-                if (r.parent && nodes.has(r.parent)) n.parent = nodes.get(r.parent);
-                n.dependencies = r.dependencies.map(d => nodes.get(d)!).filter(Boolean);
-                for (const [k, deps] of Object.entries(r.propertyDependencies)) n.propertyDependencies[k] = deps.map(d => nodes.get(d)!).filter(Boolean);
-            }
-            const args: StackValidationArgs = { resources: [...nodes.values()], stackTags, getConfig, notApplicable };
+            stackResources ??= policyResources();
+            const args: StackValidationArgs = { resources: stackResources, stackTags, getConfig, notApplicable };
             run(policy, level, undefined, report => stackPolicy.validateStack(args, report));
         }
     }
