@@ -9,7 +9,7 @@ import YAML from "yaml";
 import { PermissionCatalog } from "../catalog";
 import { diagnose, DiagnoseResult, parseAadstsError, PlannedStack } from "../diagnose";
 import { formatProblem, InputError } from "../errors";
-import { exitCode, loadStack, planStack, stackNameOf } from "../plan/plan";
+import { exitCode, loadStack, planStack, stackFiles, stackNameOf } from "../plan/plan";
 import { planInPool } from "../plan/pool";
 
 const USAGE = `usage: npm run diagnose -- (--stack NAME | --config FILE | --all) [--format text|json] [--outputs FILE] "<error text>"
@@ -56,8 +56,7 @@ async function main(): Promise<number> {
     const parsed = parseAadstsError(text);
     if ("error" in parsed) { console.error(`diagnose: ${parsed.error}`); return 2; }
 
-    const files = args.all ? fs.readdirSync(process.cwd()).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort().map(f => path.resolve(f))
-        : [path.resolve(args.config ?? `Pulumi.${args.stack}.yaml`)];
+    const files = args.all ? stackFiles(process.cwd()) : [path.resolve(args.config ?? `Pulumi.${args.stack}.yaml`)];
     for (const f of files) if (!fs.existsSync(f)) fail(`${f}: no such stack file`);
     if (!files.length) fail(`no Pulumi.*.yaml in ${process.cwd()}`);
     const catalog = PermissionCatalog.load();

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { exitCode, planStack, stackNameOf } from "../plan/plan";
+import { exitCode, planStack, stackFiles, stackNameOf } from "../plan/plan";
 import { planInPool } from "../plan/pool";
 import { renderText } from "../plan/report";
 
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
 
     const configFile = args.config ?? path.join(process.cwd(), `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(configFile)) {
-        const stacks = fs.readdirSync(path.dirname(configFile)).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).map(stackNameOf);
+        const stacks = stackFiles(path.dirname(configFile)).map(stackNameOf);
         usageError(`${configFile}: no such stack file${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
     }
     const plan = await planStack({ configFile, program: args.program, preview: args.preview, policyConfig: args["policy-config"] });
@@ -55,9 +55,9 @@ async function main(): Promise<number> {
 
 /** Every stack file in the folder, planned in parallel worker processes. */
 async function planAll(format: string, args: { program?: string; preview?: boolean; policyConfig?: string }): Promise<number> {
-    const files = fs.readdirSync(process.cwd()).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort();
+    const files = stackFiles(process.cwd());
     if (!files.length) usageError(`no Pulumi.*.yaml in ${process.cwd()}`);
-    const results = await planInPool(files.map(f => ({ configFile: path.resolve(f), program: args.program, preview: args.preview, policyConfig: args.policyConfig && path.resolve(args.policyConfig) })), {
+    const results = await planInPool(files.map(configFile => ({ configFile, program: args.program, preview: args.preview, policyConfig: args.policyConfig && path.resolve(args.policyConfig) })), {
         onResult: (r, done) => {
             const s = r.plan?.summary;
             const code = r.plan ? exitCode(r.plan) : 1;

@@ -2,6 +2,7 @@
  * The offline plan (DESIGN.md, "Offline plan"): validate a stack file, run a program against a simulated
  * tenant under Pulumi's mock runtime, and report resources, violations, flows and a summary.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { PermissionCatalog } from "../catalog";
 import { rawStackConfig, readStackFile } from "../config/stack";
@@ -62,6 +63,11 @@ export interface PlanOptions {
 }
 
 export const stackNameOf = (file: string): string => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+
+/** The stack files (Pulumi.<stack>.yaml) of a folder, sorted, as absolute paths. */
+export function stackFiles(dir: string): string[] {
+    return fs.readdirSync(dir).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort().map(f => path.resolve(dir, f));
+}
 
 /** What plan output shows of an input: unknowns marked, secrets never shown. */
 function displayInputs(r: RecordedResource): Record<string, unknown> {
