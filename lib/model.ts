@@ -80,10 +80,6 @@ export function appRegistered(app: AppModel): boolean {
     return app.identity === "application";
 }
 
-export function exposesApi(app: AppModel): boolean {
-    return app.scopes.length > 0 || app.appRoles.length > 0;
-}
-
 function inferKind(app: AppConfig): AppKind {
     if (app.identity === "managed-identity") return "daemon";
     if (app.scopes || app.appRoles) return "api";

@@ -27,8 +27,6 @@ const T = {
     userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
 } as const;
 
-export const SIMULATED_TYPES = T;
-
 export interface SimPermission { id: string; value: string; adminOnly?: boolean; members?: string[] }
 interface SimApp {
     objectId: string;

@@ -31,10 +31,6 @@ export function knownStrings(v: unknown): string[] {
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && !isUnknown(x)) : [];
 }
 
-export function typeIs(r: { type: string }, ...tokens: string[]): boolean {
-    return tokens.includes(r.type);
-}
-
 /** The first resource a property depends on (how outputs link resources, known or not). */
 export function dependency(r: PolicyResource, prop: string): PolicyResource | undefined {
     return r.propertyDependencies[prop]?.[0];
