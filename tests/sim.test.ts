@@ -62,3 +62,13 @@ describe("deploy-time checks before any write", () => {
         assert.deepEqual(written(run.resources), []);
     });
 });
+
+describe("--program with this project's config", () => {
+    it("predicts no flows for a program that does not build the tenant with our components", async () => {
+        const config = { ...devConfig(), "test:case": "correct" };
+        const plan = await planStack({ configFile: writeStack(config), program: WIRING, catalog });
+        assert.deepEqual(plan.errors, []);
+        assert.deepEqual(plan.flows, []);
+        assert.ok(plan.consent, "the config is still validated and summarised");
+    });
+});

@@ -13,10 +13,12 @@ import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import { TENANT_TAG } from "../../policies/azuread-provider-require-stack-tenant";
 import type { Policies } from "@pulumi/policy";
+import { TYPE_PREFIX } from "../../components/types";
 import { isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
 import { RecordedResource, runProgram, UNKNOWN } from "./run";
 
+const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
 
@@ -134,8 +136,10 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         defaultProviderConfig: providerConfig(config),
     });
     const policiesDone = performance.now();
-    // Token requests are predicted against what the deploy leaves in the tenant; a preview creates nothing.
-    const flows = model && !opts.preview ? predictFlows(model, tenant.state(), catalog) : [];
+    // Token requests are predicted against what the deploy leaves in the tenant (a preview creates nothing),
+    // for programs that build the tenant from this config with our components.
+    const builtByComponents = run.resources.some(r => r.type === TENANT_COMPONENT_TYPE);
+    const flows = model && builtByComponents && !opts.preview ? predictFlows(model, tenant.state(), catalog) : [];
     const errors = [...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
