@@ -72,8 +72,13 @@ export class PermissionCatalog {
         this.firstParty = new Map(Object.entries(file.firstPartyApps));
     }
 
+    private static readonly loaded = new Map<string, PermissionCatalog>();
+
+    /** The catalog of a file, read once per process (the program, the plan and the policies share it). */
     static load(file = path.join(__dirname, "..", "data", "catalog.json")): PermissionCatalog {
-        return new PermissionCatalog(JSON.parse(fs.readFileSync(file, "utf8")));
+        let c = PermissionCatalog.loaded.get(file);
+        if (!c) { c = new PermissionCatalog(JSON.parse(fs.readFileSync(file, "utf8"))); PermissionCatalog.loaded.set(file, c); }
+        return c;
     }
 
     /** A resource by alias (`microsoft-graph`) or appId. */
