@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
 import { T } from "./lib/types";
 
 const name = "azuread-application-require-approval-for-multi-tenant";
@@ -15,7 +15,7 @@ export const policy: ResourceValidationPolicy = {
         if (audience === "AzureADMyOrg") return;
         const subject: Subject = { type: "sign-in-audience", clientNames: [args.name.replace(/-registration$/, ""), args.name], resourceNames: [], permissionNames: [audience] };
         const match = findApproval(args.getConfig<{ approvals?: Approval[] }>().approvals, subject);
-        if (match.status === "approved") return;
+        if (excepts(match, false)) return;
         report(`This app registration accepts sign-ins from ${audience === "AzureADMultipleOrgs" ? "any Entra tenant" : "other tenants and personal accounts"} (${audience}): anyone in another tenant can consent to it and get tokens.${describeMatch(match)} ${howToApprove(name, subject)}`);
     },
 };

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierText } from "./lib/describe";
 import { stackConsent } from "./lib/stack";
@@ -21,7 +21,7 @@ export const policy: StackValidationPolicy = {
             if (j.effectiveTier === 2) continue;
             const subject: Subject = { type: "application", clientNames: a.principal.names, resourceNames: stack.resourceNames(a.target), permissionNames: [j.value, ...(j.id ? [j.id] : [])] };
             const match = findApproval(approvals, subject);
-            if (match.status === "approved" && (j.effectiveTier === 1 || match.approval.tier0)) continue;
+            if (excepts(match, j.effectiveTier === 0)) continue;
             const verdict = j.effectiveTier === 0 ? "Tier-0 application permissions are denied: one token can take over the tenant, with no user in the loop."
                 : "Tier-1 application permissions need an approval: the app acts on the whole tenant as itself.";
             report(`${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}). ${verdict}${alternativeText(j)}${describeMatch(match)} ${howToApprove(name, subject, j.effectiveTier === 0)}`, a.resource.urn);

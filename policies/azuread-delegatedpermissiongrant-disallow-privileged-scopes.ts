@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierText } from "./lib/describe";
 import { stackConsent } from "./lib/stack";
@@ -23,7 +23,7 @@ export const policy: StackValidationPolicy = {
                 const subject: Subject = { type: "delegated", clientNames: g.client.names, resourceNames: stack.resourceNames(g.target), permissionNames: [j.value, ...(j.id ? [j.id] : [])] };
                 const match = findApproval(approvals, subject);
                 const deniedOutright = g.allPrincipals && j.effectiveTier === 0;
-                if (match.status === "approved" && (!deniedOutright || match.approval.tier0)) continue;
+                if (excepts(match, deniedOutright)) continue;
                 const scope = g.allPrincipals ? "for every user in the tenant (AllPrincipals)" : "for one user";
                 const verdict = deniedOutright ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
                     : "This grant needs an approval.";

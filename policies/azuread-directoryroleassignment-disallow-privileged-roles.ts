@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { knownString } from "./lib/props";
 import { stackConsent } from "./lib/stack";
@@ -44,7 +44,7 @@ export const policy: StackValidationPolicy = {
             if (principal.kind === "unknown") continue; // a user or group: out of this policy's scope
             const subject: Subject = { type: "directory-role", clientNames: principal.names, resourceNames: [], permissionNames: [role, roleId] };
             const match = findApproval(approvals, subject);
-            if (match.status === "approved" && match.approval.tier0) continue;
+            if (excepts(match, true)) continue;
             report(`${principal.label} (a workload identity) is given the directory role ${role}, a tier-0 role: whoever holds its credential controls the tenant. Give it the narrowest Graph permission for the job instead.${describeMatch(match)} ${howToApprove(name, subject, true)}`, r.urn);
         }
     },

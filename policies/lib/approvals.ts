@@ -77,6 +77,11 @@ export function findApproval(approvals: readonly Approval[] | undefined, subject
     return last ? { status: "expired", approval: last } : { status: "none" };
 }
 
+/** Whether a match excepts the finding: a valid approval, which for a tier-0 finding must also say tier0. */
+export function excepts(match: ApprovalMatch, tier0: boolean): boolean {
+    return match.status === "approved" && (!tier0 || match.approval.tier0 === true);
+}
+
 /** The sentence a violation ends with: how the security team approves an exception. */
 export function howToApprove(policy: string, subject: Subject, tier0 = false): string {
     const example: Record<string, unknown> = { client: subject.clientNames[0], resource: subject.resourceNames[0], permission: subject.permissionNames[0], type: subject.type, ticket: "...", approver: "...", expires: "YYYY-MM-DD" };

@@ -18,7 +18,6 @@ export interface Exposed { id: string; value: string; adminOnly: boolean; member
 export interface AppNode {
     registration: PolicyResource;
     sp?: PolicyResource;
-    clientId?: string;
     /** how approvals may name it: client ID, resource names, the app key of our components */
     names: string[];
     label: string;
@@ -175,9 +174,8 @@ export class StackConsent {
         return { kind: "unknown", label: literal ?? "an unknown principal", names: literal ? [literal] : [] };
     }
 
+    /** A resource named by a literal appId: a Microsoft API of the catalog (our own apps' client IDs are outputs, linked by dependency). */
     resourceForAppId(appId: string): ResourceKey {
-        const own = this.apps.find(a => a.clientId === appId);
-        if (own) return { kind: "app", app: own };
         const ms = this.catalog.resource(appId);
         return ms ? { kind: "microsoft", appId: ms.appId, name: ms.name, aliases: ms.aliases } : { kind: "unknown", label: appId };
     }
