@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { exposedPermissionId } from "../lib/ids";
-import { PlanResult } from "../lib/plan/plan";
+import { PlanResult, planStack } from "../lib/plan/plan";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
 import { byType, catalog, devConfig, planConfig } from "./helpers";
@@ -139,5 +139,14 @@ describe("components: stack outputs", () => {
         assert.equal(out.adminConsentUrls["orders-web"], `https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/adminconsent?client_id=${out.clientIds["orders-web"]}`);
         assert.equal(out.adminConsentUrls["orders-worker"], undefined, "a managed identity has no consent URL");
         assert.ok(out.consentSummary["orders-api"].preAuthorizes["orders-web"]);
+    });
+});
+
+describe("components: from another program (examples/in-code.ts)", () => {
+    it("builds a tenant declared in code, validated the same way", async () => {
+        const plan = await planStack({ configFile: "examples/Pulumi.example.yaml", program: "examples/in-code.ts", catalog });
+        assert.deepEqual(plan.errors, []);
+        assert.deepEqual(byType(plan.resources, "AppRoleAssignment").map(r => r.name).sort(), ["reports-job-assign-microsoft-graph-User.ReadBasic.All", "reports-job-assign-reports-api-Reports.Generate"]);
+        assert.deepEqual(plan.violations.filter(v => v.enforcementLevel === "mandatory"), []);
     });
 });
