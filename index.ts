@@ -14,6 +14,7 @@ export = async () => {
         clientIds: tenant.clientIds,
         identifierUris: tenant.identifierUris,
         adminConsentUrls: tenant.adminConsentUrls,
+        clientSecrets: tenant.clientSecrets, // a Pulumi secret: `pulumi stack output clientSecrets --show-secrets`
         consentSummary: tenant.consentSummary,
     };
 };

@@ -27,6 +27,8 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
     readonly applicationId: pulumi.Output<string>;
     readonly servicePrincipalObjectId: pulumi.Output<string>;
     readonly identifierUri?: pulumi.Output<string>;
+    /** the client secret, when the app asks for one: always a Pulumi secret */
+    readonly clientSecret?: pulumi.Output<string>;
     readonly exposedPermissionResources: pulumi.Resource[] = [];
 
     constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
@@ -81,6 +83,19 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
             }, child));
         }
+        if (app.clientSecret) {
+            const secret = new azuread.ApplicationPassword(`${name}-client-secret`, {
+                applicationId: registration.id,
+                displayName: "entra-consent",
+                endDateRelative: `${app.clientSecret.expiresInDays * 24}h`,
+            }, { ...child, additionalSecretOutputs: ["value"] });
+            this.clientSecret = pulumi.secret(secret.value);
+        }
+        for (const f of app.federatedCredentials) {
+            new azuread.ApplicationFederatedIdentityCredential(`${name}-federated-${f.name}`, {
+                applicationId: registration.id, displayName: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences, description: f.description,
+            }, child);
+        }
         const sp = new azuread.ServicePrincipal(servicePrincipalName(name), {
             clientId: registration.clientId,
             owners: app.owners.length ? app.owners : undefined,
@@ -88,6 +103,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
         }, child);
         this.servicePrincipalObjectId = sp.objectId;
 
-        this.registerOutputs({ clientId: this.clientId, applicationId: this.applicationId, servicePrincipalObjectId: this.servicePrincipalObjectId, identifierUri: this.identifierUri });
+        this.registerOutputs({ clientId: this.clientId, applicationId: this.applicationId, servicePrincipalObjectId: this.servicePrincipalObjectId,
+                               identifierUri: this.identifierUri, clientSecret: this.clientSecret });
     }
 }

@@ -18,6 +18,8 @@ export class TenantConsent extends pulumi.ComponentResource {
     readonly clientIds: pulumi.Output<Record<string, string>>;
     readonly identifierUris: pulumi.Output<Record<string, string>>;
     readonly adminConsentUrls: pulumi.Output<Record<string, string>>;
+    /** client secrets by app key: a Pulumi secret, never plain in outputs or logs */
+    readonly clientSecrets: pulumi.Output<Record<string, string>>;
     readonly consentSummary: Record<string, AppSummary>;
     readonly principals: ReadonlyMap<string, ConsentPrincipal>;
 
@@ -42,8 +44,10 @@ export class TenantConsent extends pulumi.ComponentResource {
         this.identifierUris = collect(p => p.identifierUri);
         this.adminConsentUrls = collect(p => (p instanceof ManagedIdentityPrincipal || !p.clientId ? undefined
             : pulumi.interpolate`https://login.microsoftonline.com/${model.tenant.id}/adminconsent?client_id=${p.clientId}`));
+        this.clientSecrets = pulumi.secret(collect(p => (p instanceof AppRegistration ? p.clientSecret : undefined)));
         this.consentSummary = consentSummary(model);
-        this.registerOutputs({ clientIds: this.clientIds, identifierUris: this.identifierUris, adminConsentUrls: this.adminConsentUrls, consentSummary: this.consentSummary });
+        this.registerOutputs({ clientIds: this.clientIds, identifierUris: this.identifierUris, adminConsentUrls: this.adminConsentUrls,
+                               clientSecrets: this.clientSecrets, consentSummary: this.consentSummary });
     }
 }
 

@@ -58,6 +58,9 @@ export interface AppModel {
     application: AccessRequest[];
     externalAppId?: string;
     managedIdentity?: { resourceGroup: string; location: string; name: string } | { principalId: string };
+    clientSecret?: { expiresInDays: number };
+    /** sorted by name */
+    federatedCredentials: { name: string; issuer: string; subject: string; audiences: string[]; description?: string }[];
 }
 
 export interface TenantModel {
@@ -128,7 +131,7 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
         if (identity === "managed-identity" && !app.managedIdentity) report(at("managedIdentity"), "is required when identity is managed-identity", "{ resourceGroup, location } to create one, or { principalId } of an existing identity");
         if (identity !== "managed-identity" && app.managedIdentity) report(at("managedIdentity"), `only applies to identity: managed-identity (this app's identity is ${identity})`);
         if (identity !== "application") {
-            for (const field of ["scopes", "appRoles", "preAuthorized", "identifierUri", "redirectUris", "owners", "signInAudience"] as const) {
+            for (const field of ["scopes", "appRoles", "preAuthorized", "identifierUri", "redirectUris", "owners", "signInAudience", "clientSecret", "federatedCredentials"] as const) {
                 if (app[field] !== undefined) report(at(field), `only applies to an app registered in this stack (identity: application), not to identity ${identity}`);
             }
         }
@@ -161,6 +164,10 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
             redirectUris: [...(app.redirectUris ?? [])], owners: [...(app.owners ?? [])].map(o => o.toLowerCase()),
             identifierUri: app.identifierUri, scopes, appRoles, preAuthorized: [], delegated: [], application: [],
             externalAppId: app.appId?.toLowerCase(),
+            clientSecret: app.clientSecret && { expiresInDays: app.clientSecret.expiresInDays },
+            federatedCredentials: Object.entries(app.federatedCredentials ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, f]) => ({
+                name, issuer: f.issuer, subject: f.subject, audiences: [...(f.audiences ?? ["api://AzureADTokenExchange"])], description: f.description,
+            })),
             managedIdentity: app.managedIdentity && ("principalId" in app.managedIdentity
                 ? { principalId: app.managedIdentity.principalId!.toLowerCase() }
                 : { resourceGroup: app.managedIdentity.resourceGroup!, location: app.managedIdentity.location!, name: app.managedIdentity.name ?? `id-${key}` }),

@@ -16,6 +16,8 @@ export interface AppSummary {
     exposes: { scopes: string[]; appRoles: string[] };
     preAuthorizes: Record<string, string[]>;
     requests: ApprovalLine[];
+    /** how the app proves who it is: client secret, federated credentials */
+    credentials: string[];
 }
 
 /** The scopes an API of this stack pre-authorizes for a client app of this stack. */
@@ -46,6 +48,10 @@ export function consentSummary(model: ConsentModel): Record<string, AppSummary> 
             exposes: { scopes: app.scopes.map(s => s.value), appRoles: app.appRoles.map(r => r.value) },
             preAuthorizes: Object.fromEntries(app.preAuthorized.map(p => [p.client.kind === "app" ? p.client.key : p.client.appId, p.scopes.map(s => s.value)])),
             requests,
+            credentials: [
+                ...(app.clientSecret ? [`client secret, expires after ${app.clientSecret.expiresInDays} days`] : []),
+                ...app.federatedCredentials.map(f => `federated ${f.name}: ${f.issuer} ${f.subject}`),
+            ],
         };
     }
     return out;

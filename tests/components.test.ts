@@ -38,6 +38,7 @@ describe("components: the sample dev stack under the simulated tenant", () => {
             "azuread:index/applicationRedirectUris:ApplicationRedirectUris", "azuread:index/servicePrincipal:ServicePrincipal",
             "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
             "azuread:index/appRoleAssignment:AppRoleAssignment", "azure-native:managedidentity:UserAssignedIdentity",
+            "azuread:index/applicationPassword:ApplicationPassword", "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
         ]) assert.ok(types.has(t), `missing ${t}`);
     });
 
@@ -106,6 +107,14 @@ describe("components: the sample dev stack under the simulated tenant", () => {
         for (const t of ["AppRegistration", "AppAccess", "ManagedIdentityPrincipal", "ExternalPrincipal"]) {
             for (const c of plan.resources.filter(r => r.type === `entra-consent:index:${t}`)) assert.equal(c.parent, root.urn);
         }
+    });
+
+    it("creates the client secret as a Pulumi secret that no plan output shows, and federated credentials", () => {
+        assert.deepEqual(named("orders-web-client-secret").inputs, { applicationId: named("orders-web-client-secret").inputs.applicationId, displayName: "entra-consent", endDateRelative: "2160h" });
+        assert.equal((plan.outputs as any).clientSecrets, "[secret]");
+        assert.doesNotMatch(JSON.stringify(plan), /sim-secret-/);
+        assert.deepEqual(named("orders-reports-federated-github-main").inputs.audiences, ["api://AzureADTokenExchange"]);
+        assert.equal(named("orders-reports-federated-github-main").inputs.subject, "repo:contoso/orders-reports:ref:refs/heads/main");
     });
 
     it("outputs client IDs, identifier URIs, admin-consent URLs and a consent summary", () => {

@@ -54,9 +54,11 @@ describe("stack config: shape (JSON Schema)", () => {
         raw.apps["Orders_Web"] = raw.apps["orders-web"];
         raw.apps["orders-reports"].application["microsoft-graph"] = [];
         raw.apps["orders-api"].preAuthorized = ["orders-web"];
+        raw.apps["orders-reports"].federatedCredentials["github-main"].issuer = "http://token.example";
         expectProblem(raw, "entra-consent:apps.Orders_Web", /not a valid key/);
         expectProblem(raw, 'entra-consent:apps["orders-reports"].application["microsoft-graph"]', /is empty/);
         expectProblem(raw, 'entra-consent:apps["orders-api"].preAuthorized', /is a list, expected a map/);
+        expectProblem(raw, 'entra-consent:apps["orders-reports"].federatedCredentials["github-main"].issuer', /"http:\/\/token.example" is not valid \(the token issuer/);
     });
 });
 
@@ -115,6 +117,9 @@ describe("stack config: meaning (names resolved against the catalog and the stac
         expectProblem(raw, 'entra-consent:apps["partner-sync"].appId', /is required when identity is external/);
         expectProblem(raw, 'entra-consent:apps["orders-worker"].delegated', /managed identity has no signed-in user/);
         expectProblem(raw, 'entra-consent:apps["orders-reports"].delegated', /daemon has no signed-in user/);
+        const mi = devRaw();
+        mi.apps["orders-worker"].clientSecret = { expiresInDays: 30 };
+        expectProblem(mi, 'entra-consent:apps["orders-worker"].clientSecret', /only applies to an app registered in this stack/);
     });
 
     it("rejects a Microsoft first-party app ID as an external app (AADSTS65002)", () => {

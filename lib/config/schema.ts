@@ -41,6 +41,25 @@ export const appSchema = {
         consent: { type: "string", enum: ["admin", "user"], description: "admin (grant delegated permissions tenant-wide in this deploy, the default) or user (users consent themselves)" },
         redirectUris: { type: "array", uniqueItems: true, items: redirectUri, description: "a list of redirect URIs" },
         owners: { type: "array", uniqueItems: true, items: guid, description: "object IDs of the users or service principals that own the registration" },
+        clientSecret: {
+            type: "object", additionalProperties: false, required: ["expiresInDays"],
+            description: "a client secret created here, a Pulumi secret in the stack outputs: { expiresInDays }",
+            properties: { expiresInDays: { type: "integer", minimum: 1, maximum: 730, description: "days until the secret expires (the policy pack allows 180 by default)" } },
+        },
+        federatedCredentials: {
+            type: "object",
+            description: "workload identity federation (GitHub Actions, Kubernetes, another cloud), by stable name: no secret to leak",
+            propertyNames: { pattern: "^[a-z][a-z0-9-]{0,62}$", description: "a name of lower-case letters, digits and dashes" },
+            additionalProperties: {
+                type: "object", additionalProperties: false, required: ["issuer", "subject"],
+                properties: {
+                    issuer: { type: "string", pattern: "^https://\\S+$", description: "the token issuer, e.g. https://token.actions.githubusercontent.com" },
+                    subject: { type: "string", minLength: 1, description: "the subject, e.g. repo:contoso/orders:environment:prod" },
+                    audiences: { type: "array", minItems: 1, items: { type: "string", minLength: 1 }, description: "default [api://AzureADTokenExchange]" },
+                    description: { type: "string", maxLength: 600 },
+                },
+            },
+        },
         scopes: {
             type: "object",
             description: "delegated permissions this API exposes, by value",

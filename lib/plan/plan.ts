@@ -16,7 +16,7 @@ import type { Policies } from "@pulumi/policy";
 import { TYPE_PREFIX } from "../../components/types";
 import { isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
-import { RecordedResource, runProgram, UNKNOWN } from "./run";
+import { RecordedResource, runProgram, SECRET_MASK, UNKNOWN } from "./run";
 
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -75,7 +75,7 @@ export function stackFiles(dir: string): string[] {
 function displayInputs(r: RecordedResource): Record<string, unknown> {
     const show = (v: unknown): unknown => v === UNKNOWN ? "<unknown>" : Array.isArray(v) ? v.map(show)
         : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v;
-    return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.includes(k) ? "[secret]" : show(v)]));
+    return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.includes(k) ? SECRET_MASK : show(v)]));
 }
 
 export function exitCode(plan: PlanResult): 0 | 1 | 2 {

@@ -26,6 +26,7 @@ export function renderText(plan: PlanResult): string {
             lines.push(`  exposes   scopes: ${app.exposes.scopes.join(", ") || "none"}; app roles: ${app.exposes.appRoles.join(", ") || "none"}`);
         }
         for (const [client, scopes] of Object.entries(app.preAuthorizes)) lines.push(`  pre-authorizes ${client}: ${scopes.join(", ")}`);
+        for (const c of app.credentials) lines.push(`  signs in with ${c}`);
         if (!app.requests.length) lines.push("  requests  nothing");
         for (const r of app.requests) {
             const byMechanism = new Map<Mechanism, string[]>();

@@ -45,12 +45,17 @@ export interface RunOptions {
     preview?: boolean;
 }
 
-/** Wire values -> plain values; secrets unwrapped but remembered; unknowns stay the sentinel. */
-function fromWire(v: unknown, secrets?: { found: boolean }): unknown {
+export const SECRET_MASK = "[secret]";
+
+/**
+ * Wire values -> plain values; unknowns stay the sentinel. Secrets are unwrapped but remembered (inputs, which
+ * policies judge as the engine gives them) or replaced by SECRET_MASK (outputs, which the plan prints).
+ */
+function fromWire(v: unknown, secrets: { found: boolean; mask?: boolean } = { found: false }): unknown {
     if (Array.isArray(v)) return v.map(x => fromWire(x, secrets));
     if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (o[SIG_KEY] === SECRET_SIG) { if (secrets) secrets.found = true; return fromWire(o.value, secrets); }
+        if (o[SIG_KEY] === SECRET_SIG) { secrets.found = true; return secrets.mask ? SECRET_MASK : fromWire(o.value, secrets); }
         return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromWire(x, secrets)]));
     }
     return v;
@@ -109,15 +114,19 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     try {
         const program = path.resolve(opts.program);
         delete require.cache[require.resolve(program)];
-        const result = await pulumi.runtime.runInPulumiStack(async () => {
+        // The program's exports as it returned them (Outputs, with their secretness), not the stack's resolved values.
+        let exports: Record<string, unknown> = {};
+        await pulumi.runtime.runInPulumiStack(async () => {
             const mod = require(program);
             let exported = mod && mod.__esModule && "default" in mod ? mod.default : mod;
             if (typeof exported === "function") exported = await exported();
+            exports = exported ?? {};
             return exported;
         });
         await (pulumi.runtime as any).waitForRPCs?.();
-        // Output.promise() is the SDK's own way to read a resolved value; unknowns (first preview) read as undefined.
-        outputs = (fromWire(await (pulumi.output(result ?? {}) as any).promise()) ?? {}) as Record<string, unknown>;
+        // Stack outputs as the engine would store them (secrets wrapped, then masked here; unknowns as the sentinel).
+        const serialized = await pulumi.runtime.serializeProperties("outputs", exports, { keepOutputValues: false });
+        outputs = fromWire(serialized, { found: false, mask: true }) as Record<string, unknown>;
     } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (!errors.some(x => x.includes(message.split("\n")[0]))) errors.push(message);

@@ -3,7 +3,7 @@
  * Microsoft resource apps with their real permission IDs, answers the invokes the program uses (and throws
  * on any other), and enforces what Entra enforces, so a wrong wiring fails here and not in a customer's tenant.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { PermissionCatalog } from "../catalog";
 
@@ -21,6 +21,7 @@ const T = {
     apiAccess: "azuread:index/applicationApiAccess:ApplicationApiAccess",
     redirectUris: "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
     owner: "azuread:index/applicationOwner:ApplicationOwner",
+    password: "azuread:index/applicationPassword:ApplicationPassword",
     servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
     grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
     assignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
@@ -256,6 +257,12 @@ export class SimulatedTenant implements Mocks {
                     app.requested.set(apiClientId, { scopeIds: inputs.scopeIds ?? [], roleIds: inputs.roleIds ?? [] });
                 }
                 return { id: `${inputs.applicationId}/apiAccess/${apiClientId ?? "unknown"}`, state: inputs };
+            }
+            case T.password: {
+                this.application(args, inputs.applicationId);
+                const keyId = this.id("password-key", args.name);
+                // The provider marks the value secret; so does the simulation.
+                return { id: `${inputs.applicationId}/password/${keyId}`, state: { ...inputs, keyId, value: pulumi.secret(`sim-secret-${this.id("password-value", args.name)}`) } };
             }
             case T.redirectUris:
             case T.owner: {
