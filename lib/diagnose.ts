@@ -3,7 +3,9 @@
  * what the code means, which flow and permission is involved, whether the planned state approves it, and the
  * change to make (a config key and value) or the action outside code.
  */
+import { servicePrincipalName } from "../components/types";
 import { PermissionCatalog } from "./catalog";
+import { isFailing } from "./flows";
 import { ConsentModel, AppModel } from "./model";
 import type { Flow, PlanResult } from "./plan/plan";
 import { closest } from "./suggest";
@@ -173,7 +175,7 @@ export function diagnose(parsed: ParsedError, stacks: PlannedStack[], catalog: P
 
 function explain(parsed: ParsedError, s: PlannedStack, app: AppModel | undefined, resource: { label: string; own?: AppModel } | undefined, flows: Flow[], catalog: PermissionCatalog):
     Pick<Diagnosis, "planned" | "cause" | "fix" | "action"> {
-    const failing = flows.filter(f => !["issued", "issued-after-user-consent"].includes(f.outcome));
+    const failing = flows.filter(isFailing);
     const plannedText = flows.length ? flows.map(f => `${f.flow} to ${f.resource}: ${f.outcome}${f.code ? ` (${f.code})` : ""}`).join("; ") : "no planned flow matches";
     const file = s.file;
     switch (parsed.code) {
@@ -195,7 +197,7 @@ function explain(parsed: ParsedError, s: PlannedStack, app: AppModel | undefined
         case "700016": {
             if (!app) return { planned: "no app of this stack has this client ID", cause: `${parsed.clientId} is not an app of stack ${s.stack} (tenant ${s.model.tenant.name}).`,
                                fix: { file, key: `entra-consent:apps.<key>`, value: { identity: "external", appId: parsed.clientId } } };
-            const planned = s.plan.resources.some(r => r.type.endsWith(":ServicePrincipal") && r.name === `${app.key}-sp`) || app.identity === "managed-identity";
+            const planned = s.plan.resources.some(r => r.type.endsWith(":ServicePrincipal") && r.name === servicePrincipalName(app.key)) || app.identity === "managed-identity";
             return { planned: planned ? `the plan creates the service principal of ${app.key}` : `the plan has no service principal for ${app.key}`,
                      cause: planned ? `Stack ${s.stack} creates the service principal of ${app.key} in ${s.model.tenant.name}; the tenant that answered has none: run pulumi up for this stack, or sign in to tenant ${s.model.tenant.id}.` : `${app.key} has no service principal in this tenant.`,
                      action: planned ? `pulumi up --stack ${s.stack}` : undefined };

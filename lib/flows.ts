@@ -13,7 +13,7 @@ export type Approver = "admin" | "user";
 export type FlowKind = "authorization-code" | "on-behalf-of" | "client-credentials";
 export type Outcome = "issued" | "issued-after-user-consent" | "admin-approval-required" | "missing-roles" | "failed";
 
-export const PASSING_OUTCOMES: readonly string[] = ["issued", "issued-after-user-consent"];
+const PASSING_OUTCOMES: readonly string[] = ["issued", "issued-after-user-consent"];
 export const isFailing = (f: { outcome: string }): boolean => !PASSING_OUTCOMES.includes(f.outcome);
 
 /**

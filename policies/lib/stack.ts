@@ -6,12 +6,12 @@
  */
 import { PolicyResource } from "@pulumi/policy";
 import { CatalogPermission, effectiveTier, LEAST_PRIVILEGE_ALTERNATIVES, PermissionCatalog, PermissionType, Tier } from "../../lib/catalog";
+import { TIER_TAG, USER_CONSENT_TAG } from "../../components/types";
+import { GRAPH_APP_ID } from "../../lib/model";
 import { dependency, isUnknown, knownString, knownStrings, raw } from "./props";
 import { REGISTRATION_TYPES, T } from "./types";
 
-const TIER_TAG = /^entra-consent:tier:([012]):(.+)$/;
-const USER_CONSENT_TAG = "entra-consent:consent:user";
-const GRAPH = "00000003-0000-0000-c000-000000000000";
+const TIER_TAG_PATTERN = new RegExp(`^${TIER_TAG}([012]):(.+)$`);
 
 export interface Exposed { id: string; value: string; adminOnly: boolean; members: string[] }
 
@@ -77,7 +77,7 @@ export class StackConsent {
             app.sp = sp;
             app.names.push(sp.name);
             for (const tag of knownStrings(raw(sp.props).tags)) {
-                const m = TIER_TAG.exec(tag);
+                const m = TIER_TAG_PATTERN.exec(tag);
                 if (m) app.tiers.set(m[2], Number(m[1]) as Tier);
                 if (tag === USER_CONSENT_TAG) app.userConsent = true;
             }
@@ -197,7 +197,7 @@ export class StackConsent {
         if (!permissions.length) return { kind: "unknown", label: "a resource not in this stack" };
         const has = (ps: CatalogPermission[]) => permissions.every(x => ps.some(p => p.type === type && (type === "application" ? p.id === x : p.value === x)));
         const candidates = this.catalog.resources.filter(res => has(res.permissions));
-        const ms = candidates.find(c => c.appId === GRAPH) ?? candidates[0];
+        const ms = candidates.find(c => c.appId === GRAPH_APP_ID) ?? candidates[0];
         return ms ? { kind: "microsoft", appId: ms.appId, name: ms.name, aliases: ms.aliases } : { kind: "unknown", label: "a resource not in this stack" };
     }
 
