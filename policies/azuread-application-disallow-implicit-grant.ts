@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib/types";
+import { T } from "../lib/resource-types";
 
 export const policy: ResourceValidationPolicy = {
     name: "azuread-application-disallow-implicit-grant",

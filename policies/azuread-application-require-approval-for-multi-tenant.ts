@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
-import { T } from "./lib/types";
+import { T } from "../lib/resource-types";
 
 const name = "azuread-application-require-approval-for-multi-tenant";
 

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { dependency, knownStrings, raw } from "./lib/props";
-import { REGISTRATION_TYPES, T } from "./lib/types";
+import { REGISTRATION_TYPES, T } from "../lib/resource-types";
 
 export const policy: StackValidationPolicy = {
     name: "azuread-application-require-owners",

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { lifetimeDays } from "./lib/lifetime";
-import { T } from "./lib/types";
+import { T } from "../lib/resource-types";
 
 const CERTIFICATES: string[] = [T.appCertificate, T.spCertificate];
 

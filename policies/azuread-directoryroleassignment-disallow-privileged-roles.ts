@@ -3,7 +3,7 @@ import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, 
 import { catalog } from "./lib/catalog";
 import { knownString } from "./lib/props";
 import { stackConsent } from "./lib/stack";
-import { T } from "./lib/types";
+import { T } from "../lib/resource-types";
 
 const name = "azuread-directoryroleassignment-disallow-privileged-roles";
 

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { knownString } from "./lib/props";
-import { T } from "./lib/types";
+import { T } from "../lib/resource-types";
 
 export const TENANT_TAG = "entra-consent:tenant";
 

@@ -6,27 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { PermissionCatalog } from "../catalog";
+import { T } from "../resource-types";
 
 type Mocks = pulumi.runtime.Mocks;
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
 
-const T = {
-    application: "azuread:index/application:Application",
-    registration: "azuread:index/applicationRegistration:ApplicationRegistration",
-    identifierUri: "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
-    scope: "azuread:index/applicationPermissionScope:ApplicationPermissionScope",
-    appRole: "azuread:index/applicationAppRole:ApplicationAppRole",
-    preAuthorized: "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
-    apiAccess: "azuread:index/applicationApiAccess:ApplicationApiAccess",
-    redirectUris: "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
-    owner: "azuread:index/applicationOwner:ApplicationOwner",
-    password: "azuread:index/applicationPassword:ApplicationPassword",
-    servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
-    grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
-    assignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
-    userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
-} as const;
 
 export interface SimPermission { id: string; value: string; adminOnly?: boolean; members?: string[] }
 interface SimApp {
@@ -258,7 +243,7 @@ export class SimulatedTenant implements Mocks {
                 }
                 return { id: `${inputs.applicationId}/apiAccess/${apiClientId ?? "unknown"}`, state: inputs };
             }
-            case T.password: {
+            case T.appPassword: {
                 this.application(args, inputs.applicationId);
                 const keyId = this.id("password-key", args.name);
                 // The provider marks the value secret; so does the simulation.

@@ -9,7 +9,7 @@ import { CatalogPermission, effectiveTier, LEAST_PRIVILEGE_ALTERNATIVES, Permiss
 import { TIER_TAG, USER_CONSENT_TAG } from "../../components/types";
 import { GRAPH_APP_ID } from "../../lib/model";
 import { dependency, isUnknown, knownString, knownStrings, raw } from "./props";
-import { REGISTRATION_TYPES, T } from "./types";
+import { REGISTRATION_TYPES, T } from "../../lib/resource-types";
 
 const TIER_TAG_PATTERN = new RegExp(`^${TIER_TAG}([012]):(.+)$`);
 

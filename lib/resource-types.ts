@@ -1,11 +1,13 @@
-/** Resource type tokens the policies judge. */
+/** Type tokens of the resources the simulated tenant answers for and the policies judge: one table for both. */
 export const T = {
     application: "azuread:index/application:Application",
     registration: "azuread:index/applicationRegistration:ApplicationRegistration",
+    identifierUri: "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
     scope: "azuread:index/applicationPermissionScope:ApplicationPermissionScope",
     appRole: "azuread:index/applicationAppRole:ApplicationAppRole",
     preAuthorized: "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
     apiAccess: "azuread:index/applicationApiAccess:ApplicationApiAccess",
+    redirectUris: "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
     owner: "azuread:index/applicationOwner:ApplicationOwner",
     servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
     grant: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
@@ -19,4 +21,4 @@ export const T = {
     azureadProvider: "pulumi:providers:azuread",
 } as const;
 
-export const REGISTRATION_TYPES = [T.application, T.registration];
+export const REGISTRATION_TYPES: string[] = [T.application, T.registration];
