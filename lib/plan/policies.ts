@@ -111,6 +111,12 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
     });
     const isTypeOf = (type: string) => (cls: any) => cls?.__pulumiType === type;
+    /** What resource and stack policies both see of a resource (fresh props each time, as the engine gives each policy). */
+    const describe = (r: RecordedResource) => {
+        const props = propsOf(r);
+        return { type: r.type, props, urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
+                 isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? props : undefined)) as any };
+    };
     const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
 
     const levelOf = (p: { name: string; enforcementLevel?: EnforcementLevel }): EnforcementLevel => {
@@ -133,8 +139,7 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
     const policyResources = (): PolicyResource[] => {
         const nodes = new Map<string, PolicyResource>();
         for (const r of resources) {
-            nodes.set(r.urn, { type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
-                               dependencies: [], propertyDependencies: {}, isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? propsOf(r) : undefined)) as any });
+            nodes.set(r.urn, { ...describe(r), dependencies: [], propertyDependencies: {} });
         }
         for (const r of resources) {
             const n = nodes.get(r.urn)!;
@@ -153,10 +158,7 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         if ("validateResource" in policy && policy.validateResource) {
             const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
             for (const r of resources) {
-                const args: ResourceValidationArgs = {
-                    type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r), stackTags,
-                    isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? propsOf(r) : undefined)) as any, getConfig, notApplicable,
-                };
+                const args: ResourceValidationArgs = { ...describe(r), stackTags, getConfig, notApplicable };
                 for (const v of validations) run(policy, level, r.urn, report => v(args, report));
             }
         }
