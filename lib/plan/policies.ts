@@ -94,26 +94,33 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         const pkg = r.type.split(":")[0];
         if (!r.custom || r.provider || pkg === "pulumi" || defaultProviders.has(pkg)) continue;
         const props = opts.defaultProviderConfig?.[pkg] ?? {};
-        const p: RecordedResource = { urn: `urn:pulumi:${opts.stack}::${opts.project}::pulumi:providers:${pkg}::default`, type: `pulumi:providers:${pkg}`, name: "default",
-                                      custom: true, dependencies: [], propertyDependencies: {}, inputs: props, secretInputs: [] };
+        const name = defaultProviderName(r.version);
+        const p: RecordedResource = { urn: `urn:pulumi:${opts.stack}::${opts.project}::pulumi:providers:${pkg}::${name}`, type: `pulumi:providers:${pkg}`, name,
+                                      custom: true, dependencies: [], propertyDependencies: {}, inputs: props, secretInputs: [], outputs: { ...props, version: r.version } };
         defaultProviders.set(pkg, p);
         resources.unshift(p);
     }
-    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const byUrn = new Map<string, RecordedResource>();
+    for (const r of resources) if (!byUrn.has(r.urn)) byUrn.set(r.urn, r);
     const providerOf = (r: RecordedResource) => {
         // An explicit provider reference is "<urn>::<id>".
         const ref = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : defaultProviders.get(r.type.split(":")[0]);
         return ref ? { type: ref.type, props: propsOf(ref), urn: ref.urn, name: ref.name } : undefined;
     };
-    const propsOf = (r: RecordedResource) => unknownCheckingProxy(deserializeProperties({ toJavaScript: () => stripUndefined(r.inputs) }, false));
+    const propsOf = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") =>
+        unknownCheckingProxy(deserializeProperties({ toJavaScript: () => stripUndefined(r[state]) }, false));
     const optsOf = (r: RecordedResource) => ({
         protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], deleteBeforeReplace: false, parent: r.parent,
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
     });
     const isTypeOf = (type: string) => (cls: any) => cls?.__pulumiType === type;
-    /** What resource and stack policies both see of a resource (fresh props each time, as the engine gives each policy). */
-    const describe = (r: RecordedResource) => {
-        const props = propsOf(r);
+    /**
+     * What resource and stack policies both see of a resource (fresh props each time, as the engine gives each policy):
+     * resource policies judge the inputs (Analyze), stack policies the outputs (AnalyzeStack: "the final outputs of each
+     * resource", pulumi/pulumi pkg/resource/deploy/step_generator.go), where computed IDs are known after the step.
+     */
+    const describe = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") => {
+        const props = propsOf(r, state);
         return { type: r.type, props, urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
                  isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? props : undefined)) as any };
     };
@@ -137,17 +144,18 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
 
     /** Every resource with parent, dependencies and property dependencies resolved; built once, read by every stack policy. */
     const policyResources = (): PolicyResource[] => {
+        // One node per registration, duplicates included: the engine refuses a duplicate URN, and the plan reports it,
+        // but nothing here may hide one of the two from the policies. References resolve to the first registration.
+        const list = resources.map(r => ({ ...describe(r, "outputs"), dependencies: [], propertyDependencies: {} }) as PolicyResource);
         const nodes = new Map<string, PolicyResource>();
-        for (const r of resources) {
-            nodes.set(r.urn, { ...describe(r), dependencies: [], propertyDependencies: {} });
-        }
-        for (const r of resources) {
-            const n = nodes.get(r.urn)!;
+        list.forEach((n, i) => { if (!nodes.has(resources[i].urn)) nodes.set(resources[i].urn, n); });
+        resources.forEach((r, i) => {
+            const n = list[i];
             if (r.parent && nodes.has(r.parent)) n.parent = nodes.get(r.parent);
             n.dependencies = r.dependencies.map(d => nodes.get(d)!).filter(Boolean);
             for (const [k, deps] of Object.entries(r.propertyDependencies)) n.propertyDependencies[k] = deps.map(d => nodes.get(d)!).filter(Boolean);
-        }
-        return [...nodes.values()];
+        });
+        return list;
     };
     let stackResources: PolicyResource[] | undefined;
 
@@ -170,6 +178,11 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         }
     }
     return { violations, errors };
+}
+
+/** The engine names a package's default provider after the plugin version: `default_6_9_1` (`default` when unversioned). */
+export function defaultProviderName(version: string | undefined): string {
+    return version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {

@@ -24,6 +24,13 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** names of top-level inputs that are secret */
     secretInputs: string[];
+    /**
+     * the resource's state after the step (the tenant's answer: inputs plus computed IDs), secrets unwrapped,
+     * unknowns kept: what the engine's AnalyzeStack judges (it passes each resource's outputs, not its inputs)
+     */
+    outputs: Record<string, unknown>;
+    /** the provider package version the SDK registered with (the engine names default providers after it) */
+    version?: string;
 }
 
 export interface ProgramRun {
@@ -84,12 +91,13 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
                 inputs[k] = fromWire(v, s);
                 if (s.found) secretInputs.push(k);
             }
+            const outputs = fromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
             const propDeps: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propDeps[key] = deps.getUrnsList(); });
             resources.push({
                 urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent() || undefined,
                 custom: req.getCustom(), provider: req.getProvider() || undefined, dependencies: req.getDependenciesList(),
-                propertyDependencies: propDeps, inputs, secretInputs,
+                propertyDependencies: propDeps, inputs, secretInputs, outputs, version: req.getVersion() || undefined,
             });
         } else {
             errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
