@@ -3,14 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { CatalogPermission } from "../lib/catalog";
 import { nameSegment } from "../lib/ids";
 import { AccessRequest, AppModel, ResourceRef } from "../lib/model";
-import { ConsentPrincipal, MicrosoftResourcePrincipal, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal, TYPE_PREFIX } from "./types";
 
 export interface AppAccessArgs {
     app: AppModel;
     /** every app of the stack, by key */
     principals: ReadonlyMap<string, ConsentPrincipal>;
-    /** Microsoft resource service principals as read from the tenant, by appId */
-    microsoft: ReadonlyMap<string, MicrosoftResourcePrincipal>;
+    /** Microsoft resource service principals adopted by the stack, by appId */
+    microsoft: ReadonlyMap<string, azuread.ServicePrincipal>;
 }
 
 /**
@@ -32,7 +32,7 @@ export class AppAccess extends pulumi.ComponentResource {
             }
             const sp = microsoft.get(ref.appId);
             if (!sp) throw new Error(`internal: no service principal was read for ${ref.name} (${ref.appId})`);
-            return { clientId: pulumi.output(ref.appId), objectId: pulumi.output(sp.objectId), dependsOn: [] as pulumi.Resource[] };
+            return { clientId: pulumi.output(ref.appId), objectId: sp.objectId, dependsOn: [] as pulumi.Resource[] };
         };
 
         // What the app requests: registered apps only (external apps declare it in their home tenant).

@@ -2,7 +2,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppModel } from "../lib/model";
-import { ConsentPrincipal, identityName, servicePrincipalName, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal, identityName, MicrosoftResourcePrincipal, microsoftApiPrincipalName, servicePrincipalName, TYPE_PREFIX } from "./types";
 
 /**
  * A managed identity as a consent principal: created here (user-assigned, azure-native) or an existing
@@ -44,9 +44,25 @@ export class ExternalPrincipal extends pulumi.ComponentResource implements Conse
     constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:ExternalPrincipal`, name, {}, opts);
         this.key = args.app.key;
-        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), { clientId: args.app.externalAppId!, useExisting: true }, { parent: this });
+        // Adopted, not created: other teams' consents hang on it, so removing the app from config or destroying the
+        // stack leaves it in the tenant.
+        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), { clientId: args.app.externalAppId!, useExisting: true }, { parent: this, retainOnDelete: true });
         this.clientId = sp.clientId;
         this.servicePrincipalObjectId = sp.objectId;
         this.registerOutputs({ clientId: this.clientId, servicePrincipalObjectId: this.servicePrincipalObjectId });
+    }
+}
+
+/**
+ * A Microsoft API's service principal (Microsoft Graph, ...), adopted as the azuread provider documents it
+ * (`useExisting`) and never deleted (`retainOnDelete`). The IDs its permissions carry were read and checked
+ * by `preflight` before this; grants and assignments take `objectId` from here.
+ */
+export class MicrosoftApiPrincipal extends azuread.ServicePrincipal {
+    readonly appId: string;
+    constructor(tenantName: string, read: MicrosoftResourcePrincipal, opts?: pulumi.CustomResourceOptions) {
+        const appId = read.appId;
+        super(microsoftApiPrincipalName(tenantName, appId), { clientId: appId, useExisting: true }, { ...opts, retainOnDelete: true });
+        this.appId = appId;
     }
 }

@@ -3,7 +3,7 @@ import { ConsentModel, appRegistered } from "../lib/model";
 import { preflight } from "../lib/preflight";
 import { AppSummary, consentSummary } from "../lib/summary";
 import { AppAccess } from "./access";
-import { ExternalPrincipal, ManagedIdentityPrincipal } from "./principals";
+import { ExternalPrincipal, ManagedIdentityPrincipal, MicrosoftApiPrincipal } from "./principals";
 import { AppRegistration } from "./registration";
 import { ConsentPrincipal, MicrosoftResourcePrincipal, TYPE_PREFIX } from "./types";
 
@@ -33,8 +33,13 @@ export class TenantConsent extends pulumi.ComponentResource {
                 : new ExternalPrincipal(app.key, { app }, { parent: this });
             principals.set(app.key, p);
         }
+        // The Microsoft APIs' service principals, adopted (never created nor deleted by this stack): grants and
+        // assignments name them through these resources, so the policy pack identifies each resource API by the
+        // service principal a grant names (objectId -> clientId -> catalog), not by guessing from permission names.
+        const resources = new Map<string, MicrosoftApiPrincipal>();
+        for (const [appId, sp] of microsoft) resources.set(appId, new MicrosoftApiPrincipal(name, sp, { parent: this }));
         for (const app of model.apps) {
-            new AppAccess(app.key, { app, principals, microsoft }, { parent: this });
+            new AppAccess(app.key, { app, principals, microsoft: resources }, { parent: this });
         }
         this.principals = principals;
 

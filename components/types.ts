@@ -32,3 +32,5 @@ export const USER_CONSENT_TAG = "entra-consent:consent:user";
 /** Names of the resources that hold an app's principal: how the plan finds it in the planned tenant. */
 export const servicePrincipalName = (appKey: string): string => `${appKey}-sp`;
 export const identityName = (appKey: string): string => `${appKey}-identity`;
+/** An adopted Microsoft API service principal: the only service principals directly under TenantConsent. */
+export const microsoftApiPrincipalName = (tenantName: string, appId: string): string => `${tenantName}-microsoft-${appId}`;

@@ -109,6 +109,16 @@ describe("components: the sample dev stack under the simulated tenant", () => {
         }
     });
 
+    it("adopts the Microsoft APIs' and external apps' service principals and never deletes them", () => {
+        const adopted = plan.resources.filter(r => r.type.endsWith(":ServicePrincipal") && r.inputs.useExisting === true);
+        const microsoft = adopted.filter(r => catalog.resource(String(r.inputs.clientId)));
+        assert.deepEqual(microsoft.map(r => r.inputs.clientId), [GRAPH], "the one Microsoft API the dev stack uses");
+        assert.ok(adopted.some(r => r.name === "partner-sync-sp"), "the external app");
+        for (const r of adopted) assert.equal(r.retainOnDelete, true, `${r.name} is retained on delete`);
+        const created = plan.resources.filter(r => r.type.endsWith(":ServicePrincipal") && !r.inputs.useExisting);
+        assert.ok(created.length > 0 && created.every(r => !r.retainOnDelete), "what the stack creates, it deletes");
+    });
+
     it("creates the client secret as a Pulumi secret that no plan output shows, and federated credentials", () => {
         assert.deepEqual(named("orders-web-client-secret").inputs, { applicationId: named("orders-web-client-secret").inputs.applicationId, displayName: "entra-consent", endDateRelative: "2160h" });
         assert.equal((plan.outputs as any).clientSecrets, "[secret]");

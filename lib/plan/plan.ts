@@ -32,7 +32,7 @@ export interface Flow {
 export interface PlanResult {
     stack: string;
     tenant: { id: string; name: string; userConsent?: string };
-    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; retainOnDelete?: true }[];
     violations: Violation[];
     flows: Flow[];
     summary: { resources: number; mandatory: number; advisory: number; failingFlows: number; errors: number };
@@ -130,7 +130,8 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     const started = performance.now();
     const run = await runProgram({ program: opts.program ?? DEFAULT_PROGRAM, config, stack, tenant, preview: opts.preview });
     const programDone = performance.now();
-    const resources = run.resources.map(r => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: displayInputs(r) }));
+    const resources = run.resources.map(r => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: displayInputs(r),
+                                                ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}) }));
     const judged = runPolicies(policies, run.resources, {
         config: policyConfig, stack, project: "entra-consent", stackTags: { [TENANT_TAG]: tenantId },
         defaultProviderConfig: providerConfig(config),

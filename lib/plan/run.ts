@@ -31,6 +31,8 @@ export interface RecordedResource {
     outputs: Record<string, unknown>;
     /** the provider package version the SDK registered with (the engine names default providers after it) */
     version?: string;
+    /** left in the tenant when removed from the program or when the stack is destroyed */
+    retainOnDelete?: boolean;
 }
 
 export interface ProgramRun {
@@ -80,6 +82,10 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig(strings, []);
     await pulumi.runtime.setMocks(opts.tenant, projectName, opts.stack, opts.preview ?? false);
     const monitor = pulumi.runtime.getMonitor() as any;
+    // The engine qualifies a child's type with every ancestor's (`TenantConsent$AppAccess$...`); the mock keeps only the
+    // parent's. Name URNs as the engine does, so findings carry the URNs `pulumi preview --policy-pack` prints.
+    monitor.newUrn = (parent: string | undefined, type: string, name: string) =>
+        `urn:pulumi:${opts.stack}::${projectName}::${parent ? `${parent.split("::")[2]}$${type}` : type}::${name}`;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => register(req, (err: any, resp: any) => {
         if (!err) {
@@ -91,13 +97,15 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
                 inputs[k] = fromWire(v, s);
                 if (s.found) secretInputs.push(k);
             }
-            const outputs = fromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            // Bridged providers keep the resource ID in the state as `id`; the mock answers it beside the state.
+            const outputs = { ...(resp.getId() ? { id: resp.getId() } : {}), ...(fromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>) };
             const propDeps: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propDeps[key] = deps.getUrnsList(); });
             resources.push({
                 urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent() || undefined,
                 custom: req.getCustom(), provider: req.getProvider() || undefined, dependencies: req.getDependenciesList(),
                 propertyDependencies: propDeps, inputs, secretInputs, outputs, version: req.getVersion() || undefined,
+                retainOnDelete: req.getRetainondelete() || undefined,
             });
         } else {
             errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
