@@ -28,6 +28,8 @@ export const TYPE_PREFIX = "entra-consent:index";
 /** Service principal tags that carry consent facts to the policy pack (see consentTags). */
 export const TIER_TAG = "entra-consent:tier:";
 export const USER_CONSENT_TAG = "entra-consent:consent:user";
+/** Stack tag: the tenant a stack declares (`pulumi stack tag set entra-consent:tenant <id>`); the offline plan sets it. */
+export const TENANT_TAG = "entra-consent:tenant";
 
 /** Names of the resources that hold an app's principal: how the plan finds it in the planned tenant. */
 export const servicePrincipalName = (appKey: string): string => `${appKey}-sp`;

@@ -17,6 +17,8 @@ export const T = {
     appCertificate: "azuread:index/applicationCertificate:ApplicationCertificate",
     spCertificate: "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
     directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
+    user: "azuread:index/user:User",
+    group: "azuread:index/group:Group",
     userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
     azureadProvider: "pulumi:providers:azuread",
 } as const;

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
+import { judgeFinding, tenantOf } from "./lib/findings";
 import { T } from "../lib/resource-types";
 
 const name = "azuread-application-require-approval-for-multi-tenant";
@@ -14,8 +15,11 @@ export const policy: ResourceValidationPolicy = {
         const audience: string = args.props.signInAudience ?? "AzureADMyOrg";
         if (audience === "AzureADMyOrg") return;
         const subject: Subject = { type: "sign-in-audience", clientNames: [args.name.replace(/-registration$/, ""), args.name], resourceNames: [], permissionNames: [audience] };
-        const match = findApproval(args.getConfig<{ approvals?: Approval[] }>().approvals, subject);
-        if (excepts(match, false)) return;
-        report(`This app registration accepts sign-ins from ${audience === "AzureADMultipleOrgs" ? "any Entra tenant" : "other tenants and personal accounts"} (${audience}): anyone in another tenant can consent to it and get tokens.${describeMatch(match)} ${howToApprove(name, subject)}`);
+        const tenant = tenantOf(args, args);
+        judgeFinding(report, {
+            policy: name, ledger: new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenant), subject, tier0: false, tenant, urn: args.urn,
+            message: `This app registration accepts sign-ins from ${audience === "AzureADMultipleOrgs" ? "any Entra tenant" : "other tenants and personal accounts"} (${audience}): anyone in another tenant can consent to it and get tokens.`,
+            fields: { app: subject.clientNames[0], permission: audience, type: "sign-in-audience" },
+        });
     },
 };

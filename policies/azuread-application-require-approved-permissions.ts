@@ -21,7 +21,7 @@ export const policy: StackValidationPolicy = {
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
         for (const r of stack.requests) {
-            if (!r.id || r.resource.kind === "unknown") continue;
+            if (!r.id || r.resource.kind === "pending" || r.resource.kind === "unidentified") continue;
             const j = stack.judge(r.resource, r.type, r.id);
             const label = `${r.client.label} requests the ${j.resourceName} ${r.type} permission ${j.value}`;
             if (r.type === "application") {
@@ -38,7 +38,7 @@ export const policy: StackValidationPolicy = {
         const requested = (app: unknown, target: ResourceKey, type: "delegated" | "application", id: string | undefined, value: string) =>
             stack.requests.some(r => r.client === app && r.type === type && sameResource(r.resource, target) && (r.id === id || (!!r.id && stack.judge(r.resource, type, r.id).value === value)));
         for (const g of stack.grants) {
-            if (g.client.kind !== "app" || g.target.kind === "unknown") continue;
+            if (g.client.kind !== "app" || g.target.kind === "pending" || g.target.kind === "unidentified") continue;
             for (const value of g.values) {
                 const j = stack.judge(g.target, "delegated", value);
                 if (!requested(g.client.app, g.target, "delegated", j.id, j.value)) {
@@ -47,7 +47,7 @@ export const policy: StackValidationPolicy = {
             }
         }
         for (const a of stack.assignments) {
-            if (a.principal.kind !== "app" || !a.appRoleId || a.target.kind === "unknown") continue;
+            if (a.principal.kind !== "app" || !a.appRoleId || a.target.kind === "pending" || a.target.kind === "unidentified") continue;
             const j = stack.judge(a.target, "application", a.appRoleId);
             if (!requested(a.principal.app, a.target, "application", j.id, j.value)) {
                 report(`${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value}, which it does not request: an assignment nobody asked for is hidden privilege. Request it (list it under application:) or remove the assignment.`, a.resource.urn);

@@ -1,30 +1,43 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
-import { alternativeText, tierText } from "./lib/describe";
+import { alternativeText, tierText, unidentifiedText } from "./lib/describe";
+import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
+import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
 
 const name = "azuread-approleassignment-disallow-privileged-permissions";
 
-/** Application permissions by tier, identified by app role GUID whatever the resource's object ID is. */
+/**
+ * Application permissions by tier, on the resource API the assignment names (its service principal), and to a principal
+ * the pack can identify: anything else fails closed.
+ */
 export const policy: StackValidationPolicy = {
     name,
-    description: "Application permissions of tier 0 (control plane) are denied and those of tier 1 need an approval from the security team.",
+    description: "Application permissions of tier 0 (control plane) are denied and those of tier 1 need an approval from the security team, as do assignments whose principal or resource the pack cannot identify.",
     enforcementLevel: "mandatory",
     configSchema: approvalsConfigSchema,
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const { approvals } = args.getConfig<{ approvals?: Approval[] }>();
+        const ledger = new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenantOf(undefined, args));
         for (const a of stack.assignments) {
-            if (!a.appRoleId) continue; // not known before the resource exists: judged at the update
+            // not known before the resources exist (a first preview): judged at the update
+            if (!a.appRoleId || a.principal.kind === "pending" || a.target.kind === "pending") continue;
+            if (a.principal.kind === "user" || a.principal.kind === "group") continue; // people, not workloads: app roles for users
             const j = stack.judge(a.target, "application", a.appRoleId);
-            if (j.effectiveTier === 2) continue;
+            const unidentified = unidentifiedText(a.principal, a.target);
+            if (j.effectiveTier === 2 && !unidentified) continue;
+            const tier0 = j.effectiveTier === 0;
             const subject: Subject = { type: "application", clientNames: a.principal.names, resourceNames: stack.resourceNames(a.target), permissionNames: [j.value, ...(j.id ? [j.id] : [])] };
-            const match = findApproval(approvals, subject);
-            if (excepts(match, j.effectiveTier === 0)) continue;
-            const verdict = j.effectiveTier === 0 ? "Tier-0 application permissions are denied: one token can take over the tenant, with no user in the loop."
-                : "Tier-1 application permissions need an approval: the app acts on the whole tenant as itself.";
-            report(`${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}). ${verdict}${alternativeText(j)}${describeMatch(match)} ${howToApprove(name, subject, j.effectiveTier === 0)}`, a.resource.urn);
+            const verdict = tier0 ? "Tier-0 application permissions are denied: one token can take over the tenant, with no user in the loop."
+                : j.effectiveTier === 1 ? "Tier-1 application permissions need an approval: the app acts on the whole tenant as itself."
+                : "An assignment the pack cannot identify needs an approval.";
+            judgeFinding(report, {
+                policy: name, ledger, subject, tier0, tenant: tenantOf(a.resource, args), urn: a.resource.urn,
+                message: `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}).${unidentified} ${verdict}${alternativeText(j)}`,
+                fields: { app: a.principal.label, resource: stack.resourceLabel(a.target), permission: j.value, type: "application", tier: j.tier },
+            });
         }
+        reportUnusedApprovals(report, name, ledger, knownPermissionNames(stack, "application"));
     },
 };

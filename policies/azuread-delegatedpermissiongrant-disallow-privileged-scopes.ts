@@ -1,34 +1,93 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
-import { alternativeText, tierText } from "./lib/describe";
+import { alternativeText, tierText, unidentifiedText } from "./lib/describe";
+import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
+import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
 
 const name = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
 
-/** Delegated grants by tier: tenant-wide grants are judged strictly, single-user grants more leniently. */
+/**
+ * Every route to delegated consent, by tier: tenant-wide grants, single-user grants, pre-authorizations (consent for
+ * every user of that client) and tier-0 scopes that users may consent to themselves.
+ */
 export const policy: StackValidationPolicy = {
     name,
-    description: "Tenant-wide delegated grants of tier-0 scopes are denied and of tier-1 scopes need an approval; a grant for a single user needs an approval for tier-0 scopes.",
+    description: "Tenant-wide consent to tier-0 delegated scopes (grants and pre-authorizations) is denied and to tier-1 scopes needs an approval, as do single-user grants and user-consentable requests of tier-0 scopes and grants the pack cannot identify.",
     enforcementLevel: "mandatory",
     configSchema: approvalsConfigSchema,
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const { approvals } = args.getConfig<{ approvals?: Approval[] }>();
+        const ledger = new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenantOf(undefined, args));
+        const subjectOf = (clientNames: string[], resourceNames: string[], value: string, id?: string): Subject =>
+            ({ type: "delegated", clientNames, resourceNames, permissionNames: [value, ...(id ? [id] : [])] });
+
         for (const g of stack.grants) {
+            if (g.client.kind === "pending" || g.target.kind === "pending") continue; // a first preview: judged at the update
+            const unidentified = unidentifiedText(g.client, g.target);
             for (const value of g.values) {
                 const j = stack.judge(g.target, "delegated", value);
-                const needsApproval = g.allPrincipals ? j.effectiveTier <= 1 : j.effectiveTier === 0;
+                const needsApproval = unidentified || (g.allPrincipals ? j.effectiveTier <= 1 : j.effectiveTier === 0);
                 if (!needsApproval) continue;
-                const subject: Subject = { type: "delegated", clientNames: g.client.names, resourceNames: stack.resourceNames(g.target), permissionNames: [j.value, ...(j.id ? [j.id] : [])] };
-                const match = findApproval(approvals, subject);
-                const deniedOutright = g.allPrincipals && j.effectiveTier === 0;
-                if (excepts(match, deniedOutright)) continue;
+                const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
                 const scope = g.allPrincipals ? "for every user in the tenant (AllPrincipals)" : "for one user";
-                const verdict = deniedOutright ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
+                const verdict = g.allPrincipals && j.effectiveTier === 0 ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
                     : "This grant needs an approval.";
-                report(`${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}). ${verdict}${alternativeText(j)}${describeMatch(match)} ${howToApprove(name, subject, deniedOutright)}`, g.resource.urn);
+                judgeFinding(report, {
+                    policy: name, ledger, subject: subjectOf(g.client.names, stack.resourceNames(g.target), j.value, j.id), tier0, tenant: tenantOf(g.resource, args), urn: g.resource.urn,
+                    message: `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).${unidentified} ${verdict}${alternativeText(j)}`,
+                    fields: { app: g.client.label, resource: stack.resourceLabel(g.target), permission: j.value, type: "delegated", tier: j.tier },
+                });
             }
         }
+
+        // Pre-authorization is consent for every user of that client: judged like a tenant-wide grant.
+        for (const p of stack.preAuthorizations) {
+            if (!p.api) {
+                if (p.apiPending) continue;
+                judgeFinding(report, {
+                    policy: name, ledger, subject: subjectOf([p.clientId ?? "?"], ["?"], p.permissionIds[0] ?? "?"), tier0: true, tenant: tenantOf(p.resource, args), urn: p.resource.urn,
+                    message: `A pre-authorization names an application that is not an app registration of this stack, so the pack cannot judge what it approves. What the pack cannot identify it treats as tier 0.`,
+                    fields: { app: p.clientId, type: "delegated", tier: null },
+                });
+                continue;
+            }
+            const clientNames = p.client?.names ?? (p.clientId ? [p.clientId] : []);
+            const clientLabel = p.client?.label ?? p.clientId ?? "a client not known yet";
+            for (const id of p.permissionIds) {
+                if (!p.api.scopes.has(id)) continue; // not a scope: azuread-applicationpreauthorized-allow-only-delegated-scopes
+                const j = stack.judge({ kind: "app", app: p.api }, "delegated", id);
+                if (j.effectiveTier === 2) continue;
+                judgeFinding(report, {
+                    policy: name, ledger, subject: subjectOf(clientNames, p.api.names, j.value, j.id), tier0: j.effectiveTier === 0, tenant: tenantOf(p.resource, args), urn: p.resource.urn,
+                    message: `${p.api.label} pre-authorizes ${clientLabel} for ${j.value} (${tierText(j)}): every user of that client gets it without a prompt, like a tenant-wide grant. ${j.effectiveTier === 0 ? "Denied without a tier-0 approval." : "This needs an approval."}`,
+                    fields: { app: clientLabel, resource: p.api.label, permission: j.value, type: "delegated", tier: j.tier },
+                });
+            }
+        }
+
+        // Tier-0 scopes users may consent to themselves: requested by a client of the stack, or exposed by an API of it.
+        for (const r of stack.requests) {
+            if (r.type !== "delegated" || !r.id || r.resource.kind === "pending" || r.resource.kind === "unidentified") continue;
+            const j = stack.judge(r.resource, "delegated", r.id);
+            if (j.effectiveTier !== 0 || j.adminConsentRequired !== false) continue;
+            judgeFinding(report, {
+                policy: name, ledger, subject: subjectOf(r.client.names, stack.resourceNames(r.resource), j.value, j.id), tier0: true, tenant: tenantOf(r.client.registration, args), urn: r.urn,
+                message: `${r.client.label} requests the ${j.resourceName} delegated permission ${j.value} (${tierText(j)}), which users may consent to themselves, without an administrator: one phished click hands it over.`,
+                fields: { app: r.client.label, resource: stack.resourceLabel(r.resource), permission: j.value, type: "delegated", tier: j.tier },
+            });
+        }
+        for (const api of stack.apps) {
+            for (const s of api.scopes.values()) {
+                if (s.adminOnly || (api.tiers.get(s.value) ?? 2) !== 0) continue;
+                judgeFinding(report, {
+                    policy: name, ledger, subject: subjectOf(api.names, api.names, s.value, s.id), tier0: true, tenant: tenantOf(api.registration, args), urn: s.resource?.urn ?? api.registration.urn,
+                    message: `${api.label} exposes its tier-0 scope ${s.value} for user consent (type User): any user can hand it to any client. Make it admin-consent (consent: admin).`,
+                    fields: { app: api.label, resource: api.label, permission: s.value, type: "delegated", tier: 0 },
+                });
+            }
+        }
+        reportUnusedApprovals(report, name, ledger, knownPermissionNames(stack, "delegated"));
     },
 };

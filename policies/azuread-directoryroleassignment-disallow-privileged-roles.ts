@@ -1,5 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, approvalsConfigSchema, describeMatch, excepts, findApproval, howToApprove, Subject } from "./lib/approvals";
+import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
+import { judgeFinding, tenantOf } from "./lib/findings";
 import { catalog } from "./lib/catalog";
 import { knownString } from "./lib/props";
 import { stackConsent } from "./lib/stack";
@@ -35,17 +36,21 @@ export const policy: StackValidationPolicy = {
     configSchema: approvalsConfigSchema,
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const { approvals } = args.getConfig<{ approvals?: Approval[] }>();
+        const ledger = new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenantOf(undefined, args));
         for (const r of args.resources.filter(x => x.type === T.directoryRoleAssignment)) {
             const roleId = knownString(r.props, "roleId")?.toLowerCase();
             const role = roleId && TIER0_DIRECTORY_ROLES[roleId];
             if (!role) continue;
             const principal = stack.principal(r, "principalObjectId");
-            if (principal.kind === "unknown") continue; // a user or group: out of this policy's scope
+            // people are out of this policy's scope; what the pack cannot identify counts as a workload (fail closed)
+            if (principal.kind === "pending" || principal.kind === "user") continue;
             const subject: Subject = { type: "directory-role", clientNames: principal.names, resourceNames: [], permissionNames: [role, roleId] };
-            const match = findApproval(approvals, subject);
-            if (excepts(match, true)) continue;
-            report(`${principal.label} (a workload identity) is given the directory role ${role}, a tier-0 role: whoever holds its credential controls the tenant. Give it the narrowest Graph permission for the job instead.${describeMatch(match)} ${howToApprove(name, subject, true)}`, r.urn);
+            const who = principal.kind === "unidentified" ? `${principal.label} (a principal the pack cannot identify, so it counts as a workload)` : `${principal.label} (a workload identity)`;
+            judgeFinding(report, {
+                policy: name, ledger, subject, tier0: true, tenant: tenantOf(r, args), urn: r.urn,
+                message: `${who} is given the directory role ${role}, a tier-0 role: whoever holds its credential controls the tenant. Give it the narrowest Graph permission for the job instead.`,
+                fields: { app: principal.label, permission: role, type: "directory-role", tier: 0 },
+            });
         }
     },
 };

@@ -1,8 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { knownString } from "./lib/props";
 import { T } from "../lib/resource-types";
+import { TENANT_TAG } from "../components/types";
 
-export const TENANT_TAG = "entra-consent:tenant";
+export { TENANT_TAG };
 
 export const policy: StackValidationPolicy = {
     name: "azuread-provider-require-stack-tenant",

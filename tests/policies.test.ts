@@ -5,7 +5,7 @@ import { renderText } from "../lib/plan/report";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
 import { catalog, devConfig, TENANT_ID } from "./helpers";
-import { approval, of, planDev, planRaw } from "./policy-helpers";
+import { approval, approvedOf, mandatoryOf, of, planDev, planRaw } from "./policy-helpers";
 
 const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
 const SCOPE_TIERS = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
@@ -62,22 +62,36 @@ describe(APP_TIERS, () => {
         assert.equal(v.length, 1);
         assert.match(v[0].message, /Sites.Read.All \(tier 1.*Least privilege: ask for Sites.Selected instead.*"azuread-approleassignment-disallow-privileged-permissions".approvals/);
         const approved = { [APP_TIERS]: { approvals: [approval({ client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })] } };
-        assert.deepEqual(of(await planDev(change, { policyConfig: approved }), APP_TIERS), []);
+        const plan = await planDev(change, { policyConfig: approved });
+        assert.deepEqual(mandatoryOf(plan, APP_TIERS), []);
+        // approved risk stays visible: an advisory with its tier and the approval, in structured fields
+        const [seen] = approvedOf(plan, APP_TIERS);
+        assert.deepEqual({ app: seen.app, resource: seen.resource, permission: seen.permission, type: seen.type, tier: seen.tier, ticket: seen.approval?.ticket },
+                         { app: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application", tier: 1, ticket: "SEC-42" });
+        assert.match(seen.message, /^Approved: .*Sites.Read.All \(tier 1.*Approved by secops@contoso.example \(SEC-42\) until \d{4}-01-31/);
     });
 
     it("treats an expired approval as none and says when it expired", async () => {
         const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
         const expired = approval({ client: "orders-reports", resource: "microsoft-graph", permission: "332a536c-c7ef-4017-ab91-336970924f0d", type: "application" }, true);
-        const v = of(await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [expired] } } }), APP_TIERS);
+        const plan = await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [expired] } } });
+        const v = mandatoryOf(plan, APP_TIERS);
         assert.equal(v.length, 1);
         assert.match(v[0].message, new RegExp(`The approval SEC-42 \\(by secops@contoso.example\\) expired on ${expired.expires}`));
+        // and the approval itself is reported, by name, with the reason it did not apply
+        assert.match(of(plan, APP_TIERS).find(x => x.enforcementLevel === "advisory")!.message, new RegExp(`The approval SEC-42 .* did not apply: it expired on ${expired.expires}`));
     });
 
     it("needs tier0: true in an approval of a tier-0 permission", async () => {
         const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("RoleManagement.ReadWrite.Directory"); };
         const fields = { client: "orders-reports", resource: "microsoft-graph", permission: "RoleManagement.ReadWrite.Directory", type: "application" };
-        assert.equal(of(await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval(fields)] } } }), APP_TIERS).length, 1);
-        assert.deepEqual(of(await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval({ ...fields, tier0: true })] } } }), APP_TIERS), []);
+        const without = await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval(fields)] } } });
+        assert.equal(mandatoryOf(without, APP_TIERS).length, 1);
+        assert.match(of(without, APP_TIERS).find(x => x.enforcementLevel === "advisory")!.message, /did not apply: the permission is tier 0, and the approval does not say "tier0": true/);
+        // several approvals may match: any valid one covers, whatever the order
+        const both = await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval(fields), approval({ ...fields, tier0: true, ticket: "SEC-43" })] } } });
+        assert.deepEqual(mandatoryOf(both, APP_TIERS), []);
+        assert.equal(approvedOf(both, APP_TIERS)[0].approval?.ticket, "SEC-43");
     });
 
     it("judges the stack's own APIs by the tier their owners give in config", async () => {
@@ -103,7 +117,9 @@ describe(SCOPE_TIERS, () => {
     it("accepts an approved tier-1 tenant-wide grant", async () => {
         const change = (c: Record<string, any>) => { apps(c)["orders-web"].delegated["microsoft-graph"].push("Mail.Read"); };
         const policyConfig = { [SCOPE_TIERS]: { approvals: [approval({ client: "orders-web", resource: "00000003-0000-0000-c000-000000000000", permission: "Mail.Read", type: "delegated" })] } };
-        assert.deepEqual(of(await planDev(change, { policyConfig }), SCOPE_TIERS), []);
+        const plan = await planDev(change, { policyConfig });
+        assert.deepEqual(mandatoryOf(plan, SCOPE_TIERS), []);
+        assert.equal(approvedOf(plan, SCOPE_TIERS)[0].permission, "Mail.Read");
     });
 
     it("lets a single-user grant through on tier 1 and asks an approval on tier 0", async () => {
@@ -213,7 +229,12 @@ describe("registration hygiene", () => {
         const change = (c: Record<string, any>) => { apps(c)["orders-api"].signInAudience = "AzureADMultipleOrgs"; };
         assert.match(of(await planDev(change), MULTI_TENANT)[0].message, /any Entra tenant/);
         const policyConfig = { [MULTI_TENANT]: { approvals: [approval({ client: "orders-api", permission: "AzureADMultipleOrgs", type: "sign-in-audience" })] } };
-        assert.deepEqual(of(await planDev(change, { policyConfig }), MULTI_TENANT), []);
+        const plan = await planDev(change, { policyConfig });
+        assert.deepEqual(mandatoryOf(plan, MULTI_TENANT), []);
+        assert.equal(approvedOf(plan, MULTI_TENANT).length, 1);
+        // an approval for another tenant never clears this one
+        const elsewhere = { [MULTI_TENANT]: { approvals: [approval({ tenant: "22222222-2222-2222-2222-222222222222", client: "orders-api", permission: "AzureADMultipleOrgs", type: "sign-in-audience" })] } };
+        assert.match(mandatoryOf(await planDev(change, { policyConfig: elsewhere }), MULTI_TENANT)[0].message, /applies to tenant 22222222-2222-2222-2222-222222222222, not this one/);
     });
 
     it(`${OWNERS}: advises two owners where owners are managed`, async () => {
@@ -229,7 +250,8 @@ describe("registration hygiene", () => {
 describe(DIRECTORY_ROLES, () => {
     it("denies a tier-0 directory role to a service principal, and leaves other principals and roles alone", async () => {
         assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN }), DIRECTORY_ROLES)[0].message, /client \(a workload identity\) is given the directory role Global Administrator/);
-        assert.deepEqual(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN, directoryRolePrincipal: "literal" }), DIRECTORY_ROLES), []);
+        // a principal the pack cannot identify counts as a workload (fail closed)
+        assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN, directoryRolePrincipal: "literal" }), DIRECTORY_ROLES)[0].message, /cannot identify, so it counts as a workload/);
         assert.deepEqual(of(await planRaw({ directoryRoleId: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b" }), DIRECTORY_ROLES), []); // Directory Readers
     });
 });
@@ -260,14 +282,18 @@ describe("policy config", () => {
     it("is an input error (exit 2) with the path and the closest name", async () => {
         const plan = await planDev(() => {}, { policyConfig: {
             "azuread-approleassignment-disallow-privileged-permission": "advisory",
-            [APP_TIERS]: { approvals: [{ client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "31/01/2027" }] },
+            [APP_TIERS]: { approvals: [{ tenant: TENANT_ID, client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "31/01/2027" },
+                                       { tenant: TENANT_ID, client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "2027-02-30" },
+                                       { client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "2027-01-31" }] },
             [PASSWORD]: { maxDay: 90 },
         } });
         const problems = plan.problems!.map(p => `${p.path}: ${p.message}`);
-        assert.equal(problems.length, 3, problems.join("\n"));
+        assert.equal(problems.length, 5, problems.join("\n"));
         assert.match(problems[0], /policy-config.json: azuread-approleassignment-disallow-privileged-permission: no policy is named .*did you mean "azuread-approleassignment-disallow-privileged-permissions"/);
-        assert.match(problems[1], /approvals\[0\]\.expires: "31\/01\/2027" must match pattern/);
-        assert.match(problems[2], /maxDay: unknown option "maxDay"; did you mean "maxDays"/);
+        assert.match(problems[1], /approvals\[0\]\.expires: "31\/01\/2027" must match format "date"/);
+        assert.match(problems[2], /approvals\[1\]\.expires: "2027-02-30" must match format "date"/, "a real calendar date");
+        assert.match(problems[3], /approvals\[2\].*must have required property 'tenant'/);
+        assert.match(problems[4], /maxDay: unknown option "maxDay"; did you mean "maxDays"/);
     });
 
     it("can disable a policy or change its level", async () => {

@@ -37,5 +37,15 @@ export function of(plan: PlanResult, policy: string): Violation[] {
 /** An approval that holds until next year, or one that expired. */
 export function approval(fields: Record<string, unknown>, expired = false) {
     const year = new Date().getUTCFullYear() + (expired ? -1 : 1);
-    return { ticket: "SEC-42", approver: "secops@contoso.example", expires: `${year}-01-31`, ...fields };
+    return { tenant: TENANT_ID, ticket: "SEC-42", approver: "secops@contoso.example", expires: `${year}-01-31`, ...fields };
+}
+
+/** The mandatory violations of one policy (what blocks a deploy). */
+export function mandatoryOf(plan: PlanResult, policy: string): Violation[] {
+    return of(plan, policy).filter(v => v.enforcementLevel === "mandatory");
+}
+
+/** Approved risk of one policy: advisory findings that carry the approval that covers them. */
+export function approvedOf(plan: PlanResult, policy: string): Violation[] {
+    return of(plan, policy).filter(v => v.enforcementLevel === "advisory" && v.approval);
 }

@@ -13,6 +13,7 @@ import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import { TENANT_TAG } from "../../policies/azuread-provider-require-stack-tenant";
 import type { Policies } from "@pulumi/policy";
+import type { FindingFields } from "../../policies/lib/findings";
 import { TYPE_PREFIX } from "../../components/types";
 import { isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
@@ -22,7 +23,7 @@ const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
 
-export interface Violation { policy: string; enforcementLevel: "mandatory" | "advisory"; urn?: string; message: string }
+export interface Violation extends FindingFields { policy: string; enforcementLevel: "mandatory" | "advisory"; urn?: string; message: string }
 export interface Flow {
     client: string; resource: string; flow: string; outcome: string; code: string | null; claims: Record<string, string[]>; fix: string | null;
     /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */

@@ -6,16 +6,20 @@
  */
 import * as fs from "fs";
 import Ajv from "ajv";
-import { Policies, PolicyResource, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import addFormats from "ajv-formats";
+import { Policies, PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { formatPath, InputError, InputProblem } from "../errors";
 import { didYouMean } from "../suggest";
 import type { Violation } from "./plan";
+import type { Finding } from "../../policies/lib/findings";
 import type { RecordedResource } from "./run";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type PolicyPackConfig = Record<string, { enforcementLevel?: EnforcementLevel; [option: string]: unknown }>;
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+/** The policy config key that sets every policy's enforcement level, as `--policy-pack-config` takes it. */
+const ALL = "all";
 
 class NotApplicable extends Error {}
 
@@ -40,8 +44,16 @@ export function validatePolicyConfig(raw: unknown, policies: Policies, source = 
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InputError([{ path: at(), message: "is not a JSON object of policy names" }]);
     const config: PolicyPackConfig = {};
     const names = policies.map(p => p.name);
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    const ajv = addFormats(new Ajv({ allErrors: true, strict: false, verbose: true }));
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+        if (name === ALL) {
+            // The CLI's `all`: an enforcement level for every policy of the pack (a policy's own entry wins).
+            const level = typeof value === "string" ? value : (value as { enforcementLevel?: unknown } | null)?.enforcementLevel;
+            const extra = value && typeof value === "object" ? Object.keys(value).filter(k => k !== "enforcementLevel") : [];
+            if (!LEVELS.includes(level as EnforcementLevel) || extra.length) problems.push({ path: at(name), message: `${JSON.stringify(value)} is not an enforcement level`, hint: `"all" takes one of ${LEVELS.join(", ")}` });
+            else config[ALL] = { enforcementLevel: level as EnforcementLevel };
+            continue;
+        }
         const policy = policies.find(p => p.name === name);
         if (!policy) { problems.push({ path: at(name), message: `no policy is named "${name}"${didYouMean(name, names)}` }); continue; }
         const entry = typeof value === "string" ? { enforcementLevel: value } : value;
@@ -127,11 +139,17 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
     const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
 
     const levelOf = (p: { name: string; enforcementLevel?: EnforcementLevel }): EnforcementLevel => {
-        const level = config[p.name]?.enforcementLevel ?? p.enforcementLevel ?? opts.packEnforcementLevel ?? "advisory";
+        const level = config[p.name]?.enforcementLevel ?? config[ALL]?.enforcementLevel ?? p.enforcementLevel ?? opts.packEnforcementLevel ?? "advisory";
         return level === "remediate" ? "mandatory" : level;
     };
-    const run = (p: { name: string }, level: EnforcementLevel, urn: string | undefined, fn: (report: (message: string, urn?: string) => void) => unknown) => {
-        const report = (message: string, at?: string) => violations.push({ policy: p.name, enforcementLevel: level as "mandatory" | "advisory", urn: at ?? urn, message });
+    const run = (p: { name: string }, level: EnforcementLevel, urn: string | undefined, fn: (report: ReportViolation) => unknown) => {
+        // As the engine's report function: a message (and URN), or an object whose enforcementLevel overrides the policy's;
+        // the structured fields beside the message (app, resource, permission, type, tier, approval) are kept for JSON.
+        const report = (message: string | Finding, at?: string) => {
+            if (typeof message === "string") { violations.push({ policy: p.name, enforcementLevel: level as "mandatory" | "advisory", urn: at ?? urn, message }); return; }
+            const { message: text, urn: findingUrn, enforcementLevel, ...fields } = message;
+            violations.push({ policy: p.name, enforcementLevel: (enforcementLevel ?? level) as "mandatory" | "advisory", urn: findingUrn ?? urn, message: text, ...fields });
+        };
         try {
             const result = fn(report);
             if (result && typeof (result as Promise<void>).then === "function") errors.push(`policy ${p.name} is asynchronous, which the offline harness does not run`);

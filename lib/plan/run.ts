@@ -84,8 +84,12 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     const monitor = pulumi.runtime.getMonitor() as any;
     // The engine qualifies a child's type with every ancestor's (`TenantConsent$AppAccess$...`); the mock keeps only the
     // parent's. Name URNs as the engine does, so findings carry the URNs `pulumi preview --policy-pack` prints.
-    monitor.newUrn = (parent: string | undefined, type: string, name: string) =>
-        `urn:pulumi:${opts.stack}::${projectName}::${parent ? `${parent.split("::")[2]}$${type}` : type}::${name}`;
+    // (the root stack's own type is left out, as the engine's generateURN does).
+    monitor.newUrn = (parent: string | undefined, type: string, name: string) => {
+        const parentType = parent?.split("::")[2];
+        const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${opts.stack}::${projectName}::${qualified}::${name}`;
+    };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => register(req, (err: any, resp: any) => {
         if (!err) {
