@@ -6,7 +6,7 @@
 import * as path from "path";
 import { strict as assert } from "assert";
 import { planStack } from "../lib/plan/plan";
-import { catalog, TENANT_ID, writeStack } from "./helpers";
+import { catalog, devConfig, TENANT_ID, writeStack } from "./helpers";
 import { approval, approvedOf, mandatoryOf, of, planDev, planRaw, writePolicyConfig } from "./policy-helpers";
 
 const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
@@ -163,6 +163,14 @@ describe("approvals: scoped to a tenant, exact, and explained when they do not a
         assert.equal(of(plan, APP_TIERS)[0].enforcementLevel, "advisory");
         const bad = await planDev(() => {}, { policyConfig: { all: "loud" } });
         assert.match(bad.problems![0].message, /"loud" is not an enforcement level/);
+    });
+
+    it("accepts the example policy config README points to, and it approves what it says", async () => {
+        const policyConfig = path.join(__dirname, "..", "policy-config.example.json");
+        const plan = await planStack({ configFile: writeStack((() => { const c = devConfig(); sitesRead(c); return c; })()), catalog, policyConfig });
+        assert.equal(plan.problems, undefined, JSON.stringify(plan.problems));
+        assert.deepEqual(mandatoryOf(plan, APP_TIERS), []);
+        assert.equal(approvedOf(plan, APP_TIERS)[0].approval?.ticket, "SEC-1234");
     });
 
     it("carries structured fields beside the message of a violation", async () => {
