@@ -8,9 +8,8 @@ import { loadStack } from "../lib/plan/plan";
 import { audit, AuditResult, Finding, userConsentOf } from "../lib/tenant/audit";
 import { jsonDepth, loadTenantExport, parseTenantExport, TenantExport } from "../lib/tenant/export";
 import { catalog, DEV_STACK, devConfig, writeStack } from "./helpers";
+import { FIXTURE, fixture } from "./tenant-helpers";
 
-export const FIXTURE = path.join(__dirname, "fixtures", "tenant", "contoso-dev.json");
-export const fixture = (): TenantExport => JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
 const NOW = new Date("2026-11-26T12:00:00Z");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-tenant-"));
 let n = 0;
