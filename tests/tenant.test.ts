@@ -111,6 +111,15 @@ describe("audit (lib/tenant/audit.ts)", () => {
         assert.equal(r.summary["outside-code"], 3, "users assigned to app roles and the stack's own grants are not outside code");
     });
 
+    it("outside-code: users and groups assigned to an app's roles are not consent, service principals are", () => {
+        const e = fixture();
+        const role = "d1000000-0000-4000-8000-0000000000a1"; // orders-api's Orders.Process
+        e.appRoleAssignments.push({ id: "grp", appRoleId: role, principalId: "f1000000-0000-4000-8000-000000000002", principalType: "Group", resourceId: "c1000000-0000-4000-8000-000000000001" });
+        assert.equal(run(e).summary["outside-code"], 3);
+        e.appRoleAssignments.push({ id: "sp", appRoleId: role, principalId: "c1000000-0000-4000-8000-000000000007", principalType: "ServicePrincipal", resourceId: "c1000000-0000-4000-8000-000000000001" });
+        assert.deepEqual(find(run(e), "outside-code", "Adatum Notes", "orders-api")!.permissions, ["Orders.Process"]);
+    });
+
     it("outside-code: an assignment the stack declares for another role of the same resource is still outside code", () => {
         const e = fixture();
         e.appRoleAssignments.push({ ...e.appRoleAssignments[0], id: "extra", appRoleId: "7ab1d382-f21e-4acd-a863-ba3e13f7da61" });
