@@ -2,6 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
 import { AppModel } from "../lib/model";
+import { REDIRECT_PLATFORM } from "../lib/redirects";
 import { ConsentPrincipal, servicePrincipalName, TIER_TAG, TYPE_PREFIX, USER_CONSENT_TAG } from "./types";
 
 /**
@@ -13,8 +14,6 @@ export function consentTags(app: AppModel): string[] | undefined {
     if (app.consent === "user" && app.delegated.length) tags.push(USER_CONSENT_TAG);
     return tags.length ? tags.sort() : undefined;
 }
-
-const REDIRECT_TYPE = { web: "Web", api: "Web", daemon: "Web", spa: "SPA", native: "PublicClient" } as const;
 
 /**
  * An app registered in this tenant: its registration, redirect URIs, owners, the API it exposes
@@ -52,7 +51,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
 
         if (app.redirectUris.length) {
             new azuread.ApplicationRedirectUris(suffixName(name, "redirect-uris"), {
-                applicationId: registration.id, type: REDIRECT_TYPE[app.kind], redirectUris: app.redirectUris,
+                applicationId: registration.id, type: REDIRECT_PLATFORM[app.kind], redirectUris: app.redirectUris,
             }, child);
         }
         for (const owner of app.owners) {
