@@ -8,6 +8,7 @@ import { AppConfig, StackConfig } from "./config/schema";
 import { formatPath, InputError, InputProblem } from "./errors";
 import { exposedPermissionId } from "./ids";
 import { REDIRECT_PLATFORM, redirectUriProblem } from "./redirects";
+import { DEFAULT_ALLOWED_ISSUERS, issuerAllowed, subjectProblem } from "./federated";
 import { closest } from "./suggest";
 
 export type AppKind = "web" | "spa" | "native" | "daemon" | "api";
@@ -145,6 +146,12 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
                 const p = redirectUriProblem(u, REDIRECT_PLATFORM[kind]);
                 if (p) report(at("redirectUris", i), `"${u}" ${p.message} (a ${kind} app registers it on the ${REDIRECT_PLATFORM[kind]} platform)`, p.hint);
             });
+        }
+
+        for (const [fname, f] of identity === "application" ? Object.entries(app.federatedCredentials ?? {}) : []) {
+            if (!issuerAllowed(f.issuer, DEFAULT_ALLOWED_ISSUERS, tenant.id)) report(at("federatedCredentials", fname, "issuer"), `"${f.issuer}" is not an issuer this project trusts`, `one of ${DEFAULT_ALLOWED_ISSUERS.join(", ").replace(/\{tenant\}/g, tenant.id)}`);
+            const broad = subjectProblem(f.subject);
+            if (broad) report(at("federatedCredentials", fname, "subject"), `"${f.subject}" ${broad}`, "name one repository and one branch, tag or environment (repo:contoso/orders:environment:prod), or one namespace and service account");
         }
 
         const scopes: ExposedPermission[] = Object.entries(app.scopes ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([value, s]) => ({

@@ -15,6 +15,7 @@ import { policy as delegatedGrantDisallowPrivilegedScopes } from "./azuread-dele
 import { policy as directoryRoleAssignmentDisallowPrivilegedRoles } from "./azuread-directoryroleassignment-disallow-privileged-roles";
 import { policy as providerRequireStackTenant } from "./azuread-provider-require-stack-tenant";
 import { policy as applicationDisallowUnsafeRedirectUris } from "./azuread-application-disallow-unsafe-redirect-uris";
+import { policy as federatedCredentialDisallowUntrustedWorkloads } from "./azuread-federatedcredential-disallow-untrusted-workloads";
 
 export const policies: Policies = [
     appRoleAssignmentDisallowPrivilegedPermissions,
@@ -32,4 +33,5 @@ export const policies: Policies = [
     directoryRoleAssignmentDisallowPrivilegedRoles,
     providerRequireStackTenant,
     applicationDisallowUnsafeRedirectUris,
+    federatedCredentialDisallowUntrustedWorkloads,
 ];
