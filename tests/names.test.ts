@@ -113,14 +113,17 @@ describe("resource names: configs built to collide plan with distinct URNs", () 
         assert.equal(names(plan, "ApplicationPreAuthorized").length, 2);
     });
 
-    it("a scope and an app role with the same value on one API, and an app key equal to a Microsoft alias's prefix", async () => {
+    it("a scope and an app role with the same value on two APIs, and an app key equal to a Microsoft alias's prefix", async () => {
         const plan = await planConfig(stack({
             "api": { kind: "api", scopes: described(["Read"]), appRoles: described(["Read.All"]) },
+            "api2": api(["Read"]),
             "microsoft": api(["graph-User.Read"]),
-            "client": { kind: "daemon", application: { "microsoft-graph": ["User.Read.All"], "microsoft": ["graph-User.Read"], "api": ["Read.All"] } },
+            "client": { kind: "daemon", application: { "microsoft-graph": ["User.Read.All"], "microsoft": ["graph-User.Read"], "api": ["Read.All"], "api2": ["Read"] } },
+            "user": { kind: "native", delegated: { api: ["Read"] } },
         }));
         assertDistinctUrns(plan);
-        assert.deepEqual(names(plan, "AppRoleAssignment"), ["client/assign/api/Read.All", "client/assign/microsoft-graph/User.Read.All", "client/assign/microsoft/graph-User.Read"]);
+        assert.deepEqual(names(plan, "AppRoleAssignment"), ["client/assign/api/Read.All", "client/assign/api2/Read", "client/assign/microsoft-graph/User.Read.All", "client/assign/microsoft/graph-User.Read"]);
+        assert.deepEqual([...names(plan, "ApplicationPermissionScope"), ...names(plan, "ApplicationAppRole")].filter(n => n.endsWith("/Read")), ["api/scope/Read", "api2/role/Read"]);
     });
 });
 
