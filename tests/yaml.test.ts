@@ -87,6 +87,13 @@ describe("hostile YAML in Pulumi.<stack>.yaml is invalid input (exit 2)", () => 
         await assertRefused(`${HEAD}  test:deep:\n    ${"- ".repeat(100000)}x\n`, /nested too deeply to read/, 5);
     });
 
+    it("refuses deep nesting hidden in a JSON string value, as the engine passes config", async () => {
+        const json = `{"web":{"kind":"native","delegated":{"microsoft-graph":["User.Read"]}},"deep":${"[".repeat(20000)}${"]".repeat(20000)}}`;
+        await assertRefused(`${HEAD}  entra-consent:apps: '${json}'\n`, /entra-consent:apps: is nested deeper than 64 levels/);
+        const r = await planText(`${HEAD}  entra-consent:apps: '${JSON.stringify({ web: { kind: "native", delegated: { "microsoft-graph": ["User.Read"] } } })}'\n`);
+        assert.equal(r.code, 0, `a JSON string value of normal depth still plans: ${r.problems}`);
+    });
+
     for (const [tag, value] of [["!!set", "{ web, api }"], ["!!binary", "aGVsbG8="], ["!foo", "bar"], ["!!omap", "[ { a: 1 } ]"], ["!!timestamp", "2026-01-01"]]) {
         it(`refuses the tag ${tag}`, async () => {
             await assertRefused(`${HEAD}  entra-consent:apps: ${tag} ${value}\n`, new RegExp(`has the tag ${tag.replace(/[!]/g, "\\!")}, which a stack file may not use`), 4);

@@ -89,6 +89,17 @@ function hostileNodes(root: unknown): { node: YAML.Node; message: string; hint?:
     return out.sort((a, b) => (a.node.range?.[0] ?? 0) - (b.node.range?.[0] ?? 0));
 }
 
+/** Whether a JSON value nests deeper than `limit` levels, walked without recursion. */
+function deeperThan(value: unknown, limit: number): boolean {
+    const stack: [unknown, number][] = [[value, 0]];
+    while (stack.length) {
+        const [v, depth] = stack.pop()!;
+        if (depth > limit) return true;
+        if (v && typeof v === "object") for (const x of Object.values(v)) stack.push([x, depth + 1]);
+    }
+    return false;
+}
+
 /** Where the first alias is: the start of an expansion that went too far. */
 function firstAlias(doc: YAML.Document.Parsed): number | undefined {
     let offset: number | undefined;
@@ -121,7 +132,11 @@ export function rawStackConfig(config: Record<string, unknown>): { raw: Record<s
             continue;
         }
         if (typeof value === "string") {
-            try { raw[name] = JSON.parse(value); } catch { problems.push({ path: formatPath([name]), message: "is not a map", hint: "write it as a YAML map in the stack file" }); }
+            let parsed: unknown;
+            try { parsed = JSON.parse(value); } catch { problems.push({ path: formatPath([name]), message: "is not a map", hint: "write it as a YAML map in the stack file" }); continue; }
+            // the engine passes objects as JSON strings: the same depth limit as a stack file, before anything recurses into it
+            if (deeperThan(parsed, STACK_FILE_LIMITS.depth)) problems.push({ path: formatPath([name]), message: `is nested deeper than ${STACK_FILE_LIMITS.depth} levels` });
+            else raw[name] = parsed;
         } else raw[name] = value;
     }
     if (problems.length) throw new InputError(problems);
