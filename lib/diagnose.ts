@@ -8,22 +8,25 @@ import { servicePrincipalName } from "../components/types";
 import { readStackFile } from "./config/stack";
 import { PermissionCatalog } from "./catalog";
 import { isFailing } from "./flows";
-import { ConsentModel, AppModel } from "./model";
+import { ConsentModel, AppModel, GRAPH_APP_ID } from "./model";
 import type { Flow, PlanResult } from "./plan/plan";
 import { closest } from "./suggest";
 
-/** Microsoft Learn pages the meanings below come from. */
+/**
+ * Microsoft Learn pages the meanings below come from: the error code reference ("Microsoft Entra authentication and
+ * authorization error codes"), "Unexpected error when performing consent to an application", "Troubleshoot consent
+ * issues", the per-code troubleshooting articles, "Protected web API: app registration" (501051), and the Azure SDK's
+ * service principal troubleshooting table (7000215).
+ */
 const SOURCES = {
     codes: "https://learn.microsoft.com/entra/identity-platform/reference-error-codes",
     consent: "https://learn.microsoft.com/entra/identity/enterprise-apps/application-sign-in-unexpected-user-consent-error",
     consentIssues: "https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/troubleshoot-consent-issues",
-    redirect: "https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/error-code-aadsts50011-redirect-uri-mismatch",
+    redirect: "https://learn.microsoft.com/troubleshoot/azure/active-directory/error-code-aadsts50011-reply-url-mismatch",
     misconfigured: "https://learn.microsoft.com/troubleshoot/azure/active-directory/error-code-aadsts650056-misconfigured-app",
     guest: "https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/error-code-aadsts50020-user-account-identity-provider-does-not-exist",
-    assignment: "https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/error-code-aadsts50105-user-not-assigned-role",
     protectedApi: "https://learn.microsoft.com/entra/identity-platform/scenario-protected-web-api-app-registration",
     secrets: "https://learn.microsoft.com/azure/developer/java/sdk/troubleshooting-authentication-service-principal",
-    conditionalAccess: "https://learn.microsoft.com/entra/identity/conditional-access/troubleshoot-conditional-access",
 } as const;
 
 export interface CodeInfo {
@@ -82,7 +85,7 @@ export const AADSTS_CODES: Record<string, CodeInfo> = {
     "900981": { name: "AdminConsentRequiredDueToRiskyApp", source: SOURCES.consent,
         meaning: "Entra judged the consent request risky (for example an unverified multi-tenant publisher): only an administrator can consent",
         action: "An administrator reviews the app and consents for the organization; a publisher can lower the risk by verifying." },
-    "50105": { name: "EntitlementGrantsNotFound", source: SOURCES.assignment,
+    "50105": { name: "EntitlementGrantsNotFound", source: SOURCES.codes,
         meaning: "the app requires assignment and the signed-in user is not assigned to it (directly or through a group)",
         action: "Assign the user or one of their groups to the app (Enterprise applications > Users and groups)." },
     "501051": { name: "ApplicationNotAssignedToRole", source: SOURCES.protectedApi,
@@ -106,13 +109,13 @@ export const AADSTS_CODES: Record<string, CodeInfo> = {
     "50020": { name: "UserUnauthorized", source: SOURCES.guest,
         meaning: "the user's account (from another tenant or a personal Microsoft account) does not exist in this tenant",
         action: "Invite the user as a guest, sign in with an account of this tenant, or use the /organizations or /common authority for a multi-tenant app." },
-    "50076": { name: "UserStrongAuthRequired", source: SOURCES.conditionalAccess,
+    "50076": { name: "UserStrongAuthRequired", source: SOURCES.codes,
         meaning: "Conditional Access requires multi-factor authentication for this sign-in",
         action: "Sign in interactively and complete MFA; a non-interactive flow must hand the claims challenge back to an interactive sign-in." },
-    "50079": { name: "UserStrongAuthEnrollmentRequired", source: SOURCES.conditionalAccess,
+    "50079": { name: "UserStrongAuthEnrollmentRequired", source: SOURCES.codes,
         meaning: "Conditional Access requires multi-factor authentication and the user has not registered a method",
         action: "The user registers for MFA at https://aka.ms/mysecurityinfo, then signs in interactively." },
-    "53003": { name: "BlockedByConditionalAccess", source: SOURCES.conditionalAccess,
+    "53003": { name: "BlockedByConditionalAccess", source: SOURCES.codes,
         meaning: "a Conditional Access policy blocked token issuance",
         action: "Open the sign-in log entry (correlation ID) and its Conditional Access tab to see which policy blocked, and meet its conditions." },
 };
@@ -141,6 +144,8 @@ export interface ParsedError {
     traceId?: string;
     correlationId?: string;
     timestamp?: string;
+    /** the message says the client was not found in the directory (700016, and 70001's older wording) */
+    appNotFound?: true;
     /** facts the message carries but the pasted text hides (XXXX, ***, <redacted>, {id}, sample placeholders) */
     redacted?: string[];
 }
@@ -275,6 +280,7 @@ export function parseAadstsError(input: string): ParsedError | { error: string }
     find(new RegExp(`login\\.microsoftonline\\.(?:com|us)/(?!common/|organizations/|consumers/)([^/\\s?'"]+)/(?:oauth2|v2\\.0|saml2|adminconsent)`, "i"), "tenant");
     find(/\b(?:tenant[ _-]?id|--tenant)[:= ]\s*"?([0-9a-fA-F-]{36})/i, "tenant");
 
+    if (/was not found in the directory/i.test(flat)) out.appNotFound = true;
     const scopeText = params.scope ?? /asked for scope '([^']+)'/i.exec(flat)?.[1] ?? /\bscopes?\s*[:=]?\s*\[?\s*'([^']+)'/i.exec(flat)?.[1];
     if (scopeText) out.scopes = scopeText.split(/[\s,]+/).filter(Boolean);
     if (!out.resource && out.scopes) {
@@ -397,21 +403,22 @@ type Outputs = { clientIds?: Record<string, string>; identifierUris?: Record<str
 
 export function diagnose(parsed: ParsedError, stacks: PlannedStack[], catalog: PermissionCatalog): DiagnoseResult {
     const info = AADSTS_CODES[parsed.code];
-    const inTenant = stacks.filter(s => tenantMatch(parsed.tenant, s) === "match");
+    const matches = new Map(stacks.map(s => [s, tenantMatch(parsed.tenant, s)]));
+    const inTenant = stacks.filter(s => matches.get(s) === "match");
     const searched = inTenant.length ? inTenant : stacks;
     const diagnoses: Diagnosis[] = [];
     for (const s of searched) {
         const outputs = (s.plan.outputs ?? {}) as Outputs;
         const app = findApp(s, parsed, outputs.clientIds ?? {});
         const resource = findResource(s, parsed, catalog, outputs);
-        const tenant = tenantMatch(parsed.tenant, s);
+        const tenant = matches.get(s);
         if (!app && !resource && tenant !== "match") continue;
         const flows = s.plan.flows.filter(f => (app ? f.client === app.key : true) && (!resource || f.resource === resource.label) && (app || resource));
         const ctx: Ctx = { parsed, s, app, resource, flows, catalog, outputs, file: s.file };
         const explained = info ? explain(ctx) : { planned: planned(flows), cause: "This tool does not know this code." };
         let cause = explained.cause;
         if (tenant === "mismatch") cause += ` The error names tenant ${parsed.tenant}, but ${app?.key ?? "this stack"} is planned in ${s.model.tenant.name} (${s.model.tenant.id}): the request went to another tenant, where nothing of this stack was approved.`;
-        else if (parsed.tenant && !isGuid(parsed.tenant) && tenantDisplayName(s) === undefined && !parsed.tenant.includes(".")) {
+        else if (tenant === "unknown" && parsed.tenant && !parsed.tenant.includes(".")) {
             cause += ` The error names directory "${parsed.tenant}"; set entra-consent:tenant.displayName to the directory's name so diagnose can tell whether that is ${s.model.tenant.name}.`;
         }
         diagnoses.push({ stack: s.stack, tenant: { id: s.model.tenant.id, name: s.model.tenant.name }, app: app?.key, flows, ...explained, cause });
@@ -453,8 +460,9 @@ function unconfiguredScopes(ctx: Ctx): { label: string; values: string[] }[] {
     for (const scope of parsed.scopes) {
         if (OIDC_SCOPES.includes(scope) || scope.endsWith("/.default") || scope === ".default") continue;
         const m = /^(.*)\/([^/]+)$/.exec(scope);
-        const hit = m ? findResource(s, { resource: m[1] }, catalog, outputs) : { label: catalog.resource("microsoft-graph") ? "microsoft-graph" : "graph" };
-        const label = hit?.label ?? m?.[1] ?? "microsoft-graph";
+        // a scope without a resource prefix is Microsoft Graph's, as Entra reads it
+        const hit = findResource(s, { resource: m ? m[1] : GRAPH_APP_ID }, catalog, outputs);
+        const label = hit?.label ?? m![1];
         const value = m ? m[2] : scope;
         const requested = app.delegated.find(r => r.resource.label === label)?.permissions.map(p => p.value) ?? [];
         if (!requested.includes(value)) groups.set(label, [...(groups.get(label) ?? []), value]);
@@ -516,7 +524,7 @@ function explain(ctx: Ctx): Explained {
         case "700016":
         case "70001": {
             // 70001's older wording ("... was not found in the directory X") meant what 700016 means now
-            if (parsed.code === "70001" && parsed.tenant === undefined && app) {
+            if (parsed.code === "70001" && !parsed.appNotFound && app) {
                 return { planned: plannedText, cause: `${app.key}'s service principal is disabled in the tenant that answered; the plan does not disable it, so someone turned sign-in off outside code.`, action: info.action };
             }
             if (!app) {

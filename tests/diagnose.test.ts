@@ -278,6 +278,12 @@ describe("fixes by the app's kind", () => {
         assert.match(d.action!, /pulumi stack output clientSecrets --show-secrets/);
     });
 
+    it("70001 in its older wording (not found in the directory) is read as a missing service principal, not a disabled one", () => {
+        const p = parseOk(`AADSTS70001: Application with identifier '${PARTNER}' was not found in the directory ${TENANT}`);
+        assert.deepEqual([p.clientId, p.tenant, p.appNotFound], [PARTNER, TENANT, true]);
+        assert.match(diagnose(p, [stacks.dev], catalog).diagnoses[0].cause, /creates the service principal of partner-sync/);
+    });
+
     it("50011 with the redirect URI already planned: deploy, not add it again", () => {
         const p = parseOk(`AADSTS50011: The redirect URI 'https://orders.contoso.example/signin-oidc' specified in the request does not match the redirect URIs configured for the application '${WEB}'.`);
         const d = diagnose(p, [stacks.dev], catalog).diagnoses[0];
@@ -306,6 +312,8 @@ describe("npm run diagnose (CLI)", () => {
         const r = await runIn(["--stack", "dev", "-"], fixture("50011-sign-in-page-curly.txt"));
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /fix {6}in Pulumi\.dev\.yaml: set entra-consent:apps\.orders-web\.redirectUris/);
+        const masked = await runIn(["--stack", "dev", fixture("7000215-azure-login-masked.txt")]);
+        assert.match(masked.stdout, /redacted in the text: client ID\n\nno stack matches/);
     });
 
     it("exits 2 naming an unknown code and Microsoft's lookup URL", async () => {

@@ -29,12 +29,15 @@ function fail(message: string): never {
 export interface Io { out: (s: string) => void; err: (s: string) => void; stdin: () => string; cwd: string }
 const processIo = (): Io => ({ out: s => console.log(s), err: s => console.error(s), stdin: () => fs.readFileSync(0, "utf8"), cwd: process.cwd() });
 
+const FACT_WORDS: Record<string, string> = { clientId: "client ID", clientName: "client name", resource: "resource", resourceName: "resource name", tenant: "tenant",
+                                             redirectUri: "redirect URI", user: "user", identityProvider: "identity provider" };
+
 function factsOf(p: ParsedError): string[] {
     return [p.clientId && `client ${p.clientId}${p.clientName ? ` (${p.clientName})` : ""}`, !p.clientId && p.clientName && `client "${p.clientName}"`,
             p.resource && `resource ${p.resource}${p.resourceName ? ` (${p.resourceName})` : ""}`, !p.resource && p.resourceName && `resource "${p.resourceName}"`,
             p.scopes && `scopes ${p.scopes.join(" ")}`, p.tenant && `tenant ${p.tenant}`, p.redirectUri && `redirect URI ${p.redirectUri}`,
             p.user && `user ${p.user}${p.identityProvider ? ` from ${p.identityProvider}` : ""}`, p.correlationId && `correlation ID ${p.correlationId}`,
-            p.timestamp && `at ${p.timestamp}`, p.redacted && `redacted in the text: ${p.redacted.join(", ")}`].filter((f): f is string => !!f);
+            p.timestamp && `at ${p.timestamp}`, p.redacted && `redacted in the text: ${p.redacted.map(f => FACT_WORDS[f] ?? f).join(", ")}`].filter((f): f is string => !!f);
 }
 
 export function renderDiagnosis(r: DiagnoseResult, cwd = process.cwd()): string {
@@ -42,7 +45,7 @@ export function renderDiagnosis(r: DiagnoseResult, cwd = process.cwd()): string 
     const facts = factsOf(r.parsed);
     if (facts.length) lines.push(`  from the error: ${facts.join(", ")}`);
     for (const d of r.diagnoses) {
-        lines.push("", `stack ${d.stack}, tenant ${d.tenant.name} (${d.tenant.id})${d.app ? `, app ${d.app}` : ""}`);
+        lines.push("", d.stack === "-" ? "no stack matches" : `stack ${d.stack}, tenant ${d.tenant.name} (${d.tenant.id})${d.app ? `, app ${d.app}` : ""}`);
         for (const f of d.flows) lines.push(`  flow     ${f.flow} to ${f.resource} [${f.permissions.join(" ")}]: ${f.outcome}${f.code ? ` ${f.code}` : ""}`);
         lines.push(`  planned  ${d.planned}`, `  cause    ${d.cause}`);
         if (d.fix) lines.push(`  fix      in ${path.relative(cwd, d.fix.file) || d.fix.file}: set ${d.fix.key} to ${JSON.stringify(d.fix.value)}, then pulumi up`);
