@@ -497,136 +497,141 @@ function adminConsentFix(ctx: Ctx, why: string): Explained {
     return { planned: planned(flows), cause: `${why} The planned state grants every delegated permission of ${app.key} tenant-wide: ${deploy(s)}; if the app asks at runtime for a scope not in entra-consent:apps.${app.key}.delegated${parsed.scopes ? "" : " (the error does not show the scope parameter)"}, add it there.` };
 }
 
+/** What each code means for this stack; undefined: the stack cannot say more than the code's meaning. */
+type Handler = (ctx: Ctx, info: CodeInfo) => Explained | undefined;
+const capitalized = (t: string) => `${t[0].toUpperCase()}${t.slice(1)}.`;
+
 function explain(ctx: Ctx): Explained {
-    const { parsed, s, app, resource, flows, catalog, file } = ctx;
-    const info = AADSTS_CODES[parsed.code];
-    const plannedText = planned(flows);
-    switch (parsed.code) {
-        case "65001": {
-            if (!app) break;
-            if (app.kind === "daemon") return daemonRoles(ctx, "A daemon signs in with client credentials: its consent is app roles (application permissions) an administrator assigns, never delegated scopes.");
-            const delegated = flows.filter(f => f.flow !== "client-credentials");
-            if (delegated.some(f => f.outcome !== "issued")) {
-                const failing = delegated.filter(f => f.outcome !== "issued");
-                return { planned: plannedText, cause: `The planned state does not approve ${failing.map(f => `${f.permissions.join(" ")} on ${f.resource}`).join("; ")} for ${app.key}${failing.some(f => f.flow === "on-behalf-of") ? " (on-behalf-of cannot prompt the user)" : ""}.`,
-                         fix: { file, key: `entra-consent:apps.${app.key}.consent`, value: "admin" } };
-            }
-            const runtime = runtimeScopeFix(ctx, `The planned state approves every delegated permission configured for ${app.key}.`);
-            if (runtime) return runtime;
-            return { planned: plannedText, cause: `The planned state approves every delegated permission configured for ${app.key}. Most often the app asked at runtime for a scope that is not in config: compare the request's scope parameter with entra-consent:apps.${app.key}.delegated and add what is missing there. Otherwise ${deploy(s)}.` };
-        }
-        case "65002":
-            return { planned: plannedText, cause: `${parsed.clientId} ("${catalog.firstPartyName(parsed.clientId ?? "") ?? "a Microsoft app"}") is a Microsoft first-party client and ${parsed.resource ?? "the resource"} a Microsoft API.`,
-                     action: "No tenant can approve this pair: register an app of your own, declare it under entra-consent:apps with the permissions it needs, and sign in with its client ID." };
-        case "65004":
-            return { planned: plannedText, cause: `A user declined the consent prompt${app ? ` of ${app.key}` : ""}: nothing was granted, and nothing needs granting by code.`,
-                     action: app ? `Ask the user to sign in again and accept, narrow what ${app.key} requests, or approve it for everyone with entra-consent:apps.${app.key}.consent: admin.` : info.action };
-        case "700016":
-        case "70001": {
-            // 70001's older wording ("... was not found in the directory X") meant what 700016 means now
-            if (parsed.code === "70001" && !parsed.appNotFound && app) {
-                return { planned: plannedText, cause: `${app.key}'s service principal is disabled in the tenant that answered; the plan does not disable it, so someone turned sign-in off outside code.`, action: info.action };
-            }
-            if (!app) {
-                if (!parsed.clientId) return { planned: "the error names no client ID", cause: `The client ID is ${parsed.redacted?.includes("clientId") ? "redacted in the text" : "not in the text"}; no app of stack ${s.stack} can be picked out.`, action: info.action };
-                return { planned: "no app of this stack has this client ID", cause: `${parsed.clientId} is not an app of stack ${s.stack} (tenant ${s.model.tenant.name}).`,
-                         fix: { file, key: "entra-consent:apps.<key>", value: { identity: "external", appId: parsed.clientId } } };
-            }
-            const sp = s.plan.resources.some(r => r.type.endsWith(":ServicePrincipal") && r.name === servicePrincipalName(app.key)) || app.identity === "managed-identity";
-            return { planned: sp ? `the plan creates the service principal of ${app.key}` : `the plan has no service principal for ${app.key}`,
-                     cause: sp ? `Stack ${s.stack} creates the service principal of ${app.key} in ${s.model.tenant.name}; the tenant that answered has none: ${deploy(s)}.` : `${app.key} has no service principal in this tenant.`,
-                     action: sp ? `pulumi up --stack ${s.stack}` : undefined };
-        }
-        case "500011":
-        case "650052": {
-            if (resource?.own) return { planned: plannedText, cause: `${parsed.resource ?? parsed.resourceName} is ${resource.own.key}, whose service principal stack ${s.stack} creates: ${deploy(s)}.`, action: `pulumi up --stack ${s.stack}` };
-            if (resource?.appId) {
-                const ms = catalog.resource(resource.appId)!;
-                return { planned: plannedText, cause: `${ms.name} has no service principal in tenant ${s.model.tenant.name}.`, action: `Create it once: az ad sp create --id ${ms.appId}` };
-            }
-            const uris = s.model.apps.flatMap(a => [ctx.outputs.identifierUris?.[a.key], a.identifierUri].filter((u): u is string => typeof u === "string"));
-            const near = closest(parsed.resource ?? "", [...new Set(uris)]);
-            return { planned: "no app of this stack has this identifier URI", cause: `${parsed.resource ?? "The resource"} is not an identifier URI in stack ${s.stack}${near ? `; did you mean ${near}?` : "."}`,
-                     action: near ? `Request the token for ${near}/.default (or a scope under it).` : info.action };
-        }
-        case "50011":
-        case "500113": {
-            if (!app) break;
-            const redirect = parsed.redirectUri ?? "<the redirect URI the app sends>";
-            if (parsed.redirectUri && app.redirectUris.includes(parsed.redirectUri)) {
-                return { planned: `redirect URIs of ${app.key}: ${app.redirectUris.join(", ")}`, cause: `${parsed.redirectUri} is planned for ${app.key}; the registration that answered lacks it: ${deploy(s)}.`, action: `pulumi up --stack ${s.stack}` };
-            }
-            if (parsed.code === "500113" && app.redirectUris.length) {
-                return { planned: `redirect URIs of ${app.key}: ${app.redirectUris.join(", ")}`, cause: `The plan gives ${app.key} redirect URIs; the registration that answered has none: ${deploy(s)}.`, action: `pulumi up --stack ${s.stack}` };
-            }
-            return { planned: `redirect URIs of ${app.key}: ${app.redirectUris.join(", ") || "none"}`,
-                     cause: `${parsed.redirectUri ? `${parsed.redirectUri} is not` : "The request's redirect URI (not in the pasted text) is not"} a redirect URI of ${app.key}${app.kind === "spa" ? " (registered as a SPA redirect)" : app.kind === "native" ? " (registered as a public client redirect)" : ""}.`,
-                     fix: { file, key: `entra-consent:apps.${app.key}.redirectUris`, value: [...app.redirectUris, redirect] } };
-        }
-        case "650057":
-        case "650056":
-        case "65005": {
-            if (!app) break;
-            const unknownScope = parsed.code === "65005" ? scopeNotOnResource(ctx) : undefined;
-            if (unknownScope) return unknownScope;
-            const label = resource?.label ?? parsed.resource ?? parsed.resourceName ?? "<resource>";
-            const requested = [...new Set([...app.delegated, ...app.application].map(r => r.resource.label))];
-            if (requested.includes(label)) {
-                if (parsed.code !== "650057" && flows.some(isFailing)) return adminConsentFix(ctx, `${app.key} requests ${label}, but the plan does not approve it for this request.`);
-                return { planned: `${app.key} requests: ${requested.join(", ")}`, cause: `The plan requests ${label} for ${app.key}; the registration that answered does not: ${deploy(s)}.`, action: `pulumi up --stack ${s.stack}` };
-            }
-            const kind = app.kind === "daemon" ? "application" : "delegated";
-            const roles = resource?.own?.appRoles.filter(r => !r.members || r.members.includes("application")).map(r => r.value);
-            return { planned: `${app.key} requests: ${requested.join(", ") || "nothing"}`, cause: `${app.key} does not request ${label} in its registration.`,
-                     fix: { file, key: `entra-consent:apps.${app.key}.${kind}.${label}`, value: kind === "application" ? (roles?.length ? roles : ["<app role>"]) : parsed.scopes?.filter(v => !OIDC_SCOPES.includes(v)).map(v => v.replace(/^.*\//, "")) ?? ["<permission>"] } };
-        }
-        case "90093":
-        case "90094":
-        case "900941":
-        case "900981":
-        case "90095": {
-            const res = adminConsentFix(ctx, `${info.meaning[0].toUpperCase()}${info.meaning.slice(1)}.`);
-            const extra = parsed.code === "90095" ? " Until the deploy grants it, an administrator can approve the pending request under Enterprise applications > Admin consent requests."
-                : parsed.code === "900981" && app?.identity === "external" ? ` ${app.key} is registered elsewhere: its publisher verifying lowers the risk; until then only an administrator consents.` : "";
-            return { ...res, cause: res.cause + extra, action: res.fix || !app ? (app ? undefined : info.action) : res.action };
-        }
-        case "50105": {
-            if (!app) break;
-            const who = parsed.user ? `${parsed.user}` : "the signed-in user";
-            return { planned: plannedText, cause: `${app.key} requires assignment and ${who} is not assigned to it or to one of its app roles.`,
-                     fix: { file, key: `entra-consent:apps.${app.key}.assignedTo`, value: { users: [`<object ID of ${who}>`] } },
-                     action: "Or assign one of the user's groups; a user's assignment works only through a role that allows users (members: [user])." };
-        }
-        case "501051": {
-            if (!app) break;
-            return daemonRoles(ctx, `${resource?.label ?? parsed.resource ?? "The API"} requires assignment and ${app.key} holds no app role on it, so Entra issues no token.`);
-        }
-        case "7000215":
-        case "7000218":
-        case "700024":
-            if (!app) break;
-            return credentials(ctx);
-        case "90009": {
-            const id = parsed.clientId ?? (app ? ctx.outputs.clientIds?.[app.key] : undefined) ?? "<clientId>";
-            return { planned: plannedText, cause: `${app?.key ?? parsed.clientId ?? "The app"} requested a token for itself by its identifier URI${parsed.clientName?.includes("://") ? ` (${parsed.clientName})` : ""}.`,
-                     action: `Request ${id}/.default (or ${id}/<scope>) with the GUID, or give the client and the API separate registrations.` };
-        }
-        case "700054":
-            return { planned: plannedText, cause: `The sign-in asked for an ID token through the implicit flow; this stack keeps implicit ID tokens off on purpose${app?.kind === "spa" ? `, and registers ${app.key}'s redirect URIs for the authorization code flow with PKCE` : ""}.`,
-                     action: app?.kind === "spa" ? "Move the SPA to MSAL.js 2+ (@azure/msal-browser), which uses the authorization code flow with PKCE." : "Configure the sign-in middleware for response_type=code (authorization code flow) instead of id_token." };
-        case "50020":
-            return { planned: plannedText, cause: `${parsed.user ?? "The user"}${parsed.identityProvider ? ` (from ${parsed.identityProvider})` : ""} has no account in ${parsed.tenant ?? "this tenant"}${app ? `, where ${app.key} is registered${app.signInAudience === "AzureADMyOrg" ? " for this organization only" : ""}` : ""}.`,
-                     action: `${info.action}${app?.signInAudience === "AzureADMyOrg" ? ` Users of other Microsoft Entra organizations could sign in if ${app.key} were multi-tenant (entra-consent:apps.${app.key}.signInAudience: AzureADMultipleOrgs); personal accounts never can.` : ""}` };
-        case "50076":
-        case "50079":
-        case "53003": {
-            const daemon = app?.kind === "daemon";
-            return { planned: plannedText, cause: `Conditional Access, not consent: ${info.meaning}${daemon ? `; ${app!.key} is a daemon, so a policy for workload identities (location or risk) applies to its service principal` : ""}. Nothing in the stack config changes this.`,
-                     action: `${info.action}${parsed.correlationId ? ` Correlation ID: ${parsed.correlationId}.` : ""}` };
-        }
-    }
-    return { planned: plannedText, cause: app || resource ? `${info.meaning[0].toUpperCase()}${info.meaning.slice(1)}.` : "The error names nothing this stack declares.", action: info.action };
+    const info = AADSTS_CODES[ctx.parsed.code];
+    return HANDLERS[ctx.parsed.code]?.(ctx, info)
+        ?? { planned: planned(ctx.flows), cause: ctx.app || ctx.resource ? capitalized(info.meaning) : "The error names nothing this stack declares.", action: info.action };
 }
+
+const consentMissing: Handler = ctx => {
+    const { app, flows, file, s } = ctx;
+    if (!app) return undefined;
+    if (app.kind === "daemon") return daemonRoles(ctx, "A daemon signs in with client credentials: its consent is app roles (application permissions) an administrator assigns, never delegated scopes.");
+    const failing = flows.filter(f => f.flow !== "client-credentials" && f.outcome !== "issued");
+    if (failing.length) {
+        return { planned: planned(flows), cause: `The planned state does not approve ${failing.map(f => `${f.permissions.join(" ")} on ${f.resource}`).join("; ")} for ${app.key}${failing.some(f => f.flow === "on-behalf-of") ? " (on-behalf-of cannot prompt the user)" : ""}.`,
+                 fix: { file, key: `entra-consent:apps.${app.key}.consent`, value: "admin" } };
+    }
+    const lead = `The planned state approves every delegated permission configured for ${app.key}.`;
+    return runtimeScopeFix(ctx, lead)
+        ?? { planned: planned(flows), cause: `${lead} Most often the app asked at runtime for a scope that is not in config: compare the request's scope parameter with entra-consent:apps.${app.key}.delegated and add what is missing there. Otherwise ${deploy(s)}.` };
+};
+
+const clientPrincipal: Handler = ({ parsed, s, app, flows, file }, info) => {
+    // 70001's older wording ("... was not found in the directory X") meant what 700016 means now
+    if (parsed.code === "70001" && !parsed.appNotFound && app) {
+        return { planned: planned(flows), cause: `${app.key}'s service principal is disabled in the tenant that answered; the plan does not disable it, so someone turned sign-in off outside code.`, action: info.action };
+    }
+    if (!app) {
+        if (!parsed.clientId) return { planned: "the error names no client ID", cause: `The client ID is ${parsed.redacted?.includes("clientId") ? "redacted in the text" : "not in the text"}; no app of stack ${s.stack} can be picked out.`, action: info.action };
+        return { planned: "no app of this stack has this client ID", cause: `${parsed.clientId} is not an app of stack ${s.stack} (tenant ${s.model.tenant.name}).`,
+                 fix: { file, key: "entra-consent:apps.<key>", value: { identity: "external", appId: parsed.clientId } } };
+    }
+    const sp = s.plan.resources.some(r => r.type.endsWith(":ServicePrincipal") && r.name === servicePrincipalName(app.key)) || app.identity === "managed-identity";
+    return { planned: sp ? `the plan creates the service principal of ${app.key}` : `the plan has no service principal for ${app.key}`,
+             cause: sp ? `Stack ${s.stack} creates the service principal of ${app.key} in ${s.model.tenant.name}; the tenant that answered has none: ${deploy(s)}.` : `${app.key} has no service principal in this tenant.`,
+             action: sp ? `pulumi up --stack ${s.stack}` : undefined };
+};
+
+const resourcePrincipal: Handler = ({ parsed, s, resource, flows, catalog, outputs }, info) => {
+    if (resource?.own) return { planned: planned(flows), cause: `${parsed.resource ?? parsed.resourceName} is ${resource.own.key}, whose service principal stack ${s.stack} creates: ${deploy(s)}.`, action: `pulumi up --stack ${s.stack}` };
+    const ms = resource?.appId ? catalog.resource(resource.appId) : undefined;
+    if (ms) return { planned: planned(flows), cause: `${ms.name} has no service principal in tenant ${s.model.tenant.name}.`, action: `Create it once: az ad sp create --id ${ms.appId}` };
+    const uris = s.model.apps.flatMap(a => [outputs.identifierUris?.[a.key], a.identifierUri].filter((u): u is string => typeof u === "string"));
+    const near = closest(parsed.resource ?? "", [...new Set(uris)]);
+    return { planned: "no app of this stack has this identifier URI", cause: `${parsed.resource ?? "The resource"} is not an identifier URI in stack ${s.stack}${near ? `; did you mean ${near}?` : "."}`,
+             action: near ? `Request the token for ${near}/.default (or a scope under it).` : info.action };
+};
+
+const redirectUris: Handler = ({ parsed, s, app, file }) => {
+    if (!app) return undefined;
+    const listed = `redirect URIs of ${app.key}: ${app.redirectUris.join(", ") || "none"}`;
+    if ((parsed.redirectUri && app.redirectUris.includes(parsed.redirectUri)) || (parsed.code === "500113" && app.redirectUris.length)) {
+        return { planned: listed, cause: `${parsed.redirectUri ? `${parsed.redirectUri} is planned for ${app.key}` : `The plan gives ${app.key} redirect URIs`}; the registration that answered lacks it: ${deploy(s)}.`, action: `pulumi up --stack ${s.stack}` };
+    }
+    const platform = app.kind === "spa" ? " (registered as a SPA redirect)" : app.kind === "native" ? " (registered as a public client redirect)" : "";
+    return { planned: listed, cause: `${parsed.redirectUri ? `${parsed.redirectUri} is not` : "The request's redirect URI (not in the pasted text) is not"} a redirect URI of ${app.key}${platform}.`,
+             fix: { file, key: `entra-consent:apps.${app.key}.redirectUris`, value: [...app.redirectUris, parsed.redirectUri ?? "<the redirect URI the app sends>"] } };
+};
+
+const resourceNotRequested: Handler = ctx => {
+    const { parsed, s, app, resource, flows, file } = ctx;
+    if (!app) return undefined;
+    const unknownScope = parsed.code === "65005" ? scopeNotOnResource(ctx) : undefined;
+    if (unknownScope) return unknownScope;
+    const label = resource?.label ?? parsed.resource ?? parsed.resourceName ?? "<resource>";
+    const requested = [...new Set([...app.delegated, ...app.application].map(r => r.resource.label))];
+    if (requested.includes(label)) {
+        if (parsed.code !== "650057" && flows.some(isFailing)) return adminConsentFix(ctx, `${app.key} requests ${label}, but the plan does not approve it for this request.`);
+        return { planned: `${app.key} requests: ${requested.join(", ")}`, cause: `The plan requests ${label} for ${app.key}; the registration that answered does not: ${deploy(s)}.`, action: `pulumi up --stack ${s.stack}` };
+    }
+    const kind = app.kind === "daemon" ? "application" : "delegated";
+    const roles = resource?.own?.appRoles.filter(r => !r.members || r.members.includes("application")).map(r => r.value);
+    const value = kind === "application" ? (roles?.length ? roles : ["<app role>"]) : parsed.scopes?.filter(v => !OIDC_SCOPES.includes(v)).map(v => v.replace(/^.*\//, "")) ?? ["<permission>"];
+    return { planned: `${app.key} requests: ${requested.join(", ") || "nothing"}`, cause: `${app.key} does not request ${label} in its registration.`,
+             fix: { file, key: `entra-consent:apps.${app.key}.${kind}.${label}`, value } };
+};
+
+const userMayNotConsent: Handler = (ctx, info) => {
+    const { parsed, app } = ctx;
+    const res = adminConsentFix(ctx, capitalized(info.meaning));
+    const extra = parsed.code === "90095" ? " Until the deploy grants it, an administrator can approve the pending request under Enterprise applications > Admin consent requests."
+        : parsed.code === "900981" && app?.identity === "external" ? ` ${app.key} is registered elsewhere: its publisher verifying lowers the risk; until then only an administrator consents.` : "";
+    return { ...res, cause: res.cause + extra, action: app ? res.action : info.action };
+};
+
+const userNotAssigned: Handler = ({ parsed, app, flows, file }) => {
+    if (!app) return undefined;
+    const who = parsed.user ?? "the signed-in user";
+    return { planned: planned(flows), cause: `${app.key} requires assignment and ${who} is not assigned to it or to one of its app roles.`,
+             fix: { file, key: `entra-consent:apps.${app.key}.assignedTo`, value: { users: [`<object ID of ${who}>`] } },
+             action: "Or assign one of the user's groups; a user's assignment works only through a role that allows users (members: [user])." };
+};
+
+const tokenForItself: Handler = ({ parsed, app, flows, outputs }) => {
+    const id = parsed.clientId ?? (app ? outputs.clientIds?.[app.key] : undefined) ?? "<clientId>";
+    return { planned: planned(flows), cause: `${app?.key ?? parsed.clientId ?? "The app"} requested a token for itself by its identifier URI${parsed.clientName?.includes("://") ? ` (${parsed.clientName})` : ""}.`,
+             action: `Request ${id}/.default (or ${id}/<scope>) with the GUID, or give the client and the API separate registrations.` };
+};
+
+const implicitIdToken: Handler = ({ app, flows }) => ({
+    planned: planned(flows), cause: `The sign-in asked for an ID token through the implicit flow; this stack keeps implicit ID tokens off on purpose${app?.kind === "spa" ? `, and registers ${app.key}'s redirect URIs for the authorization code flow with PKCE` : ""}.`,
+    action: app?.kind === "spa" ? "Move the SPA to MSAL.js 2+ (@azure/msal-browser), which uses the authorization code flow with PKCE." : "Configure the sign-in middleware for response_type=code (authorization code flow) instead of id_token.",
+});
+
+const guestMissing: Handler = ({ parsed, app, flows }, info) => ({
+    planned: planned(flows), cause: `${parsed.user ?? "The user"}${parsed.identityProvider ? ` (from ${parsed.identityProvider})` : ""} has no account in ${parsed.tenant ?? "this tenant"}${app ? `, where ${app.key} is registered${app.signInAudience === "AzureADMyOrg" ? " for this organization only" : ""}` : ""}.`,
+    action: `${info.action}${app?.signInAudience === "AzureADMyOrg" ? ` Users of other Microsoft Entra organizations could sign in if ${app.key} were multi-tenant (entra-consent:apps.${app.key}.signInAudience: AzureADMultipleOrgs); personal accounts never can.` : ""}`,
+});
+
+const conditionalAccess: Handler = ({ parsed, app, flows }, info) => ({
+    planned: planned(flows), cause: `Conditional Access, not consent: ${info.meaning}${app?.kind === "daemon" ? `; ${app.key} is a daemon, so a policy for workload identities (location or risk) applies to its service principal` : ""}. Nothing in the stack config changes this.`,
+    action: `${info.action}${parsed.correlationId ? ` Correlation ID: ${parsed.correlationId}.` : ""}`,
+});
+
+const HANDLERS: Record<string, Handler> = {
+    "65001": consentMissing,
+    "65002": ({ parsed, flows, catalog }) => ({ planned: planned(flows), cause: `${parsed.clientId} ("${catalog.firstPartyName(parsed.clientId ?? "") ?? "a Microsoft app"}") is a Microsoft first-party client and ${parsed.resource ?? "the resource"} a Microsoft API.`,
+        action: "No tenant can approve this pair: register an app of your own, declare it under entra-consent:apps with the permissions it needs, and sign in with its client ID." }),
+    "65004": ({ app, flows }, info) => ({ planned: planned(flows), cause: `A user declined the consent prompt${app ? ` of ${app.key}` : ""}: nothing was granted, and nothing needs granting by code.`,
+        action: app ? `Ask the user to sign in again and accept, narrow what ${app.key} requests, or approve it for everyone with entra-consent:apps.${app.key}.consent: admin.` : info.action }),
+    "700016": clientPrincipal, "70001": clientPrincipal,
+    "500011": resourcePrincipal, "650052": resourcePrincipal,
+    "50011": redirectUris, "500113": redirectUris,
+    "650057": resourceNotRequested, "650056": resourceNotRequested, "65005": resourceNotRequested,
+    "90093": userMayNotConsent, "90094": userMayNotConsent, "90095": userMayNotConsent, "900941": userMayNotConsent, "900981": userMayNotConsent,
+    "50105": userNotAssigned,
+    "501051": ctx => (ctx.app ? daemonRoles(ctx, `${ctx.resource?.label ?? ctx.parsed.resource ?? "The API"} requires assignment and ${ctx.app.key} holds no app role on it, so Entra issues no token.`) : undefined),
+    "7000215": ctx => (ctx.app ? credentials(ctx) : undefined), "7000218": ctx => (ctx.app ? credentials(ctx) : undefined), "700024": ctx => (ctx.app ? credentials(ctx) : undefined),
+    "90009": tokenForItself,
+    "700054": implicitIdToken,
+    "50020": guestMissing,
+    "50076": conditionalAccess, "50079": conditionalAccess, "53003": conditionalAccess,
+};
 
 /** 65005 "asked for scope X that doesn't exist on the resource": the scope's name against what the resource exposes. */
 function scopeNotOnResource(ctx: Ctx): Explained | undefined {
