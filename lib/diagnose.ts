@@ -239,8 +239,9 @@ export function parseAadstsError(input: string): ParsedError | { error: string }
         if (!v) return;
         out[fact] = v;
     };
+    // a line-anchored pattern (flag m) reads the lines, as a sign-in page prints its fields; others the joined text
     const find = (re: RegExp, ...facts: (Fact | null)[]) => {
-        const m = re.exec(flat);
+        const m = re.exec(re.multiline ? text : flat);
         if (m) facts.forEach((f, i) => f && set(f, m[i + 1]));
     };
 
@@ -270,8 +271,8 @@ export function parseAadstsError(input: string): ParsedError | { error: string }
     find(/in the directory '([^']*)'/i, "tenant");
     find(/was not found in the directory ([^\s']+?)(?=\.\s|\.$|\s|$)/i, "tenant");
     // sign-in page blocks and CLI output
-    find(/\bApp name:\s*(.+?)(?=\s+(?:App id|IP address|Device identifier|Device platform|Request Id|Correlation Id|Timestamp):|$)/i, "clientName");
-    find(/\bApp id:\s*(\S+)/i, "clientId");
+    find(/^\s*App name:\s*(.+)$/im, "clientName");
+    find(/^\s*App id:\s*(\S+)/im, "clientId");
     find(new RegExp(`"client_id"\\s*:\\s*"([^"]*)"`, "i"), "clientId");
     find(new RegExp(`\\bclient[-_ ]?id["']?\\s*[:=]\\s*["']?(${GUID}|\\*{3})`, "i"), "clientId");
     set("clientId", params.client_id);
