@@ -81,7 +81,6 @@ export class PermissionCatalog {
         const key = file ?? "data/catalog.json";
         let c = PermissionCatalog.loaded.get(key);
         if (!c) {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
             const data: CatalogFile = file ? JSON.parse(fs.readFileSync(file, "utf8")) : require("../data/catalog.json");
             c = new PermissionCatalog(data);
             PermissionCatalog.loaded.set(key, c);

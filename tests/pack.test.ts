@@ -20,11 +20,8 @@ import { buildPack } from "../scripts/build-pack";
 import { catalog, devConfig, TENANT_ID } from "./helpers";
 import { approval } from "./policy-helpers";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
 
 const ROOT = path.resolve(__dirname, "..");

@@ -24,7 +24,6 @@ const ALL = "all";
 class NotApplicable extends Error {}
 
 /** The engine's own deserializer (internal to @pulumi/policy, so not in its typings): secrets unwrapped, unknowns kept. */
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any> };
 
 /** Reads and checks a policy config file (the same JSON `--policy-pack-config` takes); problems are input errors. */
