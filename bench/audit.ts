@@ -13,7 +13,15 @@ import { audit, AuditResult } from "../lib/tenant/audit";
 import { loadTenantExport } from "../lib/tenant/export";
 import { syntheticExport } from "./tenant-export";
 
-export interface AuditMeasure { servicePrincipals: number; assignments: number; bytes: number; loadMs: number; auditMs: number; findings: number; result: AuditResult }
+export interface AuditMeasure {
+    servicePrincipals: number;
+    assignments: number;
+    bytes: number;
+    loadMs: number;
+    auditMs: number;
+    findings: number;
+    result: AuditResult;
+}
 
 export function measureAudit(servicePrincipals: number, assignments: number): AuditMeasure {
     const catalog = PermissionCatalog.load();
@@ -27,15 +35,28 @@ export function measureAudit(servicePrincipals: number, assignments: number): Au
     const t2 = performance.now();
     const bytes = fs.statSync(file).size;
     fs.rmSync(path.dirname(file), { recursive: true });
-    return { servicePrincipals: data.servicePrincipals.length, assignments: data.appRoleAssignments.length, bytes, loadMs: Math.round(t1 - t0), auditMs: Math.round(t2 - t1), findings: result.findings.length, result };
+    return {
+        servicePrincipals: data.servicePrincipals.length,
+        assignments: data.appRoleAssignments.length,
+        bytes,
+        loadMs: Math.round(t1 - t0),
+        auditMs: Math.round(t2 - t1),
+        findings: result.findings.length,
+        result,
+    };
 }
 
 if (require.main === module) {
     const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000x5000,10000x50000" } } });
     for (const size of values.sizes!.split(",")) {
         const [sps, assignments] = size.split("x").map(Number);
-        if (!(sps > 0 && assignments > 0)) { console.error(`bench:audit: --sizes entry "${size}" is not N x M (e.g. 10000x50000)`); process.exit(2); }
+        if (!(sps > 0 && assignments > 0)) {
+            console.error(`bench:audit: --sizes entry "${size}" is not N x M (e.g. 10000x50000)`);
+            process.exit(2);
+        }
         const m = measureAudit(sps, assignments);
-        console.log(`${m.servicePrincipals} service principals, ${m.assignments} assignments (${(m.bytes / 1e6).toFixed(1)} MB): load+validate ${m.loadMs} ms, audit ${m.auditMs} ms, ${m.findings} findings`);
+        console.log(
+            `${m.servicePrincipals} service principals, ${m.assignments} assignments (${(m.bytes / 1e6).toFixed(1)} MB): load+validate ${m.loadMs} ms, audit ${m.auditMs} ms, ${m.findings} findings`,
+        );
     }
 }

@@ -17,7 +17,10 @@ function pages(opts: { without?: string[] } = {}): string {
     const t = fixture();
     const page = (file: string, value: unknown[], next?: string) => {
         if (opts.without?.includes(file)) return;
-        fs.writeFileSync(path.join(dir, `${file}.json`), JSON.stringify({ "@odata.context": `${G}/$metadata#x`, value, ...(next ? { "@odata.nextLink": next } : {}) }));
+        fs.writeFileSync(
+            path.join(dir, `${file}.json`),
+            JSON.stringify({ "@odata.context": `${G}/$metadata#x`, value, ...(next ? { "@odata.nextLink": next } : {}) }),
+        );
     };
     const sps = structuredClone(t.servicePrincipals) as any[];
     sps[8].passwordCredentials = [{ keyId: "e2000000-0000-4000-8000-000000000001", secretText: "must-never-be-written", endDateTime: null }];
@@ -45,8 +48,10 @@ function exportWith(dir: string, env: Record<string, string> = {}) {
     const out = path.join(dir, "out", "export.json");
     fs.mkdirSync(path.dirname(out), { recursive: true });
     const log = path.join(dir, "calls.log");
-    const r = spawnSync("bash", [SCRIPT, "-o", out], { encoding: "utf8",
-        env: { ...process.env, PATH: `${FAKE_AZ}:${process.env.PATH}`, FAKE_AZ_PAGES: dir, FAKE_AZ_LOG: log, ...env } });
+    const r = spawnSync("bash", [SCRIPT, "-o", out], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${FAKE_AZ}:${process.env.PATH}`, FAKE_AZ_PAGES: dir, FAKE_AZ_LOG: log, ...env },
+    });
     return { code: r.status, stderr: r.stderr, out, calls: fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [] };
 }
 
@@ -58,7 +63,11 @@ describe("scripts/export-tenant.sh (against a fake az serving Graph pages)", () 
         const e = loadTenantExport(r.out);
         const t = fixture();
         assert.equal(e.tenantId, t.tenantId);
-        assert.deepEqual(e.servicePrincipals.map(s => s.id), t.servicePrincipals.map(s => s.id), "both pages of service principals");
+        assert.deepEqual(
+            e.servicePrincipals.map(s => s.id),
+            t.servicePrincipals.map(s => s.id),
+            "both pages of service principals",
+        );
         assert.deepEqual(e.appRoleAssignments.map(a => a.id).sort(), t.appRoleAssignments.map(a => a.id).sort(), "every resource's assignments, all pages");
         assert.deepEqual(e.oauth2PermissionGrants, t.oauth2PermissionGrants, "both consent types");
         for (const a of t.applications) for (const c of a.passwordCredentials ?? []) delete c.secretText; // removed, even when null
@@ -76,8 +85,13 @@ describe("scripts/export-tenant.sh (against a fake az serving Graph pages)", () 
         const r = exportWith(pages());
         const assigned = r.calls.filter(c => c.includes("/appRoleAssignedTo"));
         assert.equal(assigned.length, 4, "two resources with app roles, two pages each");
-        const withRoles = fixture().servicePrincipals.filter(s => s.appRoles?.length).map(s => s.id);
-        assert.ok(assigned.every(c => withRoles.some(id => c.includes(id))), "none for a service principal without app roles");
+        const withRoles = fixture()
+            .servicePrincipals.filter(s => s.appRoles?.length)
+            .map(s => s.id);
+        assert.ok(
+            assigned.every(c => withRoles.some(id => c.includes(id))),
+            "none for a service principal without app roles",
+        );
         assert.equal(r.calls.filter(c => c.includes("/delegatedPermissionClassifications")).length, 1);
         const spList = r.calls.find(c => c.startsWith(`${G}/servicePrincipals?`))!;
         assert.match(spList, /\$select=[^&]*appRoles,oauth2PermissionScopes,passwordCredentials,keyCredentials/);

@@ -13,13 +13,23 @@ import { FIXTURE, fixture } from "./tenant-helpers";
 const NOW = new Date("2026-11-26T12:00:00Z");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-tenant-"));
 let n = 0;
-const write = (content: string): string => { const f = path.join(tmp, `export-${++n}.json`); fs.writeFileSync(f, content); return f; };
+const write = (content: string): string => {
+    const f = path.join(tmp, `export-${++n}.json`);
+    fs.writeFileSync(f, content);
+    return f;
+};
 const problemsOf = (fn: () => unknown): string[] => {
-    try { fn(); } catch (e) { if (e instanceof InputError) return e.problems.map(p => `${p.path}: ${p.message}`); throw e; }
+    try {
+        fn();
+    } catch (e) {
+        if (e instanceof InputError) return e.problems.map(p => `${p.path}: ${p.message}`);
+        throw e;
+    }
     assert.fail("expected an InputError");
 };
 const devModel = () => loadStack(DEV_STACK, catalog).model!;
-const run = (data: TenantExport, opts: { clientIds?: Record<string, string> } = {}): AuditResult => audit(data, devModel(), catalog, { stack: "dev", now: NOW, ...opts });
+const run = (data: TenantExport, opts: { clientIds?: Record<string, string> } = {}): AuditResult =>
+    audit(data, devModel(), catalog, { stack: "dev", now: NOW, ...opts });
 const find = (r: AuditResult, kind: string, client: string | null, resource?: string | null): Finding | undefined =>
     r.findings.find(f => f.kind === kind && f.client === client && (resource === undefined || f.resource === resource));
 
@@ -39,7 +49,9 @@ describe("tenant export (lib/tenant/export.ts)", () => {
 
     it("accepts an export without the three consent-setting keys (no rights to read them)", () => {
         const e = fixture();
-        delete e.authorizationPolicy; delete e.adminConsentRequestPolicy; delete e.delegatedPermissionClassifications;
+        delete e.authorizationPolicy;
+        delete e.adminConsentRequestPolicy;
+        delete e.delegatedPermissionClassifications;
         parseTenantExport(e);
     });
 
@@ -51,9 +63,9 @@ describe("tenant export (lib/tenant/export.ts)", () => {
         e.authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned = "microsoft-user-default-low";
         const problems = problemsOf(() => parseTenantExport(e, "export.json"));
         assert.deepEqual(problems.sort(), [
-            "export.json: appRoleAssignments[0].appRoleId: \"not-a-guid\" is not valid",
+            'export.json: appRoleAssignments[0].appRoleId: "not-a-guid" is not valid',
             "export.json: authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned: is a string, expected array",
-            "export.json: oauth2PermissionGrants[1].consentType: \"Everyone\" is not allowed",
+            'export.json: oauth2PermissionGrants[1].consentType: "Everyone" is not allowed',
             "export.json: servicePrincipals[2].appId: is required",
         ]);
     });
@@ -61,20 +73,26 @@ describe("tenant export (lib/tenant/export.ts)", () => {
     it("rejects an export that carries a secret's value", () => {
         const e = fixture() as any;
         e.applications[1].passwordCredentials[0].secretText = "s3cr3t~value";
-        assert.deepEqual(problemsOf(() => parseTenantExport(e, "x.json")), ["x.json: applications[1].passwordCredentials[0].secretText: is a string, expected null"]);
+        assert.deepEqual(
+            problemsOf(() => parseTenantExport(e, "x.json")),
+            ["x.json: applications[1].passwordCredentials[0].secretText: is a string, expected null"],
+        );
     });
 
     it("rejects a classifications map keyed by something other than a service principal ID", () => {
         const e = fixture() as any;
         e.delegatedPermissionClassifications = { "microsoft-graph": [] };
-        assert.match(problemsOf(() => parseTenantExport(e, "x.json"))[0], /delegatedPermissionClassifications\["microsoft-graph"\]: "microsoft-graph" is not a valid key/);
+        assert.match(
+            problemsOf(() => parseTenantExport(e, "x.json"))[0],
+            /delegatedPermissionClassifications\["microsoft-graph"\]: "microsoft-graph" is not a valid key/,
+        );
     });
 
     it("guards against hostile files: too big, too deep, not JSON, missing", () => {
         assert.match(problemsOf(() => loadTenantExport(FIXTURE, { maxBytes: 1000 }))[0], /bytes, more than the 1000/);
         const deep = write("[".repeat(100000) + "]".repeat(100000));
         assert.match(problemsOf(() => loadTenantExport(deep))[0], /nests deeper than 32 levels/);
-        assert.match(problemsOf(() => loadTenantExport(write("{\"tenantId\": ")))[0], /is not JSON/);
+        assert.match(problemsOf(() => loadTenantExport(write('{"tenantId": ')))[0], /is not JSON/);
         assert.match(problemsOf(() => loadTenantExport(path.join(tmp, "nope.json")))[0], /no such file/);
         assert.match(problemsOf(() => loadTenantExport(write("[]")))[0], /: is a list, expected object/);
     });
@@ -114,9 +132,21 @@ describe("audit (lib/tenant/audit.ts)", () => {
     it("outside-code: users and groups assigned to an app's roles are not consent, service principals are", () => {
         const e = fixture();
         const role = "d1000000-0000-4000-8000-0000000000a1"; // orders-api's Orders.Process
-        e.appRoleAssignments.push({ id: "grp", appRoleId: role, principalId: "f1000000-0000-4000-8000-000000000002", principalType: "Group", resourceId: "c1000000-0000-4000-8000-000000000001" });
+        e.appRoleAssignments.push({
+            id: "grp",
+            appRoleId: role,
+            principalId: "f1000000-0000-4000-8000-000000000002",
+            principalType: "Group",
+            resourceId: "c1000000-0000-4000-8000-000000000001",
+        });
         assert.equal(run(e).summary["outside-code"], 3);
-        e.appRoleAssignments.push({ id: "sp", appRoleId: role, principalId: "c1000000-0000-4000-8000-000000000007", principalType: "ServicePrincipal", resourceId: "c1000000-0000-4000-8000-000000000001" });
+        e.appRoleAssignments.push({
+            id: "sp",
+            appRoleId: role,
+            principalId: "c1000000-0000-4000-8000-000000000007",
+            principalType: "ServicePrincipal",
+            resourceId: "c1000000-0000-4000-8000-000000000001",
+        });
         assert.deepEqual(find(run(e), "outside-code", "Adatum Notes", "orders-api")!.permissions, ["Orders.Process"]);
     });
 
@@ -129,7 +159,13 @@ describe("audit (lib/tenant/audit.ts)", () => {
 
     it("outside-code: a per-user grant to a stack app whose consent is admin is not covered by its admin grant", () => {
         const e = fixture();
-        e.oauth2PermissionGrants.push({ ...e.oauth2PermissionGrants[0], id: "pu", consentType: "Principal", principalId: "f1000000-0000-4000-8000-000000000009", scope: "User.Read" });
+        e.oauth2PermissionGrants.push({
+            ...e.oauth2PermissionGrants[0],
+            id: "pu",
+            consentType: "Principal",
+            principalId: "f1000000-0000-4000-8000-000000000009",
+            scope: "User.Read",
+        });
         assert.ok(run(e).findings.some(f => f.kind === "outside-code" && f.client === "orders-web" && f.consentType === "Principal"));
     });
 
@@ -143,14 +179,29 @@ describe("audit (lib/tenant/audit.ts)", () => {
     it("privileged: every tier-0/1 holder, in code or not, ranked by tier", () => {
         const r = run(fixture());
         const p = r.findings.filter(f => f.kind === "privileged");
-        assert.deepEqual(p.map(f => [f.client, f.tier, f.inCode]), [["Legacy Directory Automation", 0, false], ["Adatum Notes", 1, false], ["orders-web", 1, false]]);
+        assert.deepEqual(
+            p.map(f => [f.client, f.tier, f.inCode]),
+            [
+                ["Legacy Directory Automation", 0, false],
+                ["Adatum Notes", 1, false],
+                ["orders-web", 1, false],
+            ],
+        );
     });
 
     it("privileged: judged against the resource's own catalog entry, never another API's GUIDs", () => {
         // An own API role that reuses RoleManagement.ReadWrite.Directory's GUID is not Graph's permission.
         const e = fixture();
-        e.servicePrincipals.find(s => s.displayName === "Contoso Orders API")!.appRoles!.push({ id: "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8", value: "Decoy", allowedMemberTypes: ["Application"] });
-        e.appRoleAssignments.push({ id: "decoy", appRoleId: "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8", principalId: "c1000000-0000-4000-8000-000000000006", principalType: "ServicePrincipal", resourceId: "c1000000-0000-4000-8000-000000000001" });
+        e.servicePrincipals
+            .find(s => s.displayName === "Contoso Orders API")!
+            .appRoles!.push({ id: "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8", value: "Decoy", allowedMemberTypes: ["Application"] });
+        e.appRoleAssignments.push({
+            id: "decoy",
+            appRoleId: "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8",
+            principalId: "c1000000-0000-4000-8000-000000000006",
+            principalType: "ServicePrincipal",
+            resourceId: "c1000000-0000-4000-8000-000000000001",
+        });
         const r = run(e);
         assert.equal(find(r, "privileged", "Fabrikam Expenses", "orders-api"), undefined);
         assert.equal(find(r, "outside-code", "Fabrikam Expenses", "orders-api")!.tier, null, "not a catalog resource: not judged");
@@ -158,13 +209,22 @@ describe("audit (lib/tenant/audit.ts)", () => {
 
     it("privileged: a Microsoft Graph app role the catalog does not know counts as tier 0 (fail closed)", () => {
         const e = fixture();
-        e.appRoleAssignments.push({ id: "unknown", appRoleId: "aaaaaaaa-0000-4000-8000-000000000000", principalId: "c1000000-0000-4000-8000-000000000006", principalType: "ServicePrincipal", resourceId: "c2a1b7f0-5d3e-4b8a-9f61-0a1e2d3c4b5a" });
+        e.appRoleAssignments.push({
+            id: "unknown",
+            appRoleId: "aaaaaaaa-0000-4000-8000-000000000000",
+            principalId: "c1000000-0000-4000-8000-000000000006",
+            principalType: "ServicePrincipal",
+            resourceId: "c2a1b7f0-5d3e-4b8a-9f61-0a1e2d3c4b5a",
+        });
         assert.equal(find(run(e), "privileged", "Fabrikam Expenses")!.tier, 0);
     });
 
     it("disabled: a service principal the stack relies on with accountEnabled false", () => {
         const r = run(fixture());
-        assert.deepEqual(r.findings.filter(f => f.kind === "disabled").map(f => f.client), ["partner-sync"]);
+        assert.deepEqual(
+            r.findings.filter(f => f.kind === "disabled").map(f => f.client),
+            ["partner-sync"],
+        );
         const e = fixture();
         e.servicePrincipals[0].accountEnabled = false; // Microsoft Graph itself
         assert.equal(find(run(e), "disabled", null, "microsoft-graph")!.resourceAppId, "00000003-0000-0000-c000-000000000000");
@@ -177,7 +237,11 @@ describe("audit (lib/tenant/audit.ts)", () => {
         assert.match(list[0].detail, /"portal secret" .* in 10 days/);
         assert.equal(list[0].client, "orders-web");
         assert.equal(audit(fixture(), devModel(), catalog, { stack: "dev", now: new Date("2026-04-01T00:00:00Z") }).summary["expiring-credential"], 0);
-        assert.match(audit(fixture(), devModel(), catalog, { stack: "dev", now: new Date("2027-01-01T00:00:00Z") }).findings.find(f => f.kind === "expiring-credential")!.detail, /expired on/);
+        assert.match(
+            audit(fixture(), devModel(), catalog, { stack: "dev", now: new Date("2027-01-01T00:00:00Z") }).findings.find(f => f.kind === "expiring-credential")!
+                .detail,
+            /expired on/,
+        );
     });
 
     // "Configure how users consent to applications" and "Configure permission classifications" (Microsoft Learn):
@@ -190,11 +254,19 @@ describe("audit (lib/tenant/audit.ts)", () => {
         assert.deepEqual(settings.find(f => f.resource === "Microsoft Graph")!.permissions, ["User.Read"]);
 
         const e = fixture();
-        e.authorizationPolicy!.defaultUserRolePermissions.permissionGrantPoliciesAssigned = ["ManagePermissionGrantsForSelf.microsoft-user-default-low", "ManagePermissionGrantsForOwnedResource.DeveloperDefault"];
-        e.delegatedPermissionClassifications![e.servicePrincipals[0].id].push({ permissionId: "e1fe6dd8-ba31-4d61-89e7-88639da4683d", permissionName: "User.Read", classification: "low" });
+        e.authorizationPolicy!.defaultUserRolePermissions.permissionGrantPoliciesAssigned = [
+            "ManagePermissionGrantsForSelf.microsoft-user-default-low",
+            "ManagePermissionGrantsForOwnedResource.DeveloperDefault",
+        ];
+        e.delegatedPermissionClassifications![e.servicePrincipals[0].id].push({
+            permissionId: "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
+            permissionName: "User.Read",
+            classification: "low",
+        });
         assert.equal(run(e).summary["consent-settings"], 0, "matching settings are no finding");
 
-        delete e.authorizationPolicy; delete e.delegatedPermissionClassifications;
+        delete e.authorizationPolicy;
+        delete e.delegatedPermissionClassifications;
         assert.equal(run(e).summary["consent-settings"], 2, "settings the export could not read are findings, not a pass");
     });
 
@@ -222,8 +294,18 @@ describe("audit (lib/tenant/audit.ts)", () => {
 
 describe("npm run audit (lib/cli/audit.ts, in-process)", () => {
     const cli = async (...args: string[]) => {
-        let stdout = "", stderr = "";
-        const code = await auditMain(args, s => { stdout += s + "\n"; }, s => { stderr += s + "\n"; }, NOW);
+        let stdout = "",
+            stderr = "";
+        const code = await auditMain(
+            args,
+            s => {
+                stdout += s + "\n";
+            },
+            s => {
+                stderr += s + "\n";
+            },
+            NOW,
+        );
         return { code, stdout, stderr };
     };
 
@@ -244,14 +326,20 @@ describe("npm run audit (lib/cli/audit.ts, in-process)", () => {
         assert.match(r.stdout, /^## Consent audit: stack `dev`/);
         assert.match(r.stdout, /No tier-0 permission is held outside code\./);
         assert.match(r.stdout, /### extra-permissions\n\n\| Client \| Resource \| Permissions \| Type \| Tier \| Consent \| Detail \|\n\|---/);
-        assert.match(r.stdout, /\| orders-web \(b1000000-0000-4000-8000-000000000002\) \| Microsoft Graph \(00000003-0000-0000-c000-000000000000\) \| `Mail.Read` \| delegated \| tier 1 \| AllPrincipals \|/);
+        assert.match(
+            r.stdout,
+            /\| orders-web \(b1000000-0000-4000-8000-000000000002\) \| Microsoft Graph \(00000003-0000-0000-c000-000000000000\) \| `Mail.Read` \| delegated \| tier 1 \| AllPrincipals \|/,
+        );
     });
 
     it("text names each finding; --outputs matches apps by client ID", async () => {
         const outputs = write(JSON.stringify({ clientIds: { "orders-web": "b1000000-0000-4000-8000-000000000002" } }));
         const r = await cli("--config", DEV_STACK, "--tenant-export", FIXTURE, "--outputs", outputs);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /! Legacy Directory Automation \(b1000000-0000-4000-8000-000000000008\) -> Microsoft Graph .*\[RoleManagement.ReadWrite.Directory\] \(application, tier 0\)/);
+        assert.match(
+            r.stdout,
+            /! Legacy Directory Automation \(b1000000-0000-4000-8000-000000000008\) -> Microsoft Graph .*\[RoleManagement.ReadWrite.Directory\] \(application, tier 0\)/,
+        );
     });
 
     it("exit 2 with a path for a wrong export, a tenant mismatch, bad outputs or bad flags; never a stack trace", async () => {
@@ -260,18 +348,20 @@ describe("npm run audit (lib/cli/audit.ts, in-process)", () => {
         let r = await cli("--config", DEV_STACK, "--tenant-export", write(JSON.stringify(e)));
         assert.equal(r.code, 2);
         assert.match(r.stderr, /servicePrincipals\[0\]\.id: is a number, expected string/);
-        const other = fixture(); other.tenantId = "22222222-2222-2222-2222-222222222222";
+        const other = fixture();
+        other.tenantId = "22222222-2222-2222-2222-222222222222";
         r = await cli("--config", DEV_STACK, "--tenant-export", write(JSON.stringify(other)));
         assert.equal(r.code, 2);
         assert.match(r.stderr, /tenantId: is 22222222-2222-2222-2222-222222222222 but the stack declares tenant 11111111/);
-        r = await cli("--config", DEV_STACK, "--tenant-export", FIXTURE, "--outputs", write("{\"clientIds\": [1]}"));
+        r = await cli("--config", DEV_STACK, "--tenant-export", FIXTURE, "--outputs", write('{"clientIds": [1]}'));
         assert.equal(r.code, 2);
         assert.match(r.stderr, /has no clientIds map/);
         r = await cli("--config", DEV_STACK, "--tenant-export", FIXTURE, "--format", "html");
         assert.equal(r.code, 2);
         r = await cli("--config", DEV_STACK);
         assert.match(r.stderr, /--tenant-export FILE is required/);
-        const bad = devConfig(); bad["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["User.Reed"];
+        const bad = devConfig();
+        bad["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["User.Reed"];
         r = await cli("--config", writeStack(bad), "--tenant-export", FIXTURE);
         assert.equal(r.code, 2);
         assert.match(r.stderr, /did you mean "User.Read"/);

@@ -28,8 +28,16 @@ export interface Finding {
 
 export interface AuditResult {
     stack: string;
-    tenant: { id: string; name: string; exportedAt: string; servicePrincipals: number; grants: number; appRoleAssignments: number;
-              userConsent: string; adminConsentRequests: "enabled" | "disabled" | "unknown" };
+    tenant: {
+        id: string;
+        name: string;
+        exportedAt: string;
+        servicePrincipals: number;
+        grants: number;
+        appRoleAssignments: number;
+        userConsent: string;
+        adminConsentRequests: "enabled" | "disabled" | "unknown";
+    };
     findings: Finding[];
     summary: Record<FindingKind, number> & { tier0OutsideCode: number; unmatchedApps: string[] };
 }
@@ -84,12 +92,16 @@ export class TenantIndex {
     }
 
     label(sp: GraphServicePrincipal | undefined, fallbackId: string): string {
-        return sp ? (sp.displayName || sp.appId) : `unknown service principal ${fallbackId}`;
+        return sp ? sp.displayName || sp.appId : `unknown service principal ${fallbackId}`;
     }
 }
 
 /** Where the stack's apps are in the tenant: service principal object ID per app key. */
-export function matchStackApps(model: ConsentModel, index: TenantIndex, clientIds: Record<string, string> = {}): { spIdByKey: Map<string, string>; unmatched: string[] } {
+export function matchStackApps(
+    model: ConsentModel,
+    index: TenantIndex,
+    clientIds: Record<string, string> = {},
+): { spIdByKey: Map<string, string>; unmatched: string[] } {
     const spIdByKey = new Map<string, string>();
     const unmatched: string[] = [];
     for (const app of model.apps) {
@@ -129,7 +141,17 @@ class Tiers {
         let m = this.cache.get(key);
         if (m === undefined) {
             const r: CatalogResource | undefined = this.catalog.resource(key);
-            m = r ? new Map(r.permissions.flatMap(p => [[`${p.type}|v|${p.value}`, p], [`${p.type}|i|${p.id}`, p]] as [string, CatalogPermission][])) : null;
+            m = r
+                ? new Map(
+                      r.permissions.flatMap(
+                          p =>
+                              [
+                                  [`${p.type}|v|${p.value}`, p],
+                                  [`${p.type}|i|${p.id}`, p],
+                              ] as [string, CatalogPermission][],
+                      ),
+                  )
+                : null;
             this.cache.set(key, m);
         }
         return m;
@@ -162,7 +184,7 @@ interface Declared {
 function declared(model: ConsentModel, index: TenantIndex, spIdByKey: Map<string, string>): Declared {
     const out: Declared = { grants: new Map(), assignments: new Set(), reliesOn: new Map() };
     const resourceSp = (ref: ResourceRef): string | undefined =>
-        ref.kind === "app" ? spIdByKey.get(ref.key) : (index.spByAppId.get(lower(ref.appId))?.id.toLowerCase());
+        ref.kind === "app" ? spIdByKey.get(ref.key) : index.spByAppId.get(lower(ref.appId))?.id.toLowerCase();
     for (const app of model.apps) {
         const client = spIdByKey.get(app.key);
         if (client) out.reliesOn.set(client, app.key);
@@ -216,27 +238,69 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
     };
 
     for (const g of data.oauth2PermissionGrants) {
-        const client = who(g.clientId), resourceSp = index.spById.get(lower(g.resourceId)), resource = who(g.resourceId);
+        const client = who(g.clientId),
+            resourceSp = index.spById.get(lower(g.resourceId)),
+            resource = who(g.resourceId);
         const scopes = splitScopes(g.scope);
         if (!scopes.length) continue; // an empty grant grants nothing
         const tierOf = (values: string[]) => minTier(values.map(v => (resourceSp ? tiers.tier(resourceSp.appId, "delegated", v) : null)));
-        const base = { client: client.name, clientAppId: client.appId, resource: resource.name, resourceAppId: resource.appId, type: "delegated" as const, consentType: g.consentType };
+        const base = {
+            client: client.name,
+            clientAppId: client.appId,
+            resource: resource.name,
+            resourceAppId: resource.appId,
+            type: "delegated" as const,
+            consentType: g.consentType,
+        };
         const want = decl.grants.get(`${lower(g.clientId)}|${lower(g.resourceId)}|${g.consentType}`);
         const who1 = g.consentType === "Principal" ? `one user (${g.principalId}) consented to` : "tenant-wide consent to";
         if (!want) {
-            findings.push({ kind: "outside-code", ...base, permissions: scopes, tier: tierOf(scopes), detail: `${who1} ${scopes.join(" ")}, which no stack declares` });
+            findings.push({
+                kind: "outside-code",
+                ...base,
+                permissions: scopes,
+                tier: tierOf(scopes),
+                detail: `${who1} ${scopes.join(" ")}, which no stack declares`,
+            });
         } else {
             const extra = scopes.filter(s => !want.has(s));
-            if (extra.length) findings.push({ kind: "extra-permissions", ...base, permissions: extra, tier: tierOf(extra),
-                detail: `the grant holds ${extra.join(" ")} beyond what code declares (${[...want].join(" ")}), e.g. from a portal "Grant admin consent"` });
+            if (extra.length)
+                findings.push({
+                    kind: "extra-permissions",
+                    ...base,
+                    permissions: extra,
+                    tier: tierOf(extra),
+                    detail: `the grant holds ${extra.join(" ")} beyond what code declares (${[...want].join(" ")}), e.g. from a portal "Grant admin consent"`,
+                });
         }
-        const privileged = scopes.filter(s => { const t = resourceSp ? tiers.tier(resourceSp.appId, "delegated", s) : null; return t !== null && t <= 1; });
-        if (privileged.length) findings.push({ kind: "privileged", ...base, permissions: privileged, tier: tierOf(privileged), inCode: !!want && privileged.every(s => want.has(s)),
-            detail: `${who1} ${privileged.join(" ")}` });
+        const privileged = scopes.filter(s => {
+            const t = resourceSp ? tiers.tier(resourceSp.appId, "delegated", s) : null;
+            return t !== null && t <= 1;
+        });
+        if (privileged.length)
+            findings.push({
+                kind: "privileged",
+                ...base,
+                permissions: privileged,
+                tier: tierOf(privileged),
+                inCode: !!want && privileged.every(s => want.has(s)),
+                detail: `${who1} ${privileged.join(" ")}`,
+            });
     }
 
     // Application permissions: assignments to service principals (users and groups assigned to app roles are not consent).
-    const assignmentGroups = new Map<string, { client: string; resource: string; outside: string[]; privileged: string[]; privilegedInCode: boolean; tiers: (Tier | null)[]; pTiers: (Tier | null)[] }>();
+    const assignmentGroups = new Map<
+        string,
+        {
+            client: string;
+            resource: string;
+            outside: string[];
+            privileged: string[];
+            privilegedInCode: boolean;
+            tiers: (Tier | null)[];
+            pTiers: (Tier | null)[];
+        }
+    >();
     for (const a of data.appRoleAssignments) {
         if (a.principalType && a.principalType !== "ServicePrincipal") continue;
         const resourceSp = index.spById.get(lower(a.resourceId));
@@ -246,21 +310,57 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
         const inCode = decl.assignments.has(`${lower(a.principalId)}|${lower(a.resourceId)}|${lower(a.appRoleId)}`);
         const key = `${lower(a.principalId)}|${lower(a.resourceId)}`;
         let e = assignmentGroups.get(key);
-        if (!e) { e = { client: a.principalId, resource: a.resourceId, outside: [], privileged: [], privilegedInCode: true, tiers: [], pTiers: [] }; assignmentGroups.set(key, e); }
-        if (!inCode) { e.outside.push(value); e.tiers.push(tier); }
-        if (tier !== null && tier <= 1) { e.privileged.push(value); e.pTiers.push(tier); e.privilegedInCode &&= inCode; }
+        if (!e) {
+            e = { client: a.principalId, resource: a.resourceId, outside: [], privileged: [], privilegedInCode: true, tiers: [], pTiers: [] };
+            assignmentGroups.set(key, e);
+        }
+        if (!inCode) {
+            e.outside.push(value);
+            e.tiers.push(tier);
+        }
+        if (tier !== null && tier <= 1) {
+            e.privileged.push(value);
+            e.pTiers.push(tier);
+            e.privilegedInCode &&= inCode;
+        }
     }
     for (const e of assignmentGroups.values()) {
-        const client = who(e.client), resource = who(e.resource);
+        const client = who(e.client),
+            resource = who(e.resource);
         const base = { client: client.name, clientAppId: client.appId, resource: resource.name, resourceAppId: resource.appId, type: "application" as const };
-        if (e.outside.length) findings.push({ kind: "outside-code", ...base, permissions: e.outside, tier: minTier(e.tiers), detail: `app role assignments ${e.outside.join(", ")}, which no stack declares` });
-        if (e.privileged.length) findings.push({ kind: "privileged", ...base, permissions: e.privileged, tier: minTier(e.pTiers), inCode: e.privilegedInCode, detail: `holds ${e.privileged.join(", ")}` });
+        if (e.outside.length)
+            findings.push({
+                kind: "outside-code",
+                ...base,
+                permissions: e.outside,
+                tier: minTier(e.tiers),
+                detail: `app role assignments ${e.outside.join(", ")}, which no stack declares`,
+            });
+        if (e.privileged.length)
+            findings.push({
+                kind: "privileged",
+                ...base,
+                permissions: e.privileged,
+                tier: minTier(e.pTiers),
+                inCode: e.privilegedInCode,
+                detail: `holds ${e.privileged.join(", ")}`,
+            });
     }
 
     for (const [spId, label] of decl.reliesOn) {
         const sp = index.spById.get(spId);
-        if (sp?.accountEnabled === false) findings.push({ kind: "disabled", client: keyBySp.get(spId) ?? null, clientAppId: sp.appId, resource: keyBySp.has(spId) ? null : label, resourceAppId: keyBySp.has(spId) ? undefined : sp.appId,
-            permissions: [], type: null, tier: null, detail: `${index.label(sp, spId)} is disabled (accountEnabled false): no token is issued ${keyBySp.has(spId) ? "to" : "for"} it` });
+        if (sp?.accountEnabled === false)
+            findings.push({
+                kind: "disabled",
+                client: keyBySp.get(spId) ?? null,
+                clientAppId: sp.appId,
+                resource: keyBySp.has(spId) ? null : label,
+                resourceAppId: keyBySp.has(spId) ? undefined : sp.appId,
+                permissions: [],
+                type: null,
+                tier: null,
+                detail: `${index.label(sp, spId)} is disabled (accountEnabled false): no token is issued ${keyBySp.has(spId) ? "to" : "for"} it`,
+            });
     }
 
     findings.push(...expiringCredentials(model, index, spIdByKey, opts));
@@ -268,7 +368,13 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
 
     const rank: Record<FindingKind, number> = Object.fromEntries(FINDING_KINDS.map((k, i) => [k, i])) as Record<FindingKind, number>;
     const tierRank = (t: Tier | null) => (t === null ? 3 : t);
-    findings.sort((a, b) => rank[a.kind] - rank[b.kind] || tierRank(a.tier) - tierRank(b.tier) || String(a.client).localeCompare(String(b.client)) || String(a.resource).localeCompare(String(b.resource)));
+    findings.sort(
+        (a, b) =>
+            rank[a.kind] - rank[b.kind] ||
+            tierRank(a.tier) - tierRank(b.tier) ||
+            String(a.client).localeCompare(String(b.client)) ||
+            String(a.resource).localeCompare(String(b.resource)),
+    );
 
     const summary = Object.fromEntries(FINDING_KINDS.map(k => [k, findings.filter(f => f.kind === k).length])) as unknown as AuditResult["summary"];
     summary.tier0OutsideCode = findings.filter(isTier0OutsideCode).length;
@@ -276,10 +382,16 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
     const assigned = data.authorizationPolicy?.defaultUserRolePermissions.permissionGrantPoliciesAssigned;
     return {
         stack: opts.stack,
-        tenant: { id: data.tenantId, name: model.tenant.name, exportedAt: data.exportedAt, servicePrincipals: data.servicePrincipals.length,
-                  grants: data.oauth2PermissionGrants.length, appRoleAssignments: data.appRoleAssignments.length,
-                  userConsent: assigned ? userConsentOf(assigned).setting : "unknown",
-                  adminConsentRequests: data.adminConsentRequestPolicy ? (data.adminConsentRequestPolicy.isEnabled ? "enabled" : "disabled") : "unknown" },
+        tenant: {
+            id: data.tenantId,
+            name: model.tenant.name,
+            exportedAt: data.exportedAt,
+            servicePrincipals: data.servicePrincipals.length,
+            grants: data.oauth2PermissionGrants.length,
+            appRoleAssignments: data.appRoleAssignments.length,
+            userConsent: assigned ? userConsentOf(assigned).setting : "unknown",
+            adminConsentRequests: data.adminConsentRequestPolicy ? (data.adminConsentRequestPolicy.isEnabled ? "enabled" : "disabled") : "unknown",
+        },
         findings,
         summary,
     };
@@ -303,16 +415,26 @@ function expiringCredentials(model: ConsentModel, index: TenantIndex, spIdByKey:
         if (!sp) continue;
         const registration = appByAppId.get(lower(sp.appId)); // only apps registered in this tenant have one here
         const creds = [
-            ...(registration?.passwordCredentials ?? []).map(c => ({ c, what: "client secret" })), ...(registration?.keyCredentials ?? []).map(c => ({ c, what: "certificate" })),
-            ...(sp.passwordCredentials ?? []).map(c => ({ c, what: "service principal secret" })), ...(sp.keyCredentials ?? []).map(c => ({ c, what: "service principal certificate" })),
+            ...(registration?.passwordCredentials ?? []).map(c => ({ c, what: "client secret" })),
+            ...(registration?.keyCredentials ?? []).map(c => ({ c, what: "certificate" })),
+            ...(sp.passwordCredentials ?? []).map(c => ({ c, what: "service principal secret" })),
+            ...(sp.keyCredentials ?? []).map(c => ({ c, what: "service principal certificate" })),
         ];
         for (const { c, what } of creds) {
             if (!c.endDateTime) continue;
             const end = Date.parse(c.endDateTime);
             if (end > limit) continue;
             const days = Math.ceil((end - now) / DAY_MS);
-            out.push({ kind: "expiring-credential", client: app.key, clientAppId: sp.appId, resource: null, permissions: [], type: null, tier: null,
-                detail: `${what} "${c.displayName ?? c.keyId}" (${c.keyId}) ${end <= now ? `expired on ${c.endDateTime}` : `expires on ${c.endDateTime}, in ${days} day${days === 1 ? "" : "s"}`}` });
+            out.push({
+                kind: "expiring-credential",
+                client: app.key,
+                clientAppId: sp.appId,
+                resource: null,
+                permissions: [],
+                type: null,
+                tier: null,
+                detail: `${what} "${c.displayName ?? c.keyId}" (${c.keyId}) ${end <= now ? `expired on ${c.endDateTime}` : `expires on ${c.endDateTime}, in ${days} day${days === 1 ? "" : "s"}`}`,
+            });
         }
     }
     return out;
@@ -323,28 +445,54 @@ function consentSettings(model: ConsentModel, data: TenantExport, index: TenantI
     const out: Finding[] = [];
     const declaredSetting = model.tenant.userConsent;
     if (!data.authorizationPolicy) {
-        out.push({ ...base, resource: null, permissions: [], detail: `the export has no authorization policy (read it with Policy.Read.All): the tenant's user consent setting is unknown, the stack declares ${declaredSetting}` });
+        out.push({
+            ...base,
+            resource: null,
+            permissions: [],
+            detail: `the export has no authorization policy (read it with Policy.Read.All): the tenant's user consent setting is unknown, the stack declares ${declaredSetting}`,
+        });
     } else {
         const real = userConsentOf(data.authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned);
         if (real.setting !== declaredSetting) {
-            out.push({ ...base, resource: null, permissions: real.policies,
-                detail: `users may consent under ${real.policies.length ? real.policies.join(", ") : "no policy"} (${real.setting}) but the stack declares userConsent: ${declaredSetting}, so its flow predictions are wrong in this tenant` });
+            out.push({
+                ...base,
+                resource: null,
+                permissions: real.policies,
+                detail: `users may consent under ${real.policies.length ? real.policies.join(", ") : "no policy"} (${real.setting}) but the stack declares userConsent: ${declaredSetting}, so its flow predictions are wrong in this tenant`,
+            });
         }
     }
     // Low-impact classifications only matter where users consent to "low" permissions.
     if (declaredSetting === "low-risk") {
         const graph = index.spByAppId.get(GRAPH_APP_ID);
         const classes = data.delegatedPermissionClassifications;
-        const list = graph && classes ? classes[graph.id] ?? classes[lower(graph.id)] : undefined;
+        const list = graph && classes ? (classes[graph.id] ?? classes[lower(graph.id)]) : undefined;
         if (!list) {
-            out.push({ ...base, resource: "Microsoft Graph", resourceAppId: GRAPH_APP_ID, permissions: [], detail: "the export has no delegated permission classifications for Microsoft Graph: the low-impact permissions users may consent to are unknown" });
+            out.push({
+                ...base,
+                resource: "Microsoft Graph",
+                resourceAppId: GRAPH_APP_ID,
+                permissions: [],
+                detail: "the export has no delegated permission classifications for Microsoft Graph: the low-impact permissions users may consent to are unknown",
+            });
         } else {
             const low = new Set(list.filter(c => lower(c.classification) === "low").map(c => c.permissionName));
             const want = new Set(model.tenant.lowRiskPermissions);
-            const missing = [...want].filter(p => !low.has(p)), extra = [...low].filter(p => !want.has(p));
+            const missing = [...want].filter(p => !low.has(p)),
+                extra = [...low].filter(p => !want.has(p));
             if (missing.length || extra.length) {
-                out.push({ ...base, resource: "Microsoft Graph", resourceAppId: GRAPH_APP_ID, permissions: [...missing, ...extra],
-                    detail: [missing.length && `classified low in code but not in the tenant: ${missing.join(", ")}`, extra.length && `classified low in the tenant but not in code: ${extra.join(", ")}`].filter(Boolean).join("; ") });
+                out.push({
+                    ...base,
+                    resource: "Microsoft Graph",
+                    resourceAppId: GRAPH_APP_ID,
+                    permissions: [...missing, ...extra],
+                    detail: [
+                        missing.length && `classified low in code but not in the tenant: ${missing.join(", ")}`,
+                        extra.length && `classified low in the tenant but not in code: ${extra.join(", ")}`,
+                    ]
+                        .filter(Boolean)
+                        .join("; "),
+                });
             }
         }
     }

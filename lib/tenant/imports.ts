@@ -4,6 +4,7 @@
  * Import file: https://www.pulumi.com/docs/iac/cli/commands/pulumi_import/ (nameTable + resources: type, name, id,
  * logicalName, parent, component). Import IDs: @pulumi/azuread 6.9.1, each resource's "Import" section.
  */
+import { encodeName } from "../ids";
 import { ConsentModel } from "../model";
 import { T } from "../resource-types";
 import { TYPE_PREFIX } from "../../components/types";
@@ -11,7 +12,13 @@ import { matchStackApps, splitScopes, TenantIndex } from "./audit";
 import { TenantExport } from "./export";
 
 /** A planned resource as PlanResult.resources carries it. */
-export interface PlannedResource { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    inputs: Record<string, unknown>;
+}
 
 export interface ImportSpec {
     type: string;
@@ -25,7 +32,10 @@ export interface ImportSpec {
     component?: true;
     version?: string;
 }
-export interface PulumiImportFile { nameTable: Record<string, string>; resources: ImportSpec[] }
+export interface PulumiImportFile {
+    nameTable: Record<string, string>;
+    resources: ImportSpec[];
+}
 
 export interface ImportPlan {
     file: PulumiImportFile;
@@ -69,12 +79,14 @@ export function planImports(data: TenantExport, resources: PlannedResource[], mo
     const byUrn = new Map(resources.map(r => [r.urn, r]));
     const existing = new Set(opts.existingUrns ?? []);
     const fileNames = new Map<string, string>();
+    const used = new Set<string>();
 
     const idOf = (r: PlannedResource): string | undefined => {
         const parent = r.parent ? urnParts(r.parent) : undefined;
         const key = parent?.name ?? "";
         switch (r.type) {
-            case T.registration: case T.application: {
+            case T.registration:
+            case T.application: {
                 if (parent?.type !== COMPONENT.registration) return undefined;
                 const sp = spIdByKey.get(key) && index.spById.get(spIdByKey.get(key)!);
                 const app = sp && appByAppId.get(lower(sp.appId));
@@ -82,19 +94,21 @@ export function planImports(data: TenantExport, resources: PlannedResource[], mo
             }
             case T.servicePrincipal: {
                 // the stack's own apps by their match; Microsoft and external apps by the client ID the program sends
-                const own = (parent?.type === COMPONENT.registration || parent?.type === COMPONENT.external) ? spIdByKey.get(key) : undefined;
+                const own = parent?.type === COMPONENT.registration || parent?.type === COMPONENT.external ? spIdByKey.get(key) : undefined;
                 const sp = own ? index.spById.get(own) : typeof r.inputs.clientId === "string" ? index.spByAppId.get(lower(r.inputs.clientId)) : undefined;
                 return sp && `/servicePrincipals/${sp.id}`;
             }
             case T.grant: {
                 const app = parent?.type === COMPONENT.access ? appsByKey.get(key) : undefined;
-                const request = app?.delegated.find(d => r.name === `${key}-grant-${d.resource.label}`);
-                const client = app && spIdByKey.get(app.key), res = request && resourceSpId(request.resource);
+                const request = app?.delegated.find(d => r.name === encodeName(key, "grant", d.resource.label));
+                const client = app && spIdByKey.get(app.key),
+                    res = request && resourceSpId(request.resource);
                 const grant = client && res ? grantByKey.get(`${client}|${res}|AllPrincipals`) : undefined;
                 if (!grant) return undefined;
                 const want = Array.isArray(r.inputs.claimValues) ? (r.inputs.claimValues as string[]) : request!.permissions.map(p => p.value);
                 const have = splitScopes(grant.scope);
-                const add = want.filter(s => !have.includes(s)), remove = have.filter(s => !want.includes(s));
+                const add = want.filter(s => !have.includes(s)),
+                    remove = have.filter(s => !want.includes(s));
                 if (add.length || remove.length) plan.updates.push({ urn: r.urn, name: r.name, id: `/oauth2PermissionGrants/${grant.id}`, add, remove });
                 return `/oauth2PermissionGrants/${grant.id}`;
             }
@@ -103,14 +117,16 @@ export function planImports(data: TenantExport, resources: PlannedResource[], mo
                 const roleId = typeof r.inputs.appRoleId === "string" ? lower(r.inputs.appRoleId) : undefined;
                 const request = app?.application.find(a => a.permissions.some(p => p.id === roleId));
                 const permission = request?.permissions.find(p => p.id === roleId);
-                const client = app && spIdByKey.get(app.key), res = request && resourceSpId(request.resource);
+                const client = app && spIdByKey.get(app.key),
+                    res = request && resourceSpId(request.resource);
                 if (!client || !res || !permission) return undefined;
                 // an API that existed before this stack may carry other role IDs than the derived ones: its role of that value
                 const role = index.spById.get(res)?.appRoles?.find(x => x.value === permission.value);
                 const a = assignmentByKey.get(`${client}|${res}|${lower(role?.id ?? permission.id)}`);
                 return a && `/servicePrincipals/${a.resourceId}/appRoleAssignedTo/${a.id}`;
             }
-            default: return undefined;
+            default:
+                return undefined;
         }
     };
 
@@ -119,8 +135,16 @@ export function planImports(data: TenantExport, resources: PlannedResource[], mo
         const known = fileNames.get(urn);
         if (known) return known;
         const { type, name } = urnParts(urn);
-        const fileName = spec ? name : `${type.split(":").pop()}-${name}`;
-        if (existing.has(urn)) { plan.file.nameTable[fileName] = urn; fileNames.set(urn, fileName); return fileName; }
+        // unique in the file and a plain identifier for the code `pulumi import` generates; logicalName keeps the real name
+        const base = (spec ? name : `${type.split(":").pop()}-${name}`).replace(/[^A-Za-z0-9_-]/g, "_");
+        let fileName = base;
+        for (let i = 2; used.has(fileName); i++) fileName = `${base}_${i}`;
+        used.add(fileName);
+        if (existing.has(urn)) {
+            plan.file.nameTable[fileName] = urn;
+            fileNames.set(urn, fileName);
+            return fileName;
+        }
         const r = byUrn.get(urn);
         const parentUrn = r?.parent ?? undefined;
         const parent = parentUrn && urnParts(parentUrn).type !== "pulumi:pulumi:Stack" ? entryFor(parentUrn) : undefined;
@@ -139,13 +163,16 @@ export function planImports(data: TenantExport, resources: PlannedResource[], mo
         plan.imports.push({ urn: r.urn, type: r.type, name: r.name, id });
         if (r.type === T.registration || r.type === T.application) importedApps.add(urnParts(r.parent!).name);
     }
-    // What an adopted app registration has besides (scopes, roles, URIs, API access, ...) is written by the first up,
+    // What an adopted app registration has besides (scopes, roles, URIs, API access, ...) is created by the first up,
     // over what the app already has: say so instead of leaving it to a surprise or a 409.
     for (const r of resources) {
         const parent = r.parent ? urnParts(r.parent) : undefined;
         if (!parent || adopted.has(r.type) || !r.type.startsWith("azuread:")) continue;
         if ((parent.type === COMPONENT.registration || parent.type === COMPONENT.access) && importedApps.has(parent.name)) {
-            plan.notImported.push({ urn: r.urn, reason: `${r.type.split(":").pop()} "${r.name}" of the adopted app ${parent.name}: the first \`pulumi up\` writes it over what the app has` });
+            plan.notImported.push({
+                urn: r.urn,
+                reason: `${r.type.split(":").pop()} "${r.name}" of the adopted app ${parent.name} is not imported: the first \`pulumi up\` creates it on the existing app, next to or over what the app has (compare first)`,
+            });
         }
     }
     return plan;
