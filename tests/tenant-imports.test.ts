@@ -34,6 +34,11 @@ describe("import file for an existing tenant (lib/tenant/imports.ts)", () => {
             "/servicePrincipals/c2a1b7f0-5d3e-4b8a-9f61-0a1e2d3c4b5a/appRoleAssignedTo/asg-partner-graph-x5",
         );
         assert.equal(r.imports.length, 16);
+        assert.deepEqual(importsOf(fixture(), { clientIds: { "orders-api": "b1000000-0000-4000-8000-000000000001" } }).appsMatchedByName, [
+            "orders-reports",
+            "orders-web",
+            "orders-worker",
+        ]);
     });
 
     it("a grant that exists with other scopes is an import followed by an update, with the scopes that change", () => {

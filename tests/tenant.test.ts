@@ -114,6 +114,12 @@ describe("audit (lib/tenant/audit.ts)", () => {
     it("matches the stack's apps: external by appId, registered by display name, a created managed identity by name", () => {
         const r = run(fixture());
         assert.deepEqual(r.summary.unmatchedApps, []);
+        assert.deepEqual(r.summary.appsMatchedByName, ["orders-api", "orders-reports", "orders-web", "orders-worker"], "shown: a name can be taken");
+        assert.deepEqual(run(fixture(), { clientIds: { "orders-web": "b1000000-0000-4000-8000-000000000002" } }).summary.appsMatchedByName, [
+            "orders-api",
+            "orders-reports",
+            "orders-worker",
+        ]);
         assert.equal(find(r, "outside-code", "orders-worker"), undefined, "the worker's assignments are the stack's");
         assert.equal(find(r, "outside-code", "orders-reports"), undefined);
     });

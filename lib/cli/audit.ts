@@ -28,14 +28,16 @@ export function renderText(r: AuditResult): string {
         `  ${r.tenant.servicePrincipals} service principals, ${r.tenant.grants} delegated grants, ${r.tenant.appRoleAssignments} app role assignments; user consent: ${r.tenant.userConsent}; admin consent requests: ${r.tenant.adminConsentRequests}`,
     ];
     for (const u of r.summary.unmatchedApps) lines.push(`  not found in the tenant: ${u}`);
+    if (r.summary.appsMatchedByName.length)
+        lines.push(`  matched by name only (pass --outputs to match by client ID): ${r.summary.appsMatchedByName.join(", ")}`);
     for (const kind of FINDING_KINDS) {
         const list = r.findings.filter(f => f.kind === kind);
         if (!list.length) continue;
         lines.push("", `${kind} (${list.length})`);
         for (const f of list) {
-            const what = [f.type, f.consentType, tierText(f)].filter(Boolean).join(", ");
+            const what = [f.type, f.consentType, f.tier !== null && `tier ${f.tier}`].filter(Boolean).join(", ");
             lines.push(
-                `  ${isTier0OutsideCode(f) ? "!" : " "} ${party(f.client, f.clientAppId)}${f.resource ? ` -> ${party(f.resource, f.resourceAppId)}` : ""}${f.permissions.length ? ` [${f.permissions.join(" ")}]` : ""} (${what}): ${f.detail}`,
+                `  ${isTier0OutsideCode(f) ? "!" : " "} ${party(f.client, f.clientAppId)}${f.resource ? ` -> ${party(f.resource, f.resourceAppId)}` : ""}${f.permissions.length ? ` [${f.permissions.join(" ")}]` : ""}${what ? ` (${what})` : ""}: ${f.detail}`,
             );
         }
     }
@@ -63,6 +65,11 @@ export function renderMarkdown(r: AuditResult): string {
         "|---|---|",
         ...FINDING_KINDS.map(k => `| ${k} | ${r.summary[k]} |`),
     ];
+    if (r.summary.appsMatchedByName.length)
+        out.push(
+            "",
+            `Matched by name only (anyone who registers an app can take a name; \`--outputs\` matches by client ID): ${r.summary.appsMatchedByName.join(", ")}.`,
+        );
     if (r.summary.unmatchedApps.length) out.push("", "Stack apps not found in the tenant:", "", ...r.summary.unmatchedApps.map(u => `- ${md(u)}`));
     for (const kind of FINDING_KINDS) {
         const list = r.findings.filter(f => f.kind === kind);

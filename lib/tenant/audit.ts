@@ -39,7 +39,7 @@ export interface AuditResult {
         adminConsentRequests: "enabled" | "disabled" | "unknown";
     };
     findings: Finding[];
-    summary: Record<FindingKind, number> & { tier0OutsideCode: number; unmatchedApps: string[] };
+    summary: Record<FindingKind, number> & { tier0OutsideCode: number; unmatchedApps: string[]; appsMatchedByName: string[] };
 }
 
 export interface AuditOptions {
@@ -101,18 +101,24 @@ export function matchStackApps(
     model: ConsentModel,
     index: TenantIndex,
     clientIds: Record<string, string> = {},
-): { spIdByKey: Map<string, string>; unmatched: string[] } {
+): { spIdByKey: Map<string, string>; unmatched: string[]; byName: string[] } {
     const spIdByKey = new Map<string, string>();
     const unmatched: string[] = [];
+    const byName: string[] = [];
     for (const app of model.apps) {
         const r = findApp(app, index, clientIds);
         if (r.sp) spIdByKey.set(app.key, lower(r.sp.id));
         else unmatched.push(`${app.key}: ${r.reason}`);
+        if (r.sp && r.byName) byName.push(app.key);
     }
-    return { spIdByKey, unmatched };
+    return { spIdByKey, unmatched, byName };
 }
 
-function findApp(app: AppModel, index: TenantIndex, clientIds: Record<string, string>): { sp?: GraphServicePrincipal; reason?: string } {
+/**
+ * byName: matched by display name or managed identity name only. Anyone who can register an app in the tenant can
+ * take a name, so reports show these (--outputs matches by client ID instead).
+ */
+function findApp(app: AppModel, index: TenantIndex, clientIds: Record<string, string>): { sp?: GraphServicePrincipal; reason?: string; byName?: true } {
     const byAppId = (appId: string, how: string) => {
         const sp = index.spByAppId.get(lower(appId));
         return sp ? { sp } : { reason: `no service principal has appId ${appId} (${how})` };
@@ -125,10 +131,11 @@ function findApp(app: AppModel, index: TenantIndex, clientIds: Record<string, st
             return sp ? { sp } : { reason: `no service principal has object ID ${app.managedIdentity.principalId}` };
         }
         const sp = index.managedIdentityByName(app.managedIdentity.name);
-        return sp ? { sp } : { reason: `no single managed identity is named "${app.managedIdentity.name}"` };
+        return sp ? { sp, byName: true } : { reason: `no single managed identity is named "${app.managedIdentity.name}"` };
     }
     const found = index.appIdByDisplayName(app.displayName);
-    return found.appId ? byAppId(found.appId, `the app named "${app.displayName}"`) : { reason: `${found.reason} (pass --outputs for exact client IDs)` };
+    if (!found.appId) return { reason: `${found.reason} (pass --outputs for exact client IDs)` };
+    return { ...byAppId(found.appId, `the app named "${app.displayName}"`), byName: true };
 }
 
 /** Tiers are judged against the catalog entry of the resource's appId only: an own API's GUIDs never pass as Graph's. */
@@ -228,7 +235,7 @@ export function userConsentOf(assigned: string[]): { setting: UserConsentSetting
 export function audit(data: TenantExport, model: ConsentModel, catalog: PermissionCatalog, opts: AuditOptions): AuditResult {
     const index = new TenantIndex(data);
     const tiers = new Tiers(catalog);
-    const { spIdByKey, unmatched } = matchStackApps(model, index, opts.clientIds);
+    const { spIdByKey, unmatched, byName } = matchStackApps(model, index, opts.clientIds);
     const keyBySp = new Map([...spIdByKey].map(([k, v]) => [v, k]));
     const decl = declared(model, index, spIdByKey);
     const findings: Finding[] = [];
@@ -379,6 +386,7 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
     const summary = Object.fromEntries(FINDING_KINDS.map(k => [k, findings.filter(f => f.kind === k).length])) as unknown as AuditResult["summary"];
     summary.tier0OutsideCode = findings.filter(isTier0OutsideCode).length;
     summary.unmatchedApps = unmatched;
+    summary.appsMatchedByName = byName;
     const assigned = data.authorizationPolicy?.defaultUserRolePermissions.permissionGrantPoliciesAssigned;
     return {
         stack: opts.stack,

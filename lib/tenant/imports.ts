@@ -45,6 +45,8 @@ export interface ImportPlan {
     updates: { urn: string; name: string; id: string; add: string[]; remove: string[] }[];
     /** planned resources of an existing app the file does not adopt (why) */
     notImported: { urn: string; reason: string }[];
+    /** stack apps found by display name only: anyone who registers an app can take a name, so review before adopting (or pass clientIds) */
+    appsMatchedByName: string[];
 }
 
 export interface ImportOptions {
@@ -67,7 +69,7 @@ const COMPONENT = { registration: `${TYPE_PREFIX}:AppRegistration`, access: `${T
 
 export function planImports(data: TenantExport, resources: PlannedResource[], model: ConsentModel, opts: ImportOptions = {}): ImportPlan {
     const index = new TenantIndex(data);
-    const { spIdByKey } = matchStackApps(model, index, opts.clientIds);
+    const { spIdByKey, byName } = matchStackApps(model, index, opts.clientIds);
     const appByAppId = new Map(data.applications.map(a => [lower(a.appId), a]));
     const grantByKey = new Map(data.oauth2PermissionGrants.map(g => [`${lower(g.clientId)}|${lower(g.resourceId)}|${g.consentType}`, g]));
     const assignmentByKey = new Map(data.appRoleAssignments.map(a => [`${lower(a.principalId)}|${lower(a.resourceId)}|${lower(a.appRoleId)}`, a]));
@@ -75,7 +77,7 @@ export function planImports(data: TenantExport, resources: PlannedResource[], mo
     const resourceSpId = (ref: ConsentModel["apps"][number]["delegated"][number]["resource"]) =>
         ref.kind === "app" ? spIdByKey.get(ref.key) : index.spByAppId.get(lower(ref.appId))?.id.toLowerCase();
 
-    const plan: ImportPlan = { file: { nameTable: {}, resources: [] }, imports: [], updates: [], notImported: [] };
+    const plan: ImportPlan = { file: { nameTable: {}, resources: [] }, imports: [], updates: [], notImported: [], appsMatchedByName: byName };
     const byUrn = new Map(resources.map(r => [r.urn, r]));
     const existing = new Set(opts.existingUrns ?? []);
     const fileNames = new Map<string, string>();
