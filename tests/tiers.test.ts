@@ -1,0 +1,137 @@
+/**
+ * Issue 8: tiers a security team can defend. A second classification source (Microsoft's consent-grant risk table),
+ * impersonation families, cross-API equivalence, tenant overrides, and the `tiers` command.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { CatalogFile, CatalogResource, classificationReason, PermissionType } from "../lib/catalog";
+import { classify, parseRiskTable, riskOf, tierChanges, formatTierChange, TierRules } from "../scripts/classify";
+import { catalog } from "./helpers";
+
+const RULES: TierRules = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "data", "tier-rules.json"), "utf8"));
+const RISK = parseRiskTable(fs.readFileSync(path.join(__dirname, "..", "data", "sources", "aadconsentgrantpermissiontable.csv"), "utf8"));
+
+const perm = (resource: string, type: PermissionType, value: string) => {
+    const p = catalog.resource(resource)?.permissions.find(q => q.type === type && q.value === value);
+    assert.ok(p, `${resource} ${type} ${value} is in the catalog`);
+    return p;
+};
+const sourceTier = (p: { sources?: { source: string; tier: number | null }[] }, source: string) => p.sources?.find(s => s.source === source)?.tier;
+
+/** One resource with the given (type, value, EAM tier) permissions, for classification on its own. */
+function resourceOf(appId: string, alias: string, permissions: [PermissionType, string, 0 | 1 | 2 | null][]): CatalogResource {
+    return { appId, name: alias, aliases: [alias], identifierUris: [],
+             permissions: permissions.map(([type, value, tier], i) => ({ id: `0000000${i}-0000-4000-8000-000000000000`, value, type, tier, adminConsentRequired: true, displayName: value })) };
+}
+
+describe("issue 8, class 1: two classification sources, the stricter wins", () => {
+    it("reads Microsoft's risk table as its script does: exact value first, else the part before the first dot", () => {
+        assert.equal(riskOf(RISK, "delegated", "Mail.ReadBasic")?.level, "Medium"); // exact entry beats the Mail family
+        assert.equal(riskOf(RISK, "delegated", "Mail.Read")?.level, "High");
+        assert.equal(riskOf(RISK, "application", "Mail.Read")?.reason, "Phishing");
+        assert.equal(riskOf(RISK, "delegated", "User.Read")?.level, "Low");
+        assert.equal(riskOf(RISK, "delegated", "Calendars.Read"), undefined);
+        assert.throws(() => parseRiskTable("Type,Permission,Privilege,Reason\nDelegated,Mail,Severe,Phishing\n"), /line 2/);
+        assert.throws(() => parseRiskTable("Kind,Name\n"), /header/);
+    });
+
+    it("takes the risk table's tier where it is stricter, with its reason (Graph Files.ReadWrite: EAM tier 2, High: phishing)", () => {
+        const p = perm("microsoft-graph", "delegated", "Files.ReadWrite");
+        assert.equal(sourceTier(p, "eam"), 2);
+        assert.deepEqual(p.sources?.find(s => s.source === "consent-risk"), { source: "consent-risk", tier: 1, reason: "High: phishing" });
+        assert.equal(p.tier, 1);
+        assert.equal(classificationReason(p), "High: phishing, per Microsoft's consent-grant risk table");
+    });
+
+    it("keeps the Enterprise Access Model's tier where it is stricter (Graph Mail.ReadBasic: EAM tier 1, Medium; RoleManagement: EAM tier 0, High)", () => {
+        const basic = perm("microsoft-graph", "delegated", "Mail.ReadBasic");
+        assert.deepEqual([sourceTier(basic, "eam"), sourceTier(basic, "consent-risk"), basic.tier], [1, 2, 1]);
+        const roles = perm("microsoft-graph", "application", "RoleManagement.ReadWrite.Directory");
+        assert.deepEqual([sourceTier(roles, "eam"), sourceTier(roles, "consent-risk"), roles.tier], [0, 1, 0]);
+    });
+
+    it("merges both directions on a resource of its own, and an unclassified permission stays unclassified (counts as tier 0)", () => {
+        const r = resourceOf("aaaaaaaa-0000-4000-8000-00000000000a", "test-api", [["delegated", "Mail.Send", 2], ["delegated", "Policy.Read.All", 0], ["delegated", "Notes.Create", null], ["delegated", "Tasks.Read", 2]]);
+        classify([r], RISK, { ...RULES, equivalences: [] });
+        assert.deepEqual(r.permissions.map(p => p.tier), [1, 0, null, 2]);
+        assert.deepEqual(r.permissions[3].sources, [{ source: "eam", tier: 2 }], "no entry in the risk table: the first source alone");
+    });
+
+    it("prints what changed tier since the last build, with the reason", () => {
+        const before: CatalogFile = JSON.parse(JSON.stringify({ source: "", firstPartyApps: {}, resources: [resourceOf("aaaaaaaa-0000-4000-8000-00000000000b", "test-api", [["delegated", "Mail.Send", 2], ["delegated", "Gone.All", 1], ["delegated", "Tasks.Read", 2]])] }));
+        const after: CatalogFile = JSON.parse(JSON.stringify(before));
+        after.resources[0].permissions.splice(1, 1);
+        after.resources[0].permissions.push({ id: "aaaaaaaa-0000-4000-8000-0000000000ff", value: "New.All", type: "delegated", tier: null, adminConsentRequired: true, displayName: "New.All" });
+        classify(after.resources, RISK, { ...RULES, equivalences: [] });
+        assert.deepEqual(tierChanges(before, after).map(formatTierChange), [
+            "test-api delegated Mail.Send: tier 2 -> tier 1 (High: phishing, per Microsoft's consent-grant risk table)",
+            "test-api delegated New.All: absent -> unclassified (not classified yet)",
+            "test-api delegated Gone.All: tier 1 -> absent (no longer in the sources)",
+        ]);
+        assert.deepEqual(tierChanges(after, after), []);
+    });
+});
+
+describe("issue 8, class 2: impersonation families and cross-API equivalence", () => {
+    // Microsoft Learn, "Microsoft Graph permissions reference" (https://learn.microsoft.com/en-us/graph/permissions-reference):
+    // Directory.AccessAsUser.All "allows the app to have the same access to information in the directory as the signed-in user".
+    it("makes Directory.AccessAsUser.All tier 0 on Microsoft Graph and on Azure AD Graph", () => {
+        for (const api of ["microsoft-graph", "azure-ad-graph"]) {
+            const p = perm(api, "delegated", "Directory.AccessAsUser.All");
+            assert.equal(sourceTier(p, "eam"), 2, "the first source alone would pass it without an approval");
+            assert.equal(p.tier, 0, api);
+            assert.match(classificationReason(p), /^the same access to the directory as the signed-in user.*, per the impersonation rule; High: phishing, per Microsoft's consent-grant risk table$/);
+        }
+    });
+
+    // Microsoft Learn, "Authenticate an EWS application by using OAuth": with delegated permissions the app acts as the
+    // signed-in user (EWS.AccessAsUser.All); "Call an Azure API as the user" (entra/agent-id/sidecar-call-azure-api-as-user):
+    // Azure Resource Manager's user_impersonation lets the app request a token on behalf of the user, whose Azure roles apply.
+    it("makes user_impersonation and *AccessAsUser.All at least tier 1 on every API that has them", () => {
+        const cases: [string, string][] = [["azure-service-management", "user_impersonation"], ["dynamics-crm", "user_impersonation"], ["azure-devops", "user_impersonation"],
+                                           ["viva-engage", "user_impersonation"], ["exchange-online", "POP.AccessAsUser.All"], ["microsoft-graph", "EWS.AccessAsUser.All"], ["microsoft-graph", "IMAP.AccessAsUser.All"]];
+        for (const [api, value] of cases) {
+            const p = perm(api, "delegated", value);
+            assert.equal(sourceTier(p, "eam"), 2, `${api} ${value}: tier 2 by the first source`);
+            assert.equal(p.tier, 1, `${api} ${value}`);
+            assert.ok(p.sources?.some(s => s.source === "impersonation" && s.tier === 1), `${api} ${value}`);
+        }
+        let count = 0;
+        for (const r of catalog.resources) for (const p of r.permissions) {
+            if (p.value === "user_impersonation" || p.value.endsWith("AccessAsUser.All")) { count++; assert.ok(p.tier === null || p.tier <= 1, `${r.name} ${p.value} is tier ${p.tier}`); }
+        }
+        assert.ok(count >= 15);
+    });
+
+    it("applies the families to an API the sources never rated (a new API's user_impersonation, a new *.AccessAsUser.All)", () => {
+        const r = resourceOf("aaaaaaaa-0000-4000-8000-00000000000c", "new-api", [["delegated", "user_impersonation", 2], ["delegated", "Foo.AccessAsUser.All", 2], ["delegated", "user_impersonation_lite", 2]]);
+        classify([r], [], { ...RULES, equivalences: [] });
+        assert.deepEqual(r.permissions.map(p => p.tier), [1, 1, 2], "the match is exact, not a prefix");
+    });
+
+    it("gives equivalent permissions on Graph, Exchange and SharePoint the same tier, the stricter, with the reason", () => {
+        const pairs: [string, PermissionType, string, string, string][] = [
+            ["exchange-online", "delegated", "Calendars.Read", "microsoft-graph", "Calendars.Read"],
+            ["exchange-online", "application", "Calendars.Read.All", "microsoft-graph", "Calendars.Read.All"],
+            ["exchange-online", "delegated", "Mail.ReadBasic", "microsoft-graph", "Mail.ReadBasic"],
+            ["exchange-online", "delegated", "Mail.Read", "microsoft-graph", "Mail.Read"],
+            ["sharepoint-online", "delegated", "MyFiles.Write", "microsoft-graph", "Files.ReadWrite"],
+            ["sharepoint-online", "delegated", "AllSites.FullControl", "microsoft-graph", "Sites.FullControl.All"],
+            ["sharepoint-online", "application", "Sites.FullControl.All", "microsoft-graph", "Sites.FullControl.All"],
+        ];
+        for (const [api, type, value, other, otherValue] of pairs) assert.equal(perm(api, type, value).tier, perm(other, type, otherValue).tier, `${api} ${value} == ${other} ${otherValue}`);
+        const cal = perm("exchange-online", "delegated", "Calendars.Read");
+        assert.deepEqual([sourceTier(cal, "eam"), cal.tier], [2, 1]);
+        assert.match(classificationReason(cal), /^equivalent to microsoft-graph delegated Calendars.Read: reads or writes the same calendars.*, per cross-API equivalence$/);
+    });
+
+    it("raises the weaker side whichever API it is on, and refuses an equivalence naming no catalog permission", () => {
+        const graph = resourceOf("00000003-0000-0000-c000-000000000000", "microsoft-graph", [["delegated", "Calendars.Read", 2]]);
+        const exchange = resourceOf("00000002-0000-0ff1-ce00-000000000000", "exchange-online", [["delegated", "Calendars.Read", 1]]);
+        const rules = { ...RULES, equivalences: [{ reason: "same calendars", members: ["microsoft-graph delegated Calendars.Read", "exchange-online delegated Calendars.Read"] }] };
+        classify([graph, exchange], [], rules);
+        assert.deepEqual([graph.permissions[0].tier, exchange.permissions[0].tier], [1, 1]);
+        assert.throws(() => classify([graph, exchange], [], { ...RULES, equivalences: [{ reason: "x", members: ["microsoft-graph delegated Calendars.Raed"] }] }), /Calendars.Raed/);
+    });
+});
