@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as path from "path";
 import { closest } from "./suggest";
 
 export type PermissionType = "delegated" | "application";
@@ -101,10 +100,18 @@ export class PermissionCatalog {
 
     private static readonly loaded = new Map<string, PermissionCatalog>();
 
-    /** The catalog of a file, read once per process (the program, the plan and the policies share it). */
-    static load(file = path.join(__dirname, "..", "data", "catalog.json")): PermissionCatalog {
-        let c = PermissionCatalog.loaded.get(file);
-        if (!c) { c = new PermissionCatalog(JSON.parse(fs.readFileSync(file, "utf8"))); PermissionCatalog.loaded.set(file, c); }
+    /**
+     * The catalog, read once per process (the program, the plan and the policies share it): data/catalog.json by
+     * default, through a static require so that the published policy pack carries it in its bundle.
+     */
+    static load(file?: string): PermissionCatalog {
+        const key = file ?? "data/catalog.json";
+        let c = PermissionCatalog.loaded.get(key);
+        if (!c) {
+            const data: CatalogFile = file ? JSON.parse(fs.readFileSync(file, "utf8")) : require("../data/catalog.json");
+            c = new PermissionCatalog(data);
+            PermissionCatalog.loaded.set(key, c);
+        }
         return c;
     }
 

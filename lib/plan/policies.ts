@@ -24,7 +24,6 @@ const ALL = "all";
 class NotApplicable extends Error {}
 
 /** The engine's own deserializer (internal to @pulumi/policy, so not in its typings): secrets unwrapped, unknowns kept. */
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any> };
 
 /** Reads and checks a policy config file (the same JSON `--policy-pack-config` takes); problems are input errors. */
@@ -93,13 +92,11 @@ function optionsOf(policy: { name: string; configSchema?: { properties: Record<s
     return { ...defaults, ...options };
 }
 
-export function runPolicies(policies: Policies, recorded: RecordedResource[], opts: PolicyRunOptions): { violations: Violation[]; errors: string[] } {
-    const config = opts.config ?? {};
-    const violations: Violation[] = [];
-    const errors: string[] = [];
-    const stackTags: ReadonlyMap<string, string> = new Map(Object.entries(opts.stackTags ?? {}));
-
-    // The engine creates a default provider per package; policies see it as a resource and as `provider`.
+/**
+ * The resources as the engine hands them to an analyzer: the program's registrations plus one default provider per
+ * package that registered without an explicit provider, and each resource's provider.
+ */
+export function withDefaultProviders(recorded: RecordedResource[], opts: Pick<PolicyRunOptions, "stack" | "project" | "defaultProviderConfig">) {
     const resources = [...recorded];
     const defaultProviders = new Map<string, RecordedResource>();
     for (const r of recorded) {
@@ -114,9 +111,21 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
     }
     const byUrn = new Map<string, RecordedResource>();
     for (const r of resources) if (!byUrn.has(r.urn)) byUrn.set(r.urn, r);
+    // An explicit provider reference is "<urn>::<id>".
+    const providerOf = (r: RecordedResource): RecordedResource | undefined =>
+        r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : defaultProviders.get(r.type.split(":")[0]);
+    return { resources, providerOf };
+}
+
+export function runPolicies(policies: Policies, recorded: RecordedResource[], opts: PolicyRunOptions): { violations: Violation[]; errors: string[] } {
+    const config = opts.config ?? {};
+    const violations: Violation[] = [];
+    const errors: string[] = [];
+    const stackTags: ReadonlyMap<string, string> = new Map(Object.entries(opts.stackTags ?? {}));
+
+    const { resources, providerOf: providerRecord } = withDefaultProviders(recorded, opts);
     const providerOf = (r: RecordedResource) => {
-        // An explicit provider reference is "<urn>::<id>".
-        const ref = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : defaultProviders.get(r.type.split(":")[0]);
+        const ref = providerRecord(r);
         return ref ? { type: ref.type, props: propsOf(ref), urn: ref.urn, name: ref.name } : undefined;
     };
     const propsOf = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") =>
