@@ -7,7 +7,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { CatalogFile, CatalogResource, classificationReason, PermissionType } from "../lib/catalog";
 import { classify, parseRiskTable, riskOf, tierChanges, formatTierChange, TierRules } from "../scripts/classify";
-import { catalog } from "./helpers";
+import { policies } from "../policies/all";
+import { runPolicies } from "../lib/plan/policies";
+import { runProgram } from "../lib/plan/run";
+import { SimulatedTenant } from "../lib/sim/tenant";
+import { catalog, devConfig, TENANT_ID } from "./helpers";
+import { mandatoryOf, of, planDev } from "./policy-helpers";
 
 const RULES: TierRules = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "data", "tier-rules.json"), "utf8"));
 const RISK = parseRiskTable(fs.readFileSync(path.join(__dirname, "..", "data", "sources", "aadconsentgrantpermissiontable.csv"), "utf8"));
@@ -133,5 +138,99 @@ describe("issue 8, class 2: impersonation families and cross-API equivalence", (
         classify([graph, exchange], [], rules);
         assert.deepEqual([graph.permissions[0].tier, exchange.permissions[0].tier], [1, 1]);
         assert.throws(() => classify([graph, exchange], [], { ...RULES, equivalences: [{ reason: "x", members: ["microsoft-graph delegated Calendars.Raed"] }] }), /Calendars.Raed/);
+    });
+});
+
+const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
+const SCOPE_TIERS = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
+const OTHER_TENANT = "22222222-2222-2222-2222-222222222222";
+const apps = (c: Record<string, any>) => c["entra-consent:apps"];
+const reportsAsk = (...values: string[]) => (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"] = values; };
+const webAsks = (...values: string[]) => (c: Record<string, any>) => { apps(c)["orders-web"].delegated["microsoft-graph"] = values; };
+const override = (fields: Record<string, unknown>) => ({ tenant: TENANT_ID, resource: "microsoft-graph", type: "application", reason: "reviewed by security", ticket: "SEC-9", ...fields });
+const problemsOf = (plan: { problems?: { path: string; message: string; hint?: string }[] }) => (plan.problems ?? []).map(p => `${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`);
+
+describe("issue 8, class 3: the reasons of both sources in findings", () => {
+    it("says why a tenant-wide grant of Directory.AccessAsUser.All is denied: the impersonation rule and Microsoft's risk table", async () => {
+        const [v] = mandatoryOf(await planDev(webAsks("User.Read", "Directory.AccessAsUser.All")), SCOPE_TIERS);
+        assert.match(v.message, /delegated permission Directory.AccessAsUser.All for every user in the tenant \(AllPrincipals\) \(tier 0, control plane: .*; the same access to the directory as the signed-in user, a Global Administrator's included, per the impersonation rule; High: phishing, per Microsoft's consent-grant risk table\)/);
+        assert.match(v.message, /denied/);
+        assert.equal(v.tier, 0);
+    });
+
+    it("shows the risk table's reason where it decided the tier (Files.ReadWrite, tier 2 by the first source)", async () => {
+        const [v] = mandatoryOf(await planDev(webAsks("User.Read", "Files.ReadWrite")), SCOPE_TIERS);
+        assert.match(v.message, /Files.ReadWrite .*\(tier 1, management plane: write access or sensitive reads; High: phishing, per Microsoft's consent-grant risk table\)/);
+    });
+});
+
+describe("issue 8, class 4: tenant overrides owned by security", () => {
+    it("raises a permission's tier for its tenant, and the finding names the override", async () => {
+        assert.deepEqual(of(await planDev(reportsAsk("User.ReadBasic.All")), APP_TIERS), [], "tier 2: no finding without the override");
+        const config = { [APP_TIERS]: { tiers: [override({ permission: "User.ReadBasic.All", tier: 0, reason: "directory harvesting for phishing" })] } };
+        const [v] = mandatoryOf(await planDev(reportsAsk("User.ReadBasic.All"), { policyConfig: config }), APP_TIERS);
+        assert.match(v.message, /User.ReadBasic.All \(tier 0 by override SEC-9: directory harvesting for phishing; without it tier 2, user access\)\. Tier-0 application permissions are denied/);
+        assert.equal(v.tier, 0);
+        assert.deepEqual(v.override, { ticket: "SEC-9", reason: "directory harvesting for phishing" });
+    });
+
+    it("lowers a permission's tier for its tenant only: another tenant's override does nothing", async () => {
+        assert.equal(mandatoryOf(await planDev(reportsAsk("Mail.Send")), APP_TIERS).length, 1, "tier 1 needs an approval");
+        const lower = override({ permission: "Mail.Send", tier: 2, reason: "sends only from a shared mailbox" });
+        assert.deepEqual(of(await planDev(reportsAsk("Mail.Send"), { policyConfig: { [APP_TIERS]: { tiers: [lower] } } }), APP_TIERS), []);
+        const elsewhere = { ...lower, tenant: OTHER_TENANT };
+        const [v] = mandatoryOf(await planDev(reportsAsk("Mail.Send"), { policyConfig: { [APP_TIERS]: { tiers: [elsewhere] } } }), APP_TIERS);
+        assert.match(v.message, /Mail.Send \(tier 1, management plane/);
+        assert.equal(v.override, undefined);
+    });
+
+    it("applies to delegated grants under the delegated policy, judged by the same module", async () => {
+        const raise = { tiers: [override({ type: "delegated", permission: "User.Read", tier: 0, reason: "no sign-in apps without review" })] };
+        const [v] = mandatoryOf(await planDev(webAsks("User.Read"), { policyConfig: { [SCOPE_TIERS]: raise } }), SCOPE_TIERS);
+        assert.match(v.message, /User.Read for every user in the tenant \(AllPrincipals\) \(tier 0 by override SEC-9: no sign-in apps without review; without it tier 2/);
+        // an application override under the delegated policy is not silently useless: the schema takes only its type
+        const wrongType = await planDev(() => {}, { policyConfig: { [SCOPE_TIERS]: { tiers: [override({ permission: "User.Read.All", tier: 0 })] } } });
+        assert.match(problemsOf(wrongType)[0], /azuread-delegatedpermissiongrant-disallow-privileged-scopes.tiers\[0\].type: "application" must be equal to one of the allowed values/);
+    });
+
+    it("refuses to lower a tier-0 permission without \"tier0\": true, and lowers it with the flag", async () => {
+        const ask = reportsAsk("RoleManagement.ReadWrite.Directory");
+        const lower = override({ permission: "RoleManagement.ReadWrite.Directory", tier: 1, reason: "PIM automation" });
+        const refused = await planDev(ask, { policyConfig: { [APP_TIERS]: { tiers: [lower] } } });
+        assert.deepEqual(problemsOf(refused).map(p => p.replace(/^.*?policy-config.json: /, "")),
+            [`${APP_TIERS}.tiers[0].tier: lowers Microsoft Graph's RoleManagement.ReadWrite.Directory from tier 0 to tier 1 without "tier0": true (lowering a tier-0 permission needs "tier0": true, as a tier-0 approval does)`]);
+        const flagged = await planDev(ask, { policyConfig: { [APP_TIERS]: { tiers: [{ ...lower, tier0: true }] } } });
+        const [v] = mandatoryOf(flagged, APP_TIERS);
+        assert.match(v.message, /\(tier 1 by override SEC-9: PIM automation; without it tier 0, control plane.*\)\. Tier-1 application permissions need an approval/);
+    });
+
+    it("under the engine, ignores a refused override with an advisory finding, and the permission keeps its tier", async () => {
+        // the engine validates the schema only: a config with a refused override reaches the policy
+        const tenant = new SimulatedTenant({ tenantId: TENANT_ID, catalog });
+        const config = devConfig();
+        reportsAsk("RoleManagement.ReadWrite.Directory")(config);
+        const run = await runProgram({ program: "index.ts", config, stack: "dev", tenant });
+        const tiers = [override({ permission: "RoleManagement.ReadWrite.Directory", tier: 2, reason: "PIM automation" }), override({ permission: "Mail.Sedn", tier: 0 }),
+                       override({ tenant: OTHER_TENANT, permission: "Mail.Sedn", tier: 0 })];
+        const { violations } = runPolicies(policies, run.resources, { stack: "dev", project: "entra-consent", config: { [APP_TIERS]: { tiers } }, stackTags: { "entra-consent:tenant": TENANT_ID } });
+        const mine = violations.filter(v => v.policy === APP_TIERS);
+        assert.deepEqual(mine.filter(v => v.enforcementLevel === "mandatory").map(v => [v.permission, v.tier]), [["RoleManagement.ReadWrite.Directory", 0]]);
+        const notes = mine.filter(v => v.enforcementLevel === "advisory").map(v => v.message);
+        assert.equal(notes.length, 2, notes.join("\n"));
+        assert.match(notes[0], /The tier override SEC-9 \("azuread-approleassignment-disallow-privileged-permissions".tiers\[0\]\) was ignored, so the permission keeps the catalog's tier: lowers Microsoft Graph's RoleManagement.ReadWrite.Directory from tier 0 to tier 2 without "tier0": true/);
+        assert.match(notes[1], /tiers\[1\]\) was ignored.*Microsoft Graph has no application permission "Mail.Sedn" \(did you mean "Mail.Send"\?\)/);
+    });
+
+    it("reports unknown resource and permission names offline as input errors with did-you-mean", async () => {
+        const tiers = [override({ resource: "microsoft-grpah", permission: "Mail.Send", tier: 0 }), override({ permission: "Mail.Sedn", tier: 0 }),
+                       override({ permission: "mail.send", tier: 0 }), override({ permission: "User.ReadBasic.All", tier: 1 }), override({ permission: "User.ReadBasic.All", tier: 0 })];
+        const plan = await planDev(() => {}, { policyConfig: { [APP_TIERS]: { tiers } } });
+        const found = problemsOf(plan).map(p => p.replace(/^.*?policy-config.json: /, ""));
+        assert.deepEqual(found, [
+            `${APP_TIERS}.tiers[0].resource: no Microsoft API "microsoft-grpah" is in the catalog (did you mean "microsoft-graph"?)`,
+            `${APP_TIERS}.tiers[1].permission: Microsoft Graph has no application permission "Mail.Sedn" (did you mean "Mail.Send"?)`,
+            `${APP_TIERS}.tiers[2].permission: permission names are case-sensitive: Microsoft Graph has no application permission "mail.send" (did you mean "Mail.Send"?)`,
+            `${APP_TIERS}.tiers[4]: sets the tier of Microsoft Graph's User.ReadBasic.All for tenant ${TENANT_ID} again (tiers[3] does already) (one override per permission and tenant)`,
+        ]);
     });
 });
