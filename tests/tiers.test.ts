@@ -12,7 +12,8 @@ import { runPolicies } from "../lib/plan/policies";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
 import { catalog, devConfig, TENANT_ID } from "./helpers";
-import { mandatoryOf, of, planDev } from "./policy-helpers";
+import { mandatoryOf, of, planDev, writePolicyConfig } from "./policy-helpers";
+import { main as tiersMain } from "../lib/cli/tiers";
 
 const RULES: TierRules = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "data", "tier-rules.json"), "utf8"));
 const RISK = parseRiskTable(fs.readFileSync(path.join(__dirname, "..", "data", "sources", "aadconsentgrantpermissiontable.csv"), "utf8"));
@@ -232,5 +233,68 @@ describe("issue 8, class 4: tenant overrides owned by security", () => {
             `${APP_TIERS}.tiers[2].permission: permission names are case-sensitive: Microsoft Graph has no application permission "mail.send" (did you mean "Mail.Send"?)`,
             `${APP_TIERS}.tiers[4]: sets the tier of Microsoft Graph's User.ReadBasic.All for tenant ${TENANT_ID} again (tiers[3] does already) (one override per permission and tenant)`,
         ]);
+    });
+});
+
+describe("issue 8, class 5: npm run tiers", () => {
+    const run = (...argv: string[]) => {
+        const out: string[] = [], err: string[] = [];
+        const code = tiersMain(argv, { out: t => out.push(t), err: t => err.push(t) });
+        return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+    const config = (tiers: unknown[]) => writePolicyConfig({ [APP_TIERS]: { tiers } });
+
+    it("prints the effective classification as text: tier, sources and reason", () => {
+        const r = run("--resource", "microsoft-graph", "--type", "delegated");
+        assert.equal(r.code, 0, r.err);
+        const line = r.out.split("\n").find(l => /\sDirectory.AccessAsUser.All\s/.test(l))!;
+        assert.match(line, /^microsoft-graph\s+delegated\s+Directory.AccessAsUser.All\s+0\s+eam:2 consent-risk:1 impersonation:0\s+the same access to the directory/);
+        assert.ok(r.out.split("\n").slice(1).every(l => l === "" || l.startsWith("sources:") || /^microsoft-graph\s+delegated\s/.test(l)), "one API, one type");
+        assert.match(r.out, /sources: eam: the Enterprise Access Model classification; consent-risk: Microsoft's consent-grant risk table/);
+    });
+
+    it("prints JSON with structured sources, and applies a tenant's overrides from the policy config, not another tenant's", () => {
+        const file = config([override({ permission: "Mail.Send", tier: 2, reason: "shared mailbox only" }), override({ tenant: OTHER_TENANT, permission: "User.Read.All", tier: 0 })]);
+        const r = run("--resource", "microsoft-graph", "--type", "application", "--format", "json", "--policy-config", file, "--tenant", TENANT_ID);
+        assert.equal(r.code, 0, r.err);
+        const rows = JSON.parse(r.out);
+        const mail = rows.find((x: any) => x.permission === "Mail.Send");
+        assert.deepEqual([mail.tier, mail.override], [2, { ticket: "SEC-9", reason: "shared mailbox only", catalogTier: 1 }]);
+        assert.deepEqual(mail.sources.map((s: any) => s.source), ["eam", "consent-risk"]);
+        const users = rows.find((x: any) => x.permission === "User.Read.All");
+        assert.deepEqual([users.tier, users.override], [2, undefined], "the other tenant's override does not apply");
+        assert.ok(rows.every((x: any) => x.type === "application" && x.resource === "microsoft-graph"));
+    });
+
+    it("prints markdown and CSV (quoted), with the override column", () => {
+        const file = config([override({ permission: "Mail.Send", tier: 0, reason: "mail, as we see it, is tier 0" })]);
+        const md = run("--resource", "microsoft-graph", "--format", "markdown", "--policy-config", file, "--tenant", TENANT_ID);
+        assert.equal(md.code, 0, md.err);
+        assert.equal(md.out.split("\n")[0], "| resource | type | permission | tier | sources | reason | override |");
+        assert.match(md.out, /\| microsoft-graph \| application \| Mail.Send \| 0 \| eam:1 consent-risk:1 \| High: phishing, per Microsoft's consent-grant risk table \| SEC-9: mail, as we see it, is tier 0 \(catalog: 1\) \|/);
+        const csv = run("--resource", "exchange-online", "--format", "csv", "--type", "delegated");
+        assert.equal(csv.code, 0, csv.err);
+        const lines = csv.out.split("\n");
+        assert.equal(lines[0], "resource,type,permission,id,tier,sources,reason,override");
+        assert.ok(lines.some(l => /^exchange-online,delegated,Calendars.Read,[0-9a-f-]{36},1,eam:2 equivalence:1,"equivalent to microsoft-graph delegated Calendars.Read: reads or writes the same calendars through Exchange Online as through Microsoft Graph, per cross-API equivalence",$/.test(l)), lines.slice(0, 5).join("\n"));
+        assert.equal(lines.length, 1 + catalog.resource("exchange-online")!.permissions.filter(p => p.type === "delegated").length);
+    });
+
+    it("exits 2 on bad input, naming what was wrong", () => {
+        const cases: [string[], RegExp][] = [
+            [["--resource", "microsoft-grpah"], /no Microsoft API "microsoft-grpah" is in the catalog; did you mean "microsoft-graph"\?/],
+            [["--type", "app"], /--type is "app"; use delegated or application/],
+            [["--format", "yaml"], /--format is "yaml"; use text, json, markdown, csv/],
+            [["--tenant", TENANT_ID], /--policy-config and --tenant go together/],
+            [["--policy-config", config([]), "--tenant", "contoso"], /--tenant is "contoso"; give the tenant ID/],
+            [["--colour"], /Unknown option '--colour'/],
+            [["--policy-config", config([override({ permission: "Mail.Sedn", tier: 0 })]), "--tenant", TENANT_ID], /tiers\[0\]\.permission: Microsoft Graph has no application permission "Mail.Sedn" \(did you mean "Mail.Send"\?\)/],
+        ];
+        for (const [argv, pattern] of cases) {
+            const r = run(...argv);
+            assert.equal(r.code, 2, argv.join(" "));
+            assert.match(r.err, pattern, argv.join(" "));
+            assert.equal(r.out, "");
+        }
     });
 });
