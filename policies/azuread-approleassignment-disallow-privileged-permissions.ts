@@ -5,7 +5,7 @@ import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/d
 import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
-import { reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
+import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-approleassignment-disallow-privileged-permissions";
 
@@ -29,7 +29,9 @@ export const policy: StackValidationPolicy = {
             if (a.principal.kind === "user" || a.principal.kind === "group") continue; // people, not workloads: app roles for users
             const j = stack.judge(a.target, "application", a.appRoleId, { overrides, tenant: tenantOf(a.resource, args) });
             const unidentified = unidentifiedText(a.principal, a.target);
-            if (j.effectiveTier === 2 && !unidentified) continue;
+            const what = `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}).`;
+            const fields = { app: a.principal.label, resource: stack.resourceLabel(a.target), type: "application", ...tierFields(j) };
+            if (j.effectiveTier === 2 && !unidentified) { noteLoweredTier(report, j, { urn: a.resource.urn, message: what, ...fields }); continue; }
             const tier0 = j.effectiveTier === 0;
             const subject: Subject = { type: "application", clientNames: a.principal.names, resourceNames: stack.resourceNames(a.target), permissionNames: [j.value, ...(j.id ? [j.id] : [])] };
             const verdict = tier0 ? "Tier-0 application permissions are denied: one token can take over the tenant, with no user in the loop."
@@ -37,8 +39,7 @@ export const policy: StackValidationPolicy = {
                 : "An assignment the pack cannot identify needs an approval.";
             judgeFinding(report, {
                 policy: name, ledger, subject, tier0, tenant: tenantOf(a.resource, args), urn: a.resource.urn,
-                message: `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}).${unidentified} ${verdict}${alternativeText(j)}`,
-                fields: { app: a.principal.label, resource: stack.resourceLabel(a.target), type: "application", ...tierFields(j) },
+                message: `${what}${unidentified} ${verdict}${alternativeText(j)}`, fields,
             });
         }
         reportUnusedApprovals(report, name, ledger, knownPermissionNames(stack, "application"));

@@ -5,7 +5,7 @@ import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/d
 import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
-import { reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
+import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
 
@@ -32,15 +32,16 @@ export const policy: StackValidationPolicy = {
             for (const value of g.values) {
                 const j = stack.judge(g.target, "delegated", value, { overrides, tenant: tenantOf(g.resource, args) });
                 const needsApproval = unidentified || (g.allPrincipals ? j.effectiveTier <= 1 : j.effectiveTier === 0);
-                if (!needsApproval) continue;
-                const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
                 const scope = g.allPrincipals ? "for every user in the tenant (AllPrincipals)" : "for one user";
+                const what = `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).`;
+                const fields = { app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", ...tierFields(j) };
+                if (!needsApproval) { noteLoweredTier(report, j, { urn: g.resource.urn, message: what, ...fields }); continue; }
+                const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
                 const verdict = g.allPrincipals && j.effectiveTier === 0 ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
                     : "This grant needs an approval.";
                 judgeFinding(report, {
                     policy: name, ledger, subject: subjectOf(g.client.names, stack.resourceNames(g.target), j.value, j.id), tier0, tenant: tenantOf(g.resource, args), urn: g.resource.urn,
-                    message: `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).${unidentified} ${verdict}${alternativeText(j)}`,
-                    fields: { app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", ...tierFields(j) },
+                    message: `${what}${unidentified} ${verdict}${alternativeText(j)}`, fields,
                 });
             }
         }

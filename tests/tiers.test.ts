@@ -178,7 +178,9 @@ describe("issue 8, class 4: tenant overrides owned by security", () => {
     it("lowers a permission's tier for its tenant only: another tenant's override does nothing", async () => {
         assert.equal(mandatoryOf(await planDev(reportsAsk("Mail.Send")), APP_TIERS).length, 1, "tier 1 needs an approval");
         const lower = override({ permission: "Mail.Send", tier: 2, reason: "sends only from a shared mailbox" });
-        assert.deepEqual(of(await planDev(reportsAsk("Mail.Send"), { policyConfig: { [APP_TIERS]: { tiers: [lower] } } }), APP_TIERS), []);
+        const lowered = of(await planDev(reportsAsk("Mail.Send"), { policyConfig: { [APP_TIERS]: { tiers: [lower] } } }), APP_TIERS);
+        assert.deepEqual(lowered.map(v => [v.enforcementLevel, v.tier, v.override?.ticket]), [["advisory", 2, "SEC-9"]], "passes, and the accepted risk stays visible");
+        assert.match(lowered[0].message, /^Allowed by the tier override SEC-9: orders-reports is assigned the Microsoft Graph application permission Mail.Send \(tier 2 by override SEC-9: sends only from a shared mailbox; without it tier 1, management plane/);
         const elsewhere = { ...lower, tenant: OTHER_TENANT };
         const [v] = mandatoryOf(await planDev(reportsAsk("Mail.Send"), { policyConfig: { [APP_TIERS]: { tiers: [elsewhere] } } }), APP_TIERS);
         assert.match(v.message, /Mail.Send \(tier 1, management plane/);
@@ -189,6 +191,10 @@ describe("issue 8, class 4: tenant overrides owned by security", () => {
         const raise = { tiers: [override({ type: "delegated", permission: "User.Read", tier: 0, reason: "no sign-in apps without review" })] };
         const [v] = mandatoryOf(await planDev(webAsks("User.Read"), { policyConfig: { [SCOPE_TIERS]: raise } }), SCOPE_TIERS);
         assert.match(v.message, /User.Read for every user in the tenant \(AllPrincipals\) \(tier 0 by override SEC-9: no sign-in apps without review; without it tier 2/);
+        const lower = { tiers: [override({ type: "delegated", permission: "Files.ReadWrite", tier: 2, reason: "own files only" })] };
+        const lowered = of(await planDev(webAsks("User.Read", "Files.ReadWrite"), { policyConfig: { [SCOPE_TIERS]: lower } }), SCOPE_TIERS);
+        assert.deepEqual(lowered.map(x => [x.enforcementLevel, x.permission, x.tier]), [["advisory", "Files.ReadWrite", 2]]);
+        assert.match(lowered[0].message, /^Allowed by the tier override SEC-9: orders-web is granted .* Files.ReadWrite for every user in the tenant \(AllPrincipals\) \(tier 2 by override SEC-9: own files only; without it tier 1/);
         // an application override under the delegated policy is not silently useless: the schema takes only its type
         const wrongType = await planDev(() => {}, { policyConfig: { [SCOPE_TIERS]: { tiers: [override({ permission: "User.Read.All", tier: 0 })] } } });
         assert.match(problemsOf(wrongType)[0], /azuread-delegatedpermissiongrant-disallow-privileged-scopes.tiers\[0\].type: "application" must be equal to one of the allowed values/);

@@ -16,7 +16,7 @@ import { PolicyConfigSchema, ReportViolation } from "@pulumi/policy";
 import { CatalogPermission, CatalogResource, effectiveTier, PermissionCatalog, PermissionType, Tier } from "../../lib/catalog";
 import { closest } from "../../lib/suggest";
 import { approvalSchema, approvalsConfigSchema, sameName } from "./approvals";
-import { reportFinding } from "./findings";
+import { Finding, reportFinding } from "./findings";
 
 export interface TierOverride {
     /** the tenant ID the override applies to: never another one */
@@ -79,7 +79,7 @@ export function resolveOverrides(overrides: readonly TierOverride[], catalog: Pe
                             hint: "lowering a tier-0 permission needs \"tier0\": true, as a tier-0 approval does" });
             return;
         }
-        const twin = resolved.find(x => sameName(x.override.tenant, o.tenant) && x.resource === resource && x.permission === r.permission);
+        const twin = resolved.find(x => sameName(x.override.tenant, o.tenant) && samePermission(x, resource, r.permission));
         if (twin) { problems.push({ index, message: `sets the tier of ${resource.name}'s ${r.permission.value} for tenant ${o.tenant} again (tiers[${twin.index}] does already)`, hint: "one override per permission and tenant" }); return; }
         resolved.push({ override: o, index, resource, permission: r.permission });
     });
@@ -98,9 +98,13 @@ export class TierOverrides {
     /** The override that decides a catalog permission's tier in a tenant; none when the tenant is not known. */
     find(resource: CatalogResource, permission: CatalogPermission, tenant: string | undefined): TierOverride | undefined {
         if (!tenant) return undefined;
-        return this.resolved.find(x => x.resource.appId === resource.appId && x.permission === permission && sameName(x.override.tenant, tenant))?.override;
+        return this.resolved.find(x => samePermission(x, resource, permission) && sameName(x.override.tenant, tenant))?.override;
     }
 }
+
+/** By identity of the data, not of the objects: the catalog a policy judges with may be another instance of the same file. */
+const samePermission = (x: ResolvedOverride, resource: CatalogResource, permission: CatalogPermission) =>
+    x.resource.appId === resource.appId && x.permission.id === permission.id && x.permission.type === permission.type;
 
 /** What a judgement carries when an override decided its tier. */
 export interface OverrideNote { ticket: string; reason: string; catalogTier: Tier | null }
@@ -109,6 +113,19 @@ export interface OverrideNote { ticket: string; reason: string; catalogTier: Tie
 export function applyOverride<J extends { tier: Tier | null; effectiveTier: Tier }>(j: J, o: TierOverride | undefined): J & { override?: OverrideNote } {
     if (!o) return j;
     return { ...j, tier: o.tier, effectiveTier: o.tier, override: { ticket: o.ticket, reason: o.reason, catalogTier: j.tier } };
+}
+
+/** Whether an override made a judgement less strict than the catalog: what passes because of it stays visible. */
+export function loweredByOverride(j: { effectiveTier: Tier; override?: OverrideNote }): boolean {
+    return !!j.override && j.effectiveTier > (j.override.catalogTier ?? 0);
+}
+
+/**
+ * A permission that passes only because an override lowered its tier is reported as an advisory finding, so risk the
+ * security team accepted stays visible in `pulumi preview`, as approved risk does.
+ */
+export function noteLoweredTier(report: ReportViolation, j: { effectiveTier: Tier; override?: OverrideNote }, finding: Finding & { urn: string }): void {
+    if (loweredByOverride(j)) reportFinding(report, { ...finding, enforcementLevel: "advisory", message: `Allowed by the tier override ${j.override!.ticket}: ${finding.message}` });
 }
 
 /** Under the engine: each refused override of this tenant is ignored and reported, as an advisory finding of its policy. */
