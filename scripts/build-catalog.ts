@@ -129,23 +129,25 @@ export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, ru
     return { catalog, warnings };
 }
 
-function main(): void {
+/** Builds and writes the catalog, printing what changed tier since the file it replaces; returns the exit code (2: bad input). */
+export function main(argv = process.argv.slice(2), log: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
     try {
-        const { values } = parseArgs({ options: { sources: { type: "string" }, rules: { type: "string" }, "graph-sp": { type: "string" }, out: { type: "string" } } });
+        const { values } = parseArgs({ args: argv, options: { sources: { type: "string" }, rules: { type: "string" }, "graph-sp": { type: "string" }, out: { type: "string" } } });
         const out = path.resolve(values.out ?? path.join(ROOT, "data", "catalog.json"));
         const graphExport = values["graph-sp"] ? readJson(values["graph-sp"]) : undefined;
         const { catalog, warnings } = buildCatalog(path.resolve(values.sources ?? SOURCES_DIR), graphExport, path.resolve(values.rules ?? RULES_FILE));
-        for (const w of warnings) console.warn(`warning: ${w}`);
+        for (const w of warnings) err(`warning: ${w}`);
         const changes = tierChanges(fs.existsSync(out) ? readJson(out) : undefined, catalog);
         fs.writeFileSync(out, JSON.stringify(catalog) + "\n");
-        console.log(changes.length ? `${changes.length} permission${changes.length === 1 ? "" : "s"} changed tier since the last build:` : "no permission changed tier since the last build");
-        for (const c of changes) console.log(`  ${formatTierChange(c)}`);
+        log(changes.length ? `${changes.length} permission${changes.length === 1 ? "" : "s"} changed tier since the last build:` : "no permission changed tier since the last build");
+        for (const c of changes) log(`  ${formatTierChange(c)}`);
         const count = catalog.resources.reduce((n, r) => n + r.permissions.length, 0);
-        console.log(`wrote ${path.relative(process.cwd(), out)}: ${catalog.resources.length} resources, ${count} permissions, ${Object.keys(catalog.firstPartyApps).length} first-party apps`);
+        log(`wrote ${path.relative(process.cwd(), out)}: ${catalog.resources.length} resources, ${count} permissions, ${Object.keys(catalog.firstPartyApps).length} first-party apps`);
+        return 0;
     } catch (e) {
-        console.error(`catalog: ${(e as Error).message}`);
-        process.exitCode = 2;
+        err(`catalog: ${(e as Error).message}`);
+        return 2;
     }
 }
 
-if (require.main === module) main();
+if (require.main === module) process.exitCode = main();

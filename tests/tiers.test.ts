@@ -4,7 +4,9 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { main as buildMain } from "../scripts/build-catalog";
 import { CatalogFile, CatalogResource, classificationReason, PermissionType } from "../lib/catalog";
 import { classify, parseRiskTable, riskOf, tierChanges, formatTierChange, TierRules } from "../scripts/classify";
 import { policies } from "../policies/all";
@@ -76,6 +78,26 @@ describe("issue 8, class 1: two classification sources, the stricter wins", () =
             "test-api delegated Gone.All: tier 1 -> absent (no longer in the sources)",
         ]);
         assert.deepEqual(tierChanges(after, after), []);
+    });
+});
+
+describe("issue 8: npm run catalog", () => {
+    it("rebuilds from the repository and prints each permission whose tier changed since the file it replaces", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-catalog-"));
+        const out = path.join(dir, "catalog.json");
+        const last: CatalogFile = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "data", "catalog.json"), "utf8"));
+        const graph = last.resources.find(r => r.appId === "00000003-0000-0000-c000-000000000000")!;
+        graph.permissions.find(p => p.type === "delegated" && p.value === "Directory.AccessAsUser.All")!.tier = 2; // as before issue 8
+        fs.writeFileSync(out, JSON.stringify(last));
+        const lines: string[] = [], errors: string[] = [];
+        assert.equal(buildMain(["--out", out], l => lines.push(l), e => errors.push(e)), 0);
+        assert.equal(lines[0], "1 permission changed tier since the last build:");
+        assert.match(lines[1], /^  microsoft-graph delegated Directory.AccessAsUser.All: tier 2 -> tier 0 \(the same access to the directory as the signed-in user.*per the impersonation rule/);
+        lines.length = 0;
+        assert.equal(buildMain(["--out", out], l => lines.push(l), e => errors.push(e)), 0);
+        assert.equal(lines[0], "no permission changed tier since the last build");
+        assert.equal(buildMain(["--out", out, "--sources", dir], () => {}, e => errors.push(e)), 2, "a sources folder without the data is bad input");
+        assert.match(errors[errors.length - 1], /^catalog: ENOENT.*graph-permissions.json/);
     });
 });
 
