@@ -34,6 +34,9 @@ function resourceOf(appId: string, alias: string, permissions: [PermissionType, 
 }
 
 describe("issue 8, class 1: two classification sources, the stricter wins", () => {
+    // The risk table is what Export-MsIdAppConsentGrantReport rates consent grants by; Microsoft Learn, "App consent
+    // grant investigation" (https://learn.microsoft.com/en-us/security/operations/incident-response-playbook-app-consent)
+    // and "Detect and Remediate Illicit Consent Grants" (defender-office-365) describe the phishing it flags.
     it("reads Microsoft's risk table as its script does: exact value first, else the part before the first dot", () => {
         assert.equal(riskOf(RISK, "delegated", "Mail.ReadBasic")?.level, "Medium"); // exact entry beats the Mail family
         assert.equal(riskOf(RISK, "delegated", "Mail.Read")?.level, "High");
