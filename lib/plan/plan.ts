@@ -18,6 +18,7 @@ import { TYPE_PREFIX } from "../../components/types";
 import { isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
 import { RecordedResource, runProgram, SECRET_MASK, UNKNOWN } from "./run";
+import { duplicateUrnErrors } from "./duplicates";
 
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -142,7 +143,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     // for programs that build the tenant from this config with our components.
     const builtByComponents = run.resources.some(r => r.type === TENANT_COMPONENT_TYPE);
     const flows = model && builtByComponents && !opts.preview ? predictFlows(model, tenant.state(), catalog) : [];
-    const errors = [...run.errors, ...judged.errors];
+    const errors = [...duplicateUrnErrors(run.resources), ...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
         tenant: { id: tenantId, name: model?.tenant.name ?? stack, userConsent: model?.tenant.userConsent },
