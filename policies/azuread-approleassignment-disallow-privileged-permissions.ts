@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
-import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
+import { judgeFinding, reportFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
 import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
@@ -24,7 +24,13 @@ export const policy: StackValidationPolicy = {
         const ledger = new ApprovalLedger(config.approvals ?? [], tenantOf(undefined, args));
         const overrides = new TierOverrides(config.tiers ?? [], catalog);
         for (const a of stack.assignments) {
-            // not known before the resources exist (a first preview): judged at the update
+            if (a.appRolePending) {
+                // The engine judges the stack on its final outputs, after the steps: a permission nobody can read before the
+                // write would be judged only once it exists. Fail closed in the preview.
+                reportFinding(report, { urn: a.resource.urn, app: a.principal.label, resource: stack.resourceLabel(a.target), type: "application", tier: null,
+                    message: `${a.principal.label} is assigned an application permission of ${stack.resourceLabel(a.target)} whose app role ID is not known before the write (it comes from another resource's outputs), so no policy can judge it before it exists. Name the app role by its ID, a literal from the catalog.` });
+                continue;
+            }
             if (!a.appRoleId || a.principal.kind === "pending" || a.target.kind === "pending") continue;
             if (a.principal.kind === "user" || a.principal.kind === "group") continue; // people, not workloads: app roles for users
             const j = stack.judge(a.target, "application", a.appRoleId, { overrides, tenant: tenantOf(a.resource, args) });

@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
-import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
+import { judgeFinding, reportFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
 import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
@@ -27,7 +27,11 @@ export const policy: StackValidationPolicy = {
             ({ type: "delegated", clientNames, resourceNames, permissionNames: [value, ...(id ? [id] : [])] });
 
         for (const g of stack.grants) {
-            if (g.client.kind === "pending" || g.target.kind === "pending") continue; // a first preview: judged at the update
+            if (g.valuesPending) {
+                reportFinding(report, { urn: g.resource.urn, app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", tier: null,
+                    message: `${g.client.label} is granted delegated permissions of ${stack.resourceLabel(g.target)} that are not known before the write (they come from another resource's outputs), so no policy can judge them before they exist. List the scopes as literal values.` });
+            }
+            if (g.client.kind === "pending" || g.target.kind === "pending") continue;
             const unidentified = unidentifiedText(g.client, g.target);
             for (const value of g.values) {
                 const j = stack.judge(g.target, "delegated", value, { overrides, tenant: tenantOf(g.resource, args) });

@@ -1,12 +1,12 @@
 /**
- * Red team for issue 7: routes that get a tier-0 permission into a tenant without a mandatory violation. These tests
- * are expected to FAIL until the pack closes each route (they assert the violation that should be there).
+ * Red team for issue 7: routes that got a tier-0 or tier-1 permission into a tenant without a mandatory violation,
+ * found by attacking the pack; each asserts the violation that is there now.
  */
 import * as path from "path";
 import { strict as assert } from "assert";
 import { planStack } from "../lib/plan/plan";
 import { catalog, TENANT_ID, writeStack } from "./helpers";
-import { mandatoryOf } from "./policy-helpers";
+import { approval, mandatoryOf, writePolicyConfig } from "./policy-helpers";
 
 const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
 const program = (name: string) => path.join(__dirname, "fixtures", "programs", `redteam-${name}.ts`);
@@ -20,5 +20,32 @@ describe("red team: routes around the tier policies", () => {
         assert.equal(mandatoryOf(update, APP_TIERS).length, 1, "the update sees it (after provisioning, under the engine)");
         const preview = await plan("preview", true);
         assert.equal(mandatoryOf(preview, APP_TIERS).length, 1, "the preview, the only gate before the step, must not let it through");
+    });
+});
+
+describe("red team: the dependency is only a hint, and names belong to one principal", () => {
+    const DECOY = program("decoy-preview");
+    const planCase = (which: string, opts: { preview?: boolean; policyConfig?: unknown } = {}) =>
+        planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": which }), program: DECOY, catalog, preview: opts.preview,
+                    policyConfig: opts.policyConfig ? writePolicyConfig(opts.policyConfig) : undefined });
+
+    it("judges a decoy role that reuses Graph's RoleManagement GUID as tier 0, also in the preview where the wiring is all there is", async () => {
+        for (const preview of [true, false]) {
+            const [v] = mandatoryOf(await planCase("decoy-role", { preview }), APP_TIERS);
+            assert.ok(v, `preview: ${preview}`);
+            assert.match(v.message, preview ? /Harmless.Read \(tier 0.*its GUID is the Microsoft permission RoleManagement.ReadWrite.Directory's/ : /Microsoft Graph application permission RoleManagement.ReadWrite.Directory \(tier 0/);
+        }
+    });
+
+    it("fails closed in the preview on an object ID wired from a resource that is no principal", async () => {
+        const [v] = mandatoryOf(await planCase("non-principal-wiring", { preview: true }), APP_TIERS);
+        assert.match(v.message, /cannot identify the principal: its object ID is not known before the write and comes from decoy-api \(ApplicationRegistration\), not from a service principal/);
+    });
+
+    it("never lets an approval for an app of the stack cover another principal named like it", async () => {
+        const policyConfig = { [APP_TIERS]: { approvals: ["orders-reports", "orders-reports-sp"].map(client => approval({ client, resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })) } };
+        const v = mandatoryOf(await planCase("look-alike-name", { policyConfig }), APP_TIERS);
+        assert.equal(v.length, 1, JSON.stringify(v.map(x => x.message)));
+        assert.match(v[0].message, /Sites.Read.All \(tier 1/);
     });
 });

@@ -78,10 +78,13 @@ export interface Judgement {
 export interface TierContext { overrides: TierOverrides; tenant: string | undefined }
 
 export interface Request { client: AppNode; urn: string; resource: ResourceKey; type: PermissionType; id?: string; value?: string }
-export interface Grant { resource: PolicyResource; client: Principal; target: ResourceKey; values: string[]; allPrincipals: boolean }
-export interface Assignment { resource: PolicyResource; principal: Principal; target: ResourceKey; appRoleId?: string }
+/** `valuesPending` / `appRolePending`: the permission is not known before the write (it comes from another resource's outputs). */
+export interface Grant { resource: PolicyResource; client: Principal; target: ResourceKey; values: string[]; valuesPending: boolean; allPrincipals: boolean }
+export interface Assignment { resource: PolicyResource; principal: Principal; target: ResourceKey; appRoleId?: string; appRolePending: boolean }
 export interface PreAuthorization { resource: PolicyResource; api?: AppNode; apiPending: boolean; client?: AppNode; clientId?: string; permissionIds: string[] }
 
+/** An unknown value, or a list with one: a first preview's outputs of resources not created yet. */
+const hasUnknown = (v: unknown): boolean => isUnknown(v) || (Array.isArray(v) && v.some(isUnknown));
 const stripSuffix = (name: string) => name.replace(/-(registration|sp|identity)$/, "");
 const lower = (s: string | undefined) => s?.toLowerCase();
 
@@ -154,13 +157,14 @@ export class StackConsent {
             case T.grant:
                 this.grants.push({
                     resource: r, client: this.principal(r, "servicePrincipalObjectId"), target: this.resourceByObjectId(r, "resourceServicePrincipalObjectId"),
-                    values: knownStrings(p.claimValues), allPrincipals: p.userObjectId === undefined || p.userObjectId === null || p.userObjectId === "",
+                    values: knownStrings(p.claimValues), valuesPending: hasUnknown(p.claimValues),
+                    allPrincipals: p.userObjectId === undefined || p.userObjectId === null || p.userObjectId === "",
                 });
                 break;
             case T.assignment:
                 this.assignments.push({
                     resource: r, principal: this.principal(r, "principalObjectId"), target: this.resourceByObjectId(r, "resourceObjectId"),
-                    appRoleId: lower(knownString(r.props, "appRoleId")),
+                    appRoleId: lower(knownString(r.props, "appRoleId")), appRolePending: isUnknown(p.appRoleId),
                 });
                 break;
             case T.preAuthorized: {
@@ -230,13 +234,24 @@ export class StackConsent {
             if (app) return { kind: "app", app, resource: node, clientId: app.clientId, objectId: literal, label: app.label, names: app.names };
             const clientId = lower(knownString(node.props, "clientId"));
             return { kind: "external", resource: node, clientId, objectId: literal, label: stripSuffix(node.name),
-                     names: [stripSuffix(node.name), node.name, ...(clientId ? [clientId] : [])] };
+                     names: [...this.ownNames(node), ...(clientId ? [clientId] : [])] };
         }
         const kinds: Record<string, Principal["kind"]> = { [T.userAssignedIdentity]: "managed-identity", [T.user]: "user", [T.group]: "group" };
-        if (node && kinds[node.type]) return { kind: kinds[node.type], resource: node, objectId: literal, label: stripSuffix(node.name), names: [stripSuffix(node.name), node.name, ...(literal ? [literal] : [])] };
-        if (pending) return { kind: "pending", label: "a principal not known yet", names: [] };
+        if (node && kinds[node.type]) return { kind: kinds[node.type], resource: node, objectId: literal, label: stripSuffix(node.name), names: [...this.ownNames(node), ...(literal ? [literal] : [])] };
+        // Not known before the write and not wired from a principal: nothing can judge it before it exists (the engine
+        // judges the stack on its final outputs, after the steps), so it fails closed in the preview too.
+        if (pending) return { kind: "unidentified", label: "a principal not known before the write", names: [], why: notKnownBeforeWrite(node) };
         return { kind: "unidentified", objectId: literal, label: literal ?? "an unknown principal", names: literal ? [literal] : [],
                  why: `object ID ${literal} is not the objectId of any service principal, managed identity, user or group of this stack` };
+    }
+
+    /**
+     * The names an approval may use for a principal that is not an app registration of the stack (`partner-sync`,
+     * `partner-sync-sp`), except those an app of the stack goes by: its approvals must never cover another principal.
+     */
+    private ownNames(node: PolicyResource): string[] {
+        const taken = new Set(this.apps.flatMap(a => a.names));
+        return [stripSuffix(node.name), node.name].filter(n => !taken.has(n));
     }
 
     /** The resource API of a grant or assignment: the service principal whose objectId it names, then that principal's app. */
@@ -247,9 +262,9 @@ export class StackConsent {
             if (app) return { kind: "app", app };
             const clientId = lower(knownString(node.props, "clientId"));
             if (clientId) return this.resourceForClientId(clientId, node);
-            return { kind: "pending", label: node.name };
+            return { kind: "unidentified", label: node.name, names: [node.name], why: `the service principal ${node.name} names no client ID the pack can read before the write` };
         }
-        if (pending) return { kind: "pending", label: "a resource not known yet" };
+        if (pending) return { kind: "unidentified", label: "a resource not known before the write", names: [], why: notKnownBeforeWrite(node) };
         return { kind: "unidentified", label: literal ?? "an unknown resource", names: literal ? [literal] : [],
                  why: node ? `object ID ${literal} is a ${node.type.split(":").pop()}, not a service principal`
                      : `object ID ${literal} is not the objectId of any service principal of this stack (declare the API's service principal, e.g. ` +
@@ -283,8 +298,13 @@ export class StackConsent {
             const exposed = pool.get(idOrValue.toLowerCase()) ?? [...pool.values()].find(p => p.value === idOrValue);
             const value = exposed?.value ?? idOrValue;
             if (!exposed) return { type, value, resourceName: resource.app.label, tier: null, effectiveTier: 0, source: "unknown" };
-            const tier = resource.app.tiers.get(value) ?? 2;
-            return { type, value, id: exposed.id, resourceName: resource.app.label, tier, effectiveTier: tier, source: "stack", adminConsentRequired: exposed.adminOnly };
+            const owned = resource.app.tiers.get(value) ?? 2;
+            // An API of the stack that reuses a Microsoft permission's GUID is judged at least as strictly as that
+            // permission: a decoy role must not lend Graph's GUID a harmless tier (in a preview, wiring is all there is).
+            const borrowed = this.catalog.resources.flatMap(r => r.permissions).filter(p => p.type === type && p.id === exposed.id);
+            const tier = Math.min(owned, ...borrowed.map(effectiveTier)) as Tier;
+            const reason = tier < owned ? `its GUID is the Microsoft permission ${borrowed.find(p => effectiveTier(p) === tier)!.value}'s, so it is judged as that` : undefined;
+            return { type, value, id: exposed.id, resourceName: resource.app.label, tier, effectiveTier: tier, source: "stack", adminConsentRequired: exposed.adminOnly, ...(reason ? { reason } : {}) };
         }
         if (resource.kind !== "microsoft") return { type, value: idOrValue, resourceName: resource.label, tier: null, effectiveTier: 0, source: "unknown" };
         const ms = this.catalog.resource(resource.appId)!;
@@ -315,6 +335,10 @@ export class StackConsent {
 
 function microsoft(ms: CatalogResource): ResourceKey {
     return { kind: "microsoft", appId: ms.appId, name: ms.name, aliases: ms.aliases };
+}
+
+function notKnownBeforeWrite(node: PolicyResource | undefined): string {
+    return `its object ID is not known before the write and ${node ? `comes from ${node.name} (${node.type.split(":").pop()}), not from a service principal` : "is wired from no resource"}`;
 }
 
 /** Whether a reference names something the pack can judge now (not pending, not unidentified). */
