@@ -16,6 +16,9 @@ export const T = {
     spPassword: "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
     appCertificate: "azuread:index/applicationCertificate:ApplicationCertificate",
     spCertificate: "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
+    spTokenSigningCertificate: "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
+    federatedCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+    flexibleFederatedCredential: "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential",
     directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
     user: "azuread:index/user:User",
     group: "azuread:index/group:Group",
@@ -24,3 +27,7 @@ export const T = {
 } as const;
 
 export const REGISTRATION_TYPES: string[] = [T.application, T.registration];
+
+/** Credentials added to an app registration (`applicationId`) and to a service principal (`servicePrincipalId`). */
+export const APPLICATION_CREDENTIAL_TYPES: string[] = [T.appPassword, T.appCertificate, T.federatedCredential, T.flexibleFederatedCredential];
+export const PRINCIPAL_CREDENTIAL_TYPES: string[] = [T.spPassword, T.spCertificate, T.spTokenSigningCertificate];

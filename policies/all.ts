@@ -16,6 +16,7 @@ import { policy as directoryRoleAssignmentDisallowPrivilegedRoles } from "./azur
 import { policy as providerRequireStackTenant } from "./azuread-provider-require-stack-tenant";
 import { policy as applicationDisallowUnsafeRedirectUris } from "./azuread-application-disallow-unsafe-redirect-uris";
 import { policy as federatedCredentialDisallowUntrustedWorkloads } from "./azuread-federatedcredential-disallow-untrusted-workloads";
+import { policy as credentialDisallowForeignPrincipals } from "./azuread-credential-disallow-foreign-principals";
 
 export const policies: Policies = [
     appRoleAssignmentDisallowPrivilegedPermissions,
@@ -34,4 +35,5 @@ export const policies: Policies = [
     providerRequireStackTenant,
     applicationDisallowUnsafeRedirectUris,
     federatedCredentialDisallowUntrustedWorkloads,
+    credentialDisallowForeignPrincipals,
 ];

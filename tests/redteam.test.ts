@@ -49,3 +49,26 @@ describe("red team: the dependency is only a hint, and names belong to one princ
         assert.match(v[0].message, /Sites.Read.All \(tier 1/);
     });
 });
+
+describe("red team: credentials on apps the stack does not own", () => {
+    const FOREIGN = "azuread-credential-disallow-foreign-principals";
+    const planCase = (which: string, preview = false) =>
+        planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": which }), program: program("credentials"), catalog, preview });
+
+    it("denies a secret on an app registration named by a resource ID the stack does not declare", async () => {
+        // (the simulated tenant also refuses the unknown ID; in a real tenant another team's app would be there)
+        const [v] = (await planCase("literal-application")).violations.filter(x => x.policy === FOREIGN && x.enforcementLevel === "mandatory");
+        assert.match(v.message, /added to \/applications\/5f5f5f5f-0000-4000-8000-0000000000aa, which is not an app registration of this stack/);
+    });
+
+    it("denies a secret on an adopted service principal, in the preview too", async () => {
+        for (const preview of [false, true]) {
+            const [v] = mandatoryOf(await planCase("adopted-principal", preview), FOREIGN);
+            assert.match(v.message, /the adopted service principal saas-sp/, `preview: ${preview}`);
+        }
+    });
+
+    it("allows credentials on the stack's own registration and service principal", async () => {
+        assert.deepEqual(mandatoryOf(await planCase("own"), FOREIGN), []);
+    });
+});

@@ -99,9 +99,15 @@ export class StackConsent {
     private readonly appByResourceId = new Map<string, AppNode>();
     /** principals by the object ID their resource outputs: service principals, managed identities, users, groups */
     private readonly byObjectId = new Map<string, PolicyResource>();
+    /** service principals by their resource ID (`/servicePrincipals/{objectId}`), which credentials name */
+    private readonly spByResourceId = new Map<string, PolicyResource>();
 
     constructor(readonly resources: PolicyResource[], readonly catalog: PermissionCatalog) {
         for (const r of resources.filter(x => REGISTRATION_TYPES.includes(x.type))) this.addApp(r);
+        for (const sp of resources.filter(x => x.type === T.servicePrincipal)) {
+            const id = lower(knownString(sp.props, "id"));
+            if (id && !this.spByResourceId.has(id)) this.spByResourceId.set(id, sp);
+        }
         for (const r of resources) {
             const objectId = r.type === T.userAssignedIdentity ? knownString(r.props, "principalId")
                 : [T.servicePrincipal, T.user, T.group].includes(r.type as any) ? knownString(r.props, "objectId") : undefined;
@@ -212,7 +218,7 @@ export class StackConsent {
     }
 
     /** The registration a sub-resource's `applicationId` names (`/applications/{objectId}`). */
-    private appByApplicationId(r: PolicyResource): { app?: AppNode; pending: boolean } {
+    appByApplicationId(r: PolicyResource): { app?: AppNode; pending: boolean } {
         const id = lower(knownString(r.props, "applicationId"));
         if (id) return { app: this.appByResourceId.get(id), pending: false };
         const dep = dependency(r, "applicationId");
@@ -252,6 +258,14 @@ export class StackConsent {
     private ownNames(node: PolicyResource): string[] {
         const taken = new Set(this.apps.flatMap(a => a.names));
         return [stripSuffix(node.name), node.name].filter(n => !taken.has(n));
+    }
+
+    /** The service principal a credential's `servicePrincipalId` names (its resource ID), by value, else by dependency. */
+    servicePrincipalByResourceId(r: PolicyResource, prop: string): { sp?: PolicyResource; pending: boolean } {
+        const id = lower(knownString(r.props, prop));
+        if (id) return { sp: this.spByResourceId.get(id), pending: false };
+        const dep = dependency(r, prop);
+        return { sp: dep?.type === T.servicePrincipal ? dep : undefined, pending: true };
     }
 
     /** The resource API of a grant or assignment: the service principal whose objectId it names, then that principal's app. */
