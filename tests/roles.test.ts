@@ -3,7 +3,7 @@ import * as path from "path";
 import { planStack, PlanResult } from "../lib/plan/plan";
 import { builtInRole, coversAction, isPrivilegedBuiltIn, privilegedActions } from "../policies/lib/roles";
 import { catalog, TENANT_ID, writeStack } from "./helpers";
-import { approval, approvedOf, mandatoryOf, of, writePolicyConfig } from "./policy-helpers";
+import { approval, approvedOf, mandatoryOf, of, planDev, writePolicyConfig } from "./policy-helpers";
 
 const POLICY = "azuread-directoryroleassignment-disallow-privileged-roles";
 const PROGRAM = path.join(__dirname, "fixtures", "programs", "directory-roles.ts");
@@ -111,5 +111,18 @@ describe(`${POLICY}: every route to a privileged role`, () => {
         assert.equal(approvedOf(plan, POLICY)[0].permission, "Global Administrator");
         const unused = await planRoles({ route: "assignment", role: DIRECTORY_READERS }, { policyConfig });
         assert.match(of(unused, POLICY)[0].message, /did not apply: it matches nothing in this stack/);
+    });
+});
+
+describe("catalog APIs with a delegated user_impersonation (Key Vault, Storage, Azure SQL Database)", () => {
+    const SCOPES = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
+    it("plans a grant of each as tier 1 on its own API, which an approval naming that API covers", async () => {
+        for (const api of ["azure-key-vault", "azure-storage", "azure-sql-database"]) {
+            const change = (c: Record<string, any>) => { c["entra-consent:apps"]["orders-web"].delegated[api] = ["user_impersonation"]; };
+            const [v] = mandatoryOf(await planDev(change), SCOPES);
+            assert.deepEqual([v?.resource, v?.permission, v?.tier], [api, "user_impersonation", 1], api);
+            const policyConfig = { [SCOPES]: { approvals: [approval({ client: "orders-web", resource: api, permission: "user_impersonation", type: "delegated" })] } };
+            assert.deepEqual(mandatoryOf(await planDev(change, { policyConfig }), SCOPES), [], api);
+        }
     });
 });
