@@ -89,7 +89,7 @@ describe("permission catalog", () => {
 
 describe("permission catalog: project-owned additions (data/catalog-additions.json)", () => {
     it("knows the delegated user_impersonation of Key Vault, Storage and Azure SQL Database, by value and GUID, as tier 1", () => {
-        // Microsoft Learn "Authorize access to blobs using Microsoft Entra ID": Azure Storage exposes a single delegation
+        // Microsoft Learn (Azure Storage authorization with Microsoft Entra ID): Azure Storage exposes a single delegation
         // scope, user_impersonation, permitting any action the user may take; Key Vault and SQL expose the same.
         const expected: Record<string, string> = {
             "azure-key-vault": "f53da476-18e3-4152-8e01-aec403e6edc0",
