@@ -113,13 +113,39 @@ export function roleHoldings(resources: PolicyResource[], stack: StackConsent): 
         for (const prop of ["members", "owners"]) {
             const ids: unknown[] = Array.isArray(raw(g.props)[prop]) ? raw(g.props)[prop] : [];
             for (const id of ids) {
-                // each listed object ID, identified as a principal on its own
-                const one = { ...g, props: { id }, propertyDependencies: {} } as unknown as PolicyResource;
-                through(g, g, stack.principal(one, "id"), prop === "members" ? "is listed as a member of" : "is listed as an owner of");
+                through(g, g, listedPrincipal(stack, g, id), prop === "members" ? "is listed as a member of" : "is listed as an owner of");
             }
         }
     }
-    return [...direct, ...viaGroups];
+    return [...direct, ...viaGroups, ...viaOwnership(resources, stack, direct)];
+}
+
+/** One object ID of a list property (members, owners), identified as a principal on its own by its value. */
+function listedPrincipal(stack: StackConsent, r: PolicyResource, id: unknown): Principal {
+    return stack.principal({ ...r, props: { id }, propertyDependencies: {} } as unknown as PolicyResource, "id");
+}
+
+/** Owners of an app or service principal that holds a privileged role can add a credential to it and act as it. */
+function viaOwnership(resources: PolicyResource[], stack: StackConsent, direct: Holding[]): Holding[] {
+    const out: Holding[] = [];
+    for (const h of direct.filter(h => h.principal.kind === "app" && h.role.privileged && !h.role.pending)) {
+        const { registration, sp, label } = h.principal.app!;
+        const how = `owns ${label}, which holds`;
+        const listed = (r: PolicyResource | undefined) => {
+            const ids: unknown[] = r && Array.isArray(raw(r.props).owners) ? raw(r.props).owners : [];
+            for (const id of ids) out.push({ resource: r!, role: h.role, principal: listedPrincipal(stack, r!, id), how });
+        };
+        listed(registration);
+        listed(sp);
+        const regId = knownString(registration.props, "id")?.toLowerCase();
+        for (const o of resources.filter(x => x.type === T.owner)) {
+            const appId = knownString(o.props, "applicationId")?.toLowerCase();
+            if (appId ? appId === regId : dependency(o, "applicationId")?.urn === registration.urn) {
+                out.push({ resource: o, role: h.role, principal: stack.principal(o, "ownerObjectId"), how });
+            }
+        }
+    }
+    return out;
 }
 
 export const policy: StackValidationPolicy = {

@@ -88,6 +88,14 @@ describe(`${POLICY}: every route to a privileged role`, () => {
         assert.deepEqual(of(await planRoles({ route: "group", role: DIRECTORY_READERS }), POLICY), []);
     });
 
+    it("denies a workload that owns an app holding a privileged role (an owner can add a credential and act as it)", async () => {
+        const v = mandatoryOf(await planRoles({ route: "owner" }), POLICY);
+        assert.deepEqual(v.map(x => x.app).sort(), ["helper", "worker"]);
+        assert.match(v.find(x => x.app === "helper")!.message, /helper \(a workload identity\) owns worker, which holds the directory role Global Administrator/);
+        assert.match(mandatoryOf(await planRoles({ route: "owner", principal: "literal" }), POLICY).map(x => x.message).join("\n"), /4e5f6a7b-0000-4000-8000-000000000001 \(a principal the pack cannot identify.*owns worker/);
+        assert.deepEqual(of(await planRoles({ route: "owner", role: DIRECTORY_READERS }), POLICY), []);
+    });
+
     it("counts a principal it cannot identify as a workload (fail closed), and leaves people alone", async () => {
         await denied({ route: "assignment", principal: "literal" }, /4e5f6a7b-0000-4000-8000-000000000001 \(a principal the pack cannot identify, so it counts as a workload\)/);
         await denied({ route: "group", principal: "literal" }, /cannot identify.*becomes a member of the group admins/);
