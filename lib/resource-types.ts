@@ -24,6 +24,13 @@ export const T = {
     group: "azuread:index/group:Group",
     userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
     azureadProvider: "pulumi:providers:azuread",
+    directoryRole: "azuread:index/directoryRole:DirectoryRole",
+    directoryRoleMember: "azuread:index/directoryRoleMember:DirectoryRoleMember",
+    directoryRoleEligibility: "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
+    customDirectoryRole: "azuread:index/customDirectoryRole:CustomDirectoryRole",
+    groupMember: "azuread:index/groupMember:GroupMember",
+    groupAssignmentSchedule: "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+    groupEligibilitySchedule: "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
 } as const;
 
 export const REGISTRATION_TYPES: string[] = [T.application, T.registration];

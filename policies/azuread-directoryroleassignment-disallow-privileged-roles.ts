@@ -1,56 +1,174 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
-import { judgeFinding, tenantOf } from "./lib/findings";
+import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { catalog } from "./lib/catalog";
-import { knownString } from "./lib/props";
-import { stackConsent } from "./lib/stack";
+import { dependency, isUnknown, knownString, raw } from "./lib/props";
+import { builtInRole, builtInRoleByName, builtInRoleNames, privilegedActions } from "./lib/roles";
+import { Principal, stackConsent, StackConsent } from "./lib/stack";
 import { T } from "../lib/resource-types";
 
 const name = "azuread-directoryroleassignment-disallow-privileged-roles";
 
-/** Tier-0 Entra directory roles, by role template ID (Enterprise Access Model control plane). */
-export const TIER0_DIRECTORY_ROLES: Record<string, string> = {
-    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
-    "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
-    "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
-    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
-    "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
-    "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
-    "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9": "Conditional Access Administrator",
-    "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
-    "c4e39bd9-1100-46d3-8c65-fb160da0071f": "Authentication Administrator",
-    "0526716b-113d-4c15-b2c8-68e3c22b9f80": "Authentication Policy Administrator",
-    "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
-    "3a2c62db-5318-420d-8d74-23affee5d9d5": "Intune Administrator",
-    "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
-    "8329153b-31d0-4727-b945-745eb3bc5f31": "Domain Name Administrator",
-    "be2f45a1-457d-42af-a067-6ec1fa63bc45": "External Identity Provider Administrator",
-    "d29b2b05-8046-44ba-8758-1e26182fcf32": "Directory Synchronization Accounts",
-    "e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8": "Partner Tier2 Support",
-};
+/** What a role reference names. `pending`: not known yet in a first preview (judged at the update). */
+export interface RoleVerdict { pending?: boolean; privileged: boolean; label: string; names: string[]; why: string }
+
+/** The stack's DirectoryRole and CustomDirectoryRole resources, by the object (and template) IDs they output. */
+export class RoleIndex {
+    private readonly byId = new Map<string, PolicyResource>();
+
+    constructor(resources: PolicyResource[]) {
+        for (const r of resources.filter(x => x.type === T.directoryRole || x.type === T.customDirectoryRole)) {
+            for (const prop of ["objectId", "templateId"]) {
+                // a DirectoryRole's templateId is the built-in's: a role assignment names that directly
+                if (r.type === T.directoryRole && prop === "templateId") continue;
+                const id = knownString(r.props, prop)?.toLowerCase();
+                if (id && !this.byId.has(id)) this.byId.set(id, r);
+            }
+        }
+    }
+
+    /** A role reference by its value (template ID, or a role resource's object ID), the dependency only while it is unknown. */
+    role(r: PolicyResource, prop: string): RoleVerdict {
+        const id = knownString(r.props, prop)?.toLowerCase();
+        if (id) {
+            const node = this.byId.get(id);
+            if (node) return judgeRoleResource(node, id);
+            const builtIn = builtInRole(id);
+            if (builtIn) return { privileged: builtIn.privileged, label: builtIn.displayName, names: [builtIn.displayName, builtIn.templateId], why: "a built-in role Microsoft labels PRIVILEGED" };
+            return { privileged: true, label: id, names: [id], why: `role ID ${id} is neither a built-in role template nor a DirectoryRole or CustomDirectoryRole of this stack, so the pack counts it as privileged` };
+        }
+        const dep = dependency(r, prop);
+        if (dep && (dep.type === T.directoryRole || dep.type === T.customDirectoryRole)) return judgeRoleResource(dep);
+        return { pending: true, privileged: false, label: "a role not known yet", names: [], why: "" };
+    }
+}
+
+/** A DirectoryRole (an activated built-in, by templateId or displayName) or a CustomDirectoryRole (by its permissions). */
+export function judgeRoleResource(node: PolicyResource, id?: string): RoleVerdict {
+    const p = raw(node.props);
+    const display = knownString(node.props, "displayName");
+    const ids = [...(id ? [id] : []), node.name];
+    if (node.type === T.directoryRole) {
+        const template = knownString(node.props, "templateId");
+        const builtIn = template ? builtInRole(template) : display ? builtInRoleByName(display) : undefined;
+        if (builtIn) return { privileged: builtIn.privileged, label: builtIn.displayName, names: [builtIn.displayName, builtIn.templateId, ...ids], why: "a built-in role Microsoft labels PRIVILEGED" };
+        if (!template && !display) return { pending: true, privileged: false, label: node.name, names: ids, why: "" };
+        return { privileged: true, label: display ?? template!, names: [...(display ? [display] : []), ...(template ? [template] : []), ...ids],
+                 why: `the DirectoryRole ${node.name} names no built-in role Microsoft publishes, so the pack counts it as privileged` };
+    }
+    const actions: unknown[] = (Array.isArray(p.permissions) ? p.permissions : []).flatMap((x: any) => Array.isArray(x?.allowedResourceActions) ? x.allowedResourceActions : [x?.allowedResourceActions]);
+    const unreadable = actions.filter(a => typeof a !== "string" || isUnknown(a));
+    const hits = privilegedActions(actions.filter((a): a is string => typeof a === "string" && !isUnknown(a)));
+    const label = display ?? node.name;
+    const names = [label, ...ids];
+    if (hits.length) return { privileged: true, label, names, why: `a custom role whose permissions include ${hits.join(", ")} (credential, role, consent or policy management)` };
+    if (unreadable.length) return { privileged: true, label, names, why: "a custom role with permissions the pack cannot read, so it counts as privileged" };
+    return { privileged: false, label, names, why: "" };
+}
+
+/** Who holds a role: a principal, by one property of a resource (assignment, eligibility, membership). */
+interface Holding { resource: PolicyResource; role: RoleVerdict; principal: Principal; how: string }
+
+/** The routes to a directory role: resource type -> the role property and the principal property. */
+const ROUTES: { type: string; role: string; principal: string; how: string }[] = [
+    { type: T.directoryRoleAssignment, role: "roleId", principal: "principalObjectId", how: "is assigned" },
+    { type: T.directoryRoleEligibility, role: "roleDefinitionId", principal: "principalId", how: "is made eligible (PIM) for" },
+    { type: T.directoryRoleMember, role: "roleObjectId", principal: "memberObjectId", how: "is made a member of" },
+];
+
+/** The routes into a group: membership and ownership (an owner of a role-assignable group manages its members). */
+const GROUP_ROUTES: { type: string; group: string; principal: string }[] = [
+    { type: T.groupMember, group: "groupObjectId", principal: "memberObjectId" },
+    { type: T.groupAssignmentSchedule, group: "groupId", principal: "principalId" },
+    { type: T.groupEligibilitySchedule, group: "groupId", principal: "principalId" },
+];
+
+/** Every holding of a directory role in the stack, by every route. */
+export function roleHoldings(resources: PolicyResource[], stack: StackConsent): Holding[] {
+    const roles = new RoleIndex(resources);
+    const direct: Holding[] = [];
+    for (const route of ROUTES) {
+        for (const r of resources.filter(x => x.type === route.type)) {
+            direct.push({ resource: r, role: roles.role(r, route.role), principal: stack.principal(r, route.principal), how: route.how });
+        }
+    }
+    // groups holding a privileged role pass it on to their members and owners
+    const groupRoles = new Map<string, RoleVerdict[]>();
+    for (const h of direct.filter(h => h.principal.kind === "group" && h.role.privileged)) {
+        const urn = h.principal.resource!.urn;
+        groupRoles.set(urn, [...(groupRoles.get(urn) ?? []), h.role]);
+    }
+    const viaGroups: Holding[] = [];
+    const through = (r: PolicyResource, group: PolicyResource, principal: Principal, how: string) => {
+        for (const role of groupRoles.get(group.urn) ?? []) viaGroups.push({ resource: r, role, principal, how: `${how} the group ${group.name}, which holds` });
+    };
+    for (const route of GROUP_ROUTES) {
+        for (const r of resources.filter(x => x.type === route.type)) {
+            const group = stack.principal(r, route.group);
+            const owner = route.type !== T.groupMember && knownString(r.props, "assignmentType")?.toLowerCase() === "owner";
+            if (group.kind === "group") through(r, group.resource!, stack.principal(r, route.principal), owner ? "becomes an owner of" : "becomes a member of");
+        }
+    }
+    for (const g of resources.filter(x => x.type === T.group && groupRoles.has(x.urn))) {
+        for (const prop of ["members", "owners"]) {
+            const ids: unknown[] = Array.isArray(raw(g.props)[prop]) ? raw(g.props)[prop] : [];
+            for (const id of ids) {
+                through(g, g, listedPrincipal(stack, g, id), prop === "members" ? "is listed as a member of" : "is listed as an owner of");
+            }
+        }
+    }
+    return [...direct, ...viaGroups, ...viaOwnership(resources, stack, direct)];
+}
+
+/** One object ID of a list property (members, owners), identified as a principal on its own by its value. */
+function listedPrincipal(stack: StackConsent, r: PolicyResource, id: unknown): Principal {
+    return stack.principal({ ...r, props: { id }, propertyDependencies: {} } as unknown as PolicyResource, "id");
+}
+
+/** Owners of an app or service principal that holds a privileged role can add a credential to it and act as it. */
+function viaOwnership(resources: PolicyResource[], stack: StackConsent, direct: Holding[]): Holding[] {
+    const out: Holding[] = [];
+    for (const h of direct.filter(h => h.principal.kind === "app" && h.role.privileged && !h.role.pending)) {
+        const { registration, sp, label } = h.principal.app!;
+        const how = `owns ${label}, which holds`;
+        const listed = (r: PolicyResource | undefined) => {
+            const ids: unknown[] = r && Array.isArray(raw(r.props).owners) ? raw(r.props).owners : [];
+            for (const id of ids) out.push({ resource: r!, role: h.role, principal: listedPrincipal(stack, r!, id), how });
+        };
+        listed(registration);
+        listed(sp);
+        const regId = knownString(registration.props, "id")?.toLowerCase();
+        for (const o of resources.filter(x => x.type === T.owner)) {
+            const appId = knownString(o.props, "applicationId")?.toLowerCase();
+            if (appId ? appId === regId : dependency(o, "applicationId")?.urn === registration.urn) {
+                out.push({ resource: o, role: h.role, principal: stack.principal(o, "ownerObjectId"), how });
+            }
+        }
+    }
+    return out;
+}
 
 export const policy: StackValidationPolicy = {
     name,
-    description: "A service principal or managed identity is never given a tier-0 directory role such as Global Administrator or Privileged Role Administrator.",
+    description: "A service principal or managed identity is never given a privileged directory role, by assignment, PIM eligibility, role membership or a role-assignable group.",
     enforcementLevel: "mandatory",
     configSchema: approvalsConfigSchema,
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
         const ledger = new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenantOf(undefined, args));
-        for (const r of args.resources.filter(x => x.type === T.directoryRoleAssignment)) {
-            const roleId = knownString(r.props, "roleId")?.toLowerCase();
-            const role = roleId && TIER0_DIRECTORY_ROLES[roleId];
-            if (!role) continue;
-            const principal = stack.principal(r, "principalObjectId");
-            // people are out of this policy's scope; what the pack cannot identify counts as a workload (fail closed)
-            if (principal.kind === "pending" || principal.kind === "user") continue;
-            const subject: Subject = { type: "directory-role", clientNames: principal.names, resourceNames: [], permissionNames: [role, roleId] };
+        const roleNames = new Set(builtInRoleNames());
+        for (const { resource: r, role, principal, how } of roleHoldings(args.resources, stack)) {
+            role.names.forEach(n => roleNames.add(n));
+            // people are out of this policy's scope, groups pass roles on to their members; a first preview is judged at the update
+            if (!role.privileged || role.pending || ["pending", "user", "group"].includes(principal.kind)) continue;
+            const subject: Subject = { type: "directory-role", clientNames: principal.names, resourceNames: [], permissionNames: role.names };
             const who = principal.kind === "unidentified" ? `${principal.label} (a principal the pack cannot identify, so it counts as a workload)` : `${principal.label} (a workload identity)`;
             judgeFinding(report, {
                 policy: name, ledger, subject, tier0: true, tenant: tenantOf(r, args), urn: r.urn,
-                message: `${who} is given the directory role ${role}, a tier-0 role: whoever holds its credential controls the tenant. Give it the narrowest Graph permission for the job instead.`,
-                fields: { app: principal.label, permission: role, type: "directory-role", tier: 0 },
+                message: `${who} ${how} the directory role ${role.label}, ${role.why}: whoever holds its credential can take over the tenant. Give it the narrowest Graph permission for the job instead.`,
+                fields: { app: principal.label, permission: role.label, type: "directory-role", tier: 0 },
             });
         }
+        reportUnusedApprovals(report, name, ledger, { clients: stack.clientNames(), resources: [], permissions: [...roleNames] });
     },
 };

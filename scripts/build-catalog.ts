@@ -18,6 +18,8 @@ import { classify, formatTierChange, parseRiskTable, tierChanges, TierRules } fr
 const ROOT = path.resolve(__dirname, "..");
 export const SOURCES_DIR = path.join(ROOT, "data", "sources");
 export const RULES_FILE = path.join(ROOT, "data", "tier-rules.json");
+/** Permissions real tenants show that data/sources lacks (Key Vault, Storage, SQL user_impersonation), each with its source. */
+export const ADDITIONS_FILE = path.join(ROOT, "data", "catalog-additions.json");
 export const RISK_TABLE = "aadconsentgrantpermissiontable.csv";
 
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -75,7 +77,7 @@ export function graphPermissionsFromExport(sp: { appId?: string; appRoles?: Grap
     return [...roles, ...scopes];
 }
 
-export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, rulesFile = RULES_FILE): { catalog: CatalogFile; warnings: string[] } {
+export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, rulesFile = RULES_FILE, additionsFile = ADDITIONS_FILE): { catalog: CatalogFile; warnings: string[] } {
     const warnings: string[] = [];
     const graph = readJson(path.join(sourcesDir, "graph-permissions.json"));
     const others = readJson(path.join(sourcesDir, "microsoft-api-permissions.json"));
@@ -103,7 +105,7 @@ export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, ru
     }
     resourceFor(GRAPH_APP_ID, graph.resourceName).permissions.push(...graphPermissions);
 
-    for (const p of others.permissions) {
+    for (const p of [...others.permissions, ...readJson(additionsFile).permissions]) {
         const r = resourceFor(p.resourceAppId, p.resourceName);
         if (r.permissions.some(q => q.value === p.value && q.type === p.type)) {
             warnings.push(`${p.resourceName}: ${p.type} permission ${p.value} is listed twice; the first entry is kept`);

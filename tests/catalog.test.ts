@@ -86,3 +86,23 @@ describe("permission catalog", () => {
         assert.throws(() => graphPermissionsFromExport({}, known), /no appRoles/);
     });
 });
+
+describe("permission catalog: project-owned additions (data/catalog-additions.json)", () => {
+    it("knows the delegated user_impersonation of Key Vault, Storage and Azure SQL Database, by value and GUID, as tier 1", () => {
+        // Microsoft Learn (Azure Storage authorization with Microsoft Entra ID): Azure Storage exposes a single delegation
+        // scope, user_impersonation, permitting any action the user may take; Key Vault and SQL expose the same.
+        const expected: Record<string, string> = {
+            "azure-key-vault": "f53da476-18e3-4152-8e01-aec403e6edc0",
+            "azure-storage": "03e0da56-190b-40ad-a80c-ea378c433f7f",
+            "azure-sql-database": "c39ef2d1-04ce-46dc-8b5f-e9a5c60f0fc9",
+        };
+        for (const [alias, id] of Object.entries(expected)) {
+            const api = catalog.resource(alias)!;
+            const byValue = catalog.resolve(api, "user_impersonation", "delegated");
+            assert.ok(byValue.ok, alias);
+            assert.deepEqual([byValue.permission.id, byValue.permission.tier], [id, 1], alias);
+            const byId = catalog.resolve(api, id, "delegated");
+            assert.ok(byId.ok && byId.permission.value === "user_impersonation", alias);
+        }
+    });
+});

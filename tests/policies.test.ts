@@ -249,7 +249,7 @@ describe("registration hygiene", () => {
 
 describe(DIRECTORY_ROLES, () => {
     it("denies a tier-0 directory role to a service principal, and leaves other principals and roles alone", async () => {
-        assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN }), DIRECTORY_ROLES)[0].message, /client \(a workload identity\) is given the directory role Global Administrator/);
+        assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN }), DIRECTORY_ROLES)[0].message, /client \(a workload identity\) is assigned the directory role Global Administrator/);
         // a principal the pack cannot identify counts as a workload (fail closed)
         assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN, directoryRolePrincipal: "literal" }), DIRECTORY_ROLES)[0].message, /cannot identify, so it counts as a workload/);
         assert.deepEqual(of(await planRaw({ directoryRoleId: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b" }), DIRECTORY_ROLES), []); // Directory Readers

@@ -311,8 +311,9 @@ export class SimulatedTenant implements Mocks {
                 return { id, state: { ...inputs, name: inputs.resourceName ?? args.name, principalId, clientId, tenantId: this.tenantId, type: "Microsoft.ManagedIdentity/userAssignedIdentities" } };
             }
             default:
-                // Anything else a program creates (credentials, groups, role assignments...) is accepted as written.
-                return { id: resourceId, state: inputs };
+                // Anything else a program creates (credentials, groups, role assignments...) is accepted as written;
+                // directory objects (groups, users, directory roles) output the object ID Entra gives them.
+                return { id: resourceId, state: [T.group, T.user, T.directoryRole, T.customDirectoryRole].includes(args.type as any) ? { ...inputs, objectId: resourceId } : inputs };
         }
     }
 

@@ -87,7 +87,7 @@ export function expiryEnd(expires: string): number | undefined {
 
 function matchesSubject(a: Approval, s: Subject): boolean {
     const has = (names: string[], v?: string) => v !== undefined && names.some(n => sameName(n, v));
-    return a.type === s.type && has(s.clientNames, a.client) && (s.type === "sign-in-audience" || has(s.resourceNames, a.resource)) && has(s.permissionNames, a.permission);
+    return a.type === s.type && has(s.clientNames, a.client) && (s.type === "sign-in-audience" || s.type === "directory-role" || has(s.resourceNames, a.resource)) && has(s.permissionNames, a.permission);
 }
 
 /**
@@ -149,7 +149,7 @@ function missingName(a: Approval, known: { clients: string[]; resources: string[
         return `no ${what} "${v}" exists in this stack${c ? ` (did you mean "${c}"?)` : ""}`;
     };
     return check("client", a.client, known.clients)
-        ?? (a.type === "sign-in-audience" ? undefined : check("resource", a.resource, known.resources))
+        ?? (a.type === "sign-in-audience" || a.type === "directory-role" ? undefined : check("resource", a.resource, known.resources))
         ?? check("permission", a.permission, known.permissions);
 }
 
