@@ -37,6 +37,11 @@ describe("red team: the dependency is only a hint, and names belong to one princ
         }
     });
 
+    it("judges a decoy scope named like Graph's tier-0 scope as Graph's in the preview, where the API is known only by wiring", async () => {
+        const [v] = mandatoryOf(await planCase("decoy-scope", { preview: true }), "azuread-delegatedpermissiongrant-disallow-privileged-scopes");
+        assert.match(v.message, /permission Directory.AccessAsUser.All for every user .*\(tier 0.*known only by wiring/);
+    });
+
     it("fails closed in the preview on an object ID wired from a resource that is no principal", async () => {
         const [v] = mandatoryOf(await planCase("non-principal-wiring", { preview: true }), APP_TIERS);
         assert.match(v.message, /cannot identify the principal: its object ID is not known before the write and comes from decoy-api \(ApplicationRegistration\), not from a service principal/);
@@ -56,8 +61,9 @@ describe("red team: credentials on apps the stack does not own", () => {
         planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": which }), program: program("credentials"), catalog, preview });
 
     it("denies a secret on an app registration named by a resource ID the stack does not declare", async () => {
-        // (the simulated tenant also refuses the unknown ID; in a real tenant another team's app would be there)
-        const [v] = (await planCase("literal-application")).violations.filter(x => x.policy === FOREIGN && x.enforcementLevel === "mandatory");
+        // planned as a preview: the simulated tenant holds only this program's apps and would refuse the write; a real
+        // tenant holds the other team's app, and the preview is the gate before it
+        const [v] = mandatoryOf(await planCase("literal-application", true), FOREIGN);
         assert.match(v.message, /added to \/applications\/5f5f5f5f-0000-4000-8000-0000000000aa, which is not an app registration of this stack/);
     });
 

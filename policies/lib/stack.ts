@@ -38,7 +38,7 @@ export interface AppNode {
  * is judged at the update; `unidentified`: its value is known but names nothing the pack can identify (fail closed).
  */
 export type ResourceKey =
-    | { kind: "app"; app: AppNode }
+    | { kind: "app"; app: AppNode; byWiring?: boolean }
     | { kind: "microsoft"; appId: string; name: string; aliases: string[] }
     | { kind: "unidentified"; label: string; names: string[]; why: string }
     | { kind: "pending"; label: string };
@@ -273,7 +273,8 @@ export class StackConsent {
         const { node, literal, pending } = this.named(r, prop);
         if (node?.type === T.servicePrincipal) {
             const app = this.appOfServicePrincipal(node);
-            if (app) return { kind: "app", app };
+            // known by wiring only (a preview): the value may still turn out to be another API's at the write
+            if (app) return pending ? { kind: "app", app, byWiring: true } : { kind: "app", app };
             const clientId = lower(knownString(node.props, "clientId"));
             if (clientId) return this.resourceForClientId(clientId, node);
             return { kind: "unidentified", label: node.name, names: [node.name], why: `the service principal ${node.name} names no client ID the pack can read before the write` };
@@ -315,9 +316,14 @@ export class StackConsent {
             const owned = resource.app.tiers.get(value) ?? 2;
             // An API of the stack that reuses a Microsoft permission's GUID is judged at least as strictly as that
             // permission: a decoy role must not lend Graph's GUID a harmless tier (in a preview, wiring is all there is).
-            const borrowed = this.catalog.resources.flatMap(r => r.permissions).filter(p => p.type === type && p.id === exposed.id);
+            // Known by wiring only, a scope is also judged as any Microsoft scope of the same name: the grant names
+            // scopes by value, and the same value on Microsoft Graph would be granted if the wiring was a decoy.
+            const borrowed = this.catalog.resources.flatMap(r => r.permissions)
+                .filter(p => p.type === type && (p.id === exposed.id || (resource.byWiring === true && type === "delegated" && p.value === exposed.value)));
             const tier = Math.min(owned, ...borrowed.map(effectiveTier)) as Tier;
-            const reason = tier < owned ? `its GUID is the Microsoft permission ${borrowed.find(p => effectiveTier(p) === tier)!.value}'s, so it is judged as that` : undefined;
+            const twin = borrowed.find(p => effectiveTier(p) === tier);
+            const reason = tier < owned ? (twin!.id === exposed.id ? `its GUID is the Microsoft permission ${twin!.value}'s, so it is judged as that`
+                : `before the write the API is known only by wiring, and Microsoft's ${twin!.value} has this name, so it is judged as that`) : undefined;
             return { type, value, id: exposed.id, resourceName: resource.app.label, tier, effectiveTier: tier, source: "stack", adminConsentRequired: exposed.adminOnly, ...(reason ? { reason } : {}) };
         }
         if (resource.kind !== "microsoft") return { type, value: idOrValue, resourceName: resource.label, tier: null, effectiveTier: 0, source: "unknown" };
