@@ -1,53 +1,42 @@
 /**
- * Plans many stacks in parallel: a few long-lived worker processes (one Pulumi runtime each, reused from
- * stack to stack), as many as there are cores. Used by `plan --all` and by the benchmark.
+ * Plans many stacks in parallel: the programs run in warm runner processes (lib/plan/runners.ts: one Pulumi
+ * runtime each, reused from stack to stack, as many as there are cores); this process judges each run as it
+ * comes back while the runners go on with the next stacks. Used by `plan --all` and by the benchmark.
  */
-import { fork, ChildProcess } from "child_process";
 import * as os from "os";
-import * as path from "path";
-import type { PlanResult } from "./plan";
+import { planStack, PlanResult } from "./plan";
+import { ProgramRunners, programRunners, TaskStats } from "./runners";
 
+export type { TaskStats };
 export interface PlanTask { configFile: string; program?: string; preview?: boolean; policyConfig?: string }
-export interface TaskStats { wallMs: number; cpuMs: number; rssBytes: number }
 export interface PlanTaskResult { task: PlanTask; plan?: PlanResult; error?: string; stats: TaskStats }
 
-const WORKER = path.join(__dirname, "worker.ts");
-
 export async function planInPool(tasks: PlanTask[], opts: { workers?: number; onResult?: (r: PlanTaskResult, done: number) => void } = {}): Promise<PlanTaskResult[]> {
+    // A given worker count gets runners of its own (the benchmark); otherwise the process's warm runners.
+    const runners = opts.workers ? new ProgramRunners(opts.workers) : programRunners();
     const queue = tasks.map((task, index) => ({ task, index }));
     const results: PlanTaskResult[] = new Array(tasks.length);
     let done = 0;
-    const count = Math.max(1, Math.min(opts.workers ?? os.cpus().length, tasks.length));
-    const runWorker = async () => {
-        let child: ChildProcess | undefined;
-        const start = () => fork(WORKER, [], {
-            // A larger young generation: the runtime allocates many short-lived promises per resource.
-            execArgv: [...process.execArgv, "--max-semi-space-size=32"],
-            stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced",
-        });
-        try {
-            for (let next = queue.shift(); next; next = queue.shift()) {
-                child ??= start();
-                const result = await send(child, next.task);
-                if (result.error && !result.plan) { child.kill(); child = undefined; } // a crashed runtime is not reused
-                results[next.index] = result;
-                opts.onResult?.(result, ++done);
+    // Twice as many stacks in flight as runners: each runner has its next stack while this process judges the last.
+    const inFlight = Math.max(1, Math.min(2 * (opts.workers ?? os.cpus().length), tasks.length));
+    const lane = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+            let stats: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
+            let result: PlanTaskResult;
+            try {
+                const plan = await planStack({ ...next.task, runners, onStats: s => { stats = s; } });
+                result = { task: next.task, plan, stats };
+            } catch (e) {
+                result = { task: next.task, error: (e as Error).message, stats };
             }
-        } finally {
-            child?.disconnect();
+            results[next.index] = result;
+            opts.onResult?.(result, ++done);
         }
     };
-    await Promise.all(Array.from({ length: count }, runWorker));
+    try {
+        await Promise.all(Array.from({ length: inFlight }, lane));
+    } finally {
+        if (opts.workers) runners.close();
+    }
     return results;
-}
-
-function send(child: ChildProcess, task: PlanTask): Promise<PlanTaskResult> {
-    return new Promise(resolve => {
-        const onMessage = (m: PlanTaskResult) => { cleanup(); resolve(m); };
-        const onExit = (code: number | null) => { cleanup(); resolve({ task, error: `the plan process exited with code ${code}`, stats: { wallMs: 0, cpuMs: 0, rssBytes: 0 } }); };
-        const cleanup = () => { child.off("message", onMessage); child.off("exit", onExit); };
-        child.on("message", onMessage);
-        child.on("exit", onExit);
-        child.send(task);
-    });
 }
