@@ -70,7 +70,7 @@ async function main() {
     const workers = Number(values.workers ?? os.cpus().length);
     const sizes = values.sizes!.split(",").map(s => s.split("x").map(Number) as [number, number]);
     console.log("cpu ms/res: all CPU of the workers per resource; median stack: CPU per resource of the median stack (steady cost);");
-    console.log("peak RSS: the largest worker process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.");
+    console.log("peak RSS: the largest runner process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.");
     console.log(`entra-consent bench: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${workers} workers, node ${process.version}`);
     console.log(["fleet".padEnd(22), "stacks".padStart(6), "resources".padStart(9), "wall s".padStart(8), "res/s".padStart(7), "cpu ms/res".padStart(11), "median stack".padStart(14), "peak RSS".padStart(10), "policy ms/res".padStart(14)].join("  "));
     for (const [tenants, apps] of sizes) {
@@ -82,6 +82,7 @@ async function main() {
         });
         const plan = await planFleet(files, workers);
         console.log(row(`${tenants}x${apps} plan`, plan) + (plan.failures ? `  (${plan.failures} stacks failed!)` : ""));
+        console.log(`${"".padEnd(22)}  (this process judged every stack: peak RSS ${mb(process.resourceUsage().maxRSS * 1024)})`);
         const plain = await plainFleet(plan.replays, workers);
         console.log(row(`${tenants}x${apps} plain mocks`, plain));
         fs.rmSync(dir, { recursive: true, force: true });

@@ -5,19 +5,21 @@
  * one program cannot tamper with the run of another. Idle runners do not keep the plan's process alive.
  */
 import { ChildProcess, fork } from "child_process";
+import { randomUUID } from "crypto";
 import * as os from "os";
 import * as path from "path";
 import type { RunResult, RunTask } from "./run";
 
 export interface TaskStats { wallMs: number; cpuMs: number; rssBytes: number }
-export interface RunnerRequest { id: number; task: RunTask }
-export interface RunnerReply { id: number; result?: RunResult; error?: string; stats: TaskStats }
+/** `id` is random per job: a program that writes to the channel cannot name the job its answer is for. */
+export interface RunnerRequest { id: string; task: RunTask }
+export interface RunnerReply { id: string; result?: RunResult; error?: string; stats: TaskStats }
 
 const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
 const NO_STATS: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
 
 interface Runner { child: ChildProcess; program: string; job?: Job }
-interface Job { id: number; task: RunTask; resolve: (reply: RunnerReply) => void }
+interface Job { id: string; task: RunTask; resolve: (reply: RunnerReply) => void }
 
 /** Node flags for a runner: the TypeScript loader the plan itself runs under, or tsx's require hook. */
 function runnerArgs(): string[] {
@@ -37,7 +39,6 @@ function isRunResult(r: unknown): r is RunResult {
 export class ProgramRunners {
     private readonly runners: Runner[] = [];
     private readonly waiting: Job[] = [];
-    private nextId = 0;
     private closed = false;
 
     /**
@@ -49,7 +50,7 @@ export class ProgramRunners {
     /** Runs a program in a runner; never rejects: a crash or a malformed reply comes back as `error`. */
     run(task: RunTask): Promise<RunnerReply> {
         return new Promise(resolve => {
-            this.waiting.push({ id: ++this.nextId, task: { ...task, program: path.resolve(task.program) }, resolve });
+            this.waiting.push({ id: randomUUID(), task: { ...task, program: path.resolve(task.program) }, resolve });
             this.dispatch();
         });
     }
