@@ -1,7 +1,7 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { CatalogPermission } from "../lib/catalog";
-import { nameSegment } from "../lib/ids";
+import { ChildKind, encodeName, legacyName } from "../lib/ids";
 import { AccessRequest, AppModel, ResourceRef } from "../lib/model";
 import { ConsentPrincipal, TYPE_PREFIX } from "./types";
 
@@ -23,7 +23,10 @@ export class AppAccess extends pulumi.ComponentResource {
         super(`${TYPE_PREFIX}:AppAccess`, name, {}, opts);
         const { app, principals, microsoft } = args;
         const self = principals.get(app.key)!;
-        const child = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({ parent: this, dependsOn });
+        // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
+        const named = (kind: ChildKind, ...parts: string[]) => encodeName(name, kind, ...parts);
+        const child = (kind: ChildKind, parts: string[], dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions =>
+            ({ parent: this, dependsOn, aliases: [{ name: legacyName(name, kind, ...parts) }] });
 
         const target = (ref: ResourceRef) => {
             if (ref.kind === "app") {
@@ -39,12 +42,12 @@ export class AppAccess extends pulumi.ComponentResource {
         if (self.applicationId) {
             for (const [label, { resource, delegated, application }] of groupByResource(app.delegated, app.application)) {
                 const t = target(resource);
-                new azuread.ApplicationApiAccess(`${name}-requests-${label}`, {
+                new azuread.ApplicationApiAccess(named("requests", label), {
                     applicationId: self.applicationId,
                     apiClientId: t.clientId,
                     scopeIds: delegated.length ? delegated.map(p => p.id) : undefined,
                     roleIds: application.length ? application.map(p => p.id) : undefined,
-                }, child(t.dependsOn));
+                }, child("requests", [label], t.dependsOn));
             }
         }
 
@@ -52,11 +55,11 @@ export class AppAccess extends pulumi.ComponentResource {
         if (app.consent === "admin") {
             for (const request of app.delegated) {
                 const t = target(request.resource);
-                new azuread.ServicePrincipalDelegatedPermissionGrant(`${name}-grant-${request.resource.label}`, {
+                new azuread.ServicePrincipalDelegatedPermissionGrant(named("grant", request.resource.label), {
                     servicePrincipalObjectId: self.servicePrincipalObjectId,
                     resourceServicePrincipalObjectId: t.objectId,
                     claimValues: request.permissions.map(p => p.value),
-                }, child(t.dependsOn));
+                }, child("grant", [request.resource.label], t.dependsOn));
             }
         }
 
@@ -64,11 +67,11 @@ export class AppAccess extends pulumi.ComponentResource {
         for (const request of app.application) {
             const t = target(request.resource);
             for (const permission of request.permissions) {
-                new azuread.AppRoleAssignment(`${name}-assign-${request.resource.label}-${nameSegment(permission.value)}`, {
+                new azuread.AppRoleAssignment(named("assign", request.resource.label, permission.value), {
                     principalObjectId: self.servicePrincipalObjectId,
                     resourceObjectId: t.objectId,
                     appRoleId: permission.id,
-                }, child(t.dependsOn));
+                }, child("assign", [request.resource.label, permission.value], t.dependsOn));
             }
         }
 
@@ -76,11 +79,11 @@ export class AppAccess extends pulumi.ComponentResource {
         for (const pre of app.preAuthorized) {
             const clientLabel = pre.client.kind === "app" ? pre.client.key : pre.client.appId;
             const clientId = pre.client.kind === "app" ? principals.get(pre.client.key)!.clientId! : pulumi.output(pre.client.appId);
-            new azuread.ApplicationPreAuthorized(`${name}-preauthorize-${clientLabel}`, {
+            new azuread.ApplicationPreAuthorized(named("preauthorize", clientLabel), {
                 applicationId: self.applicationId!,
                 authorizedClientId: clientId,
                 permissionIds: pre.scopes.map(s => s.id),
-            }, child(self.exposedPermissionResources));
+            }, child("preauthorize", [clientLabel], self.exposedPermissionResources));
         }
 
         this.registerOutputs({});

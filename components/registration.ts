@@ -1,7 +1,8 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { nameSegment } from "../lib/ids";
+import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
 import { AppModel } from "../lib/model";
+import { REDIRECT_PLATFORM } from "../lib/redirects";
 import { ConsentPrincipal, servicePrincipalName, TIER_TAG, TYPE_PREFIX, USER_CONSENT_TAG } from "./types";
 
 /**
@@ -13,8 +14,6 @@ export function consentTags(app: AppModel): string[] | undefined {
     if (app.consent === "user" && app.delegated.length) tags.push(USER_CONSENT_TAG);
     return tags.length ? tags.sort() : undefined;
 }
-
-const REDIRECT_TYPE = { web: "Web", api: "Web", daemon: "Web", spa: "SPA", native: "PublicClient" } as const;
 
 /**
  * An app registered in this tenant: its registration, redirect URIs, owners, the API it exposes
@@ -35,9 +34,11 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
         super(`${TYPE_PREFIX}:AppRegistration`, name, {}, opts);
         const { app } = args;
         const child = { parent: this };
+        // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
+        const named = (kind: ChildKind, ...parts: string[]) => ({ name: encodeName(name, kind, ...parts), opts: { ...child, aliases: [{ name: legacyName(name, kind, ...parts) }] } });
         this.key = app.key;
 
-        const registration = new azuread.ApplicationRegistration(`${name}-registration`, {
+        const registration = new azuread.ApplicationRegistration(suffixName(name, "registration"), {
             displayName: app.displayName,
             signInAudience: app.signInAudience,
             // The implicit grant puts tokens in URLs; authorization code with PKCE replaces it.
@@ -49,20 +50,22 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
         this.applicationId = registration.id;
 
         if (app.redirectUris.length) {
-            new azuread.ApplicationRedirectUris(`${name}-redirect-uris`, {
-                applicationId: registration.id, type: REDIRECT_TYPE[app.kind], redirectUris: app.redirectUris,
+            new azuread.ApplicationRedirectUris(suffixName(name, "redirect-uris"), {
+                applicationId: registration.id, type: REDIRECT_PLATFORM[app.kind], redirectUris: app.redirectUris,
             }, child);
         }
         for (const owner of app.owners) {
-            new azuread.ApplicationOwner(`${name}-owner-${owner}`, { applicationId: registration.id, ownerObjectId: owner }, child);
+            const n = named("owner", owner);
+            new azuread.ApplicationOwner(n.name, { applicationId: registration.id, ownerObjectId: owner }, n.opts);
         }
         if (app.scopes.length || app.appRoles.length || app.identifierUri) {
             const uri = app.identifierUri ?? pulumi.interpolate`api://${registration.clientId}`;
-            const identifierUri = new azuread.ApplicationIdentifierUri(`${name}-identifier-uri`, { applicationId: registration.id, identifierUri: uri }, child);
+            const identifierUri = new azuread.ApplicationIdentifierUri(suffixName(name, "identifier-uri"), { applicationId: registration.id, identifierUri: uri }, child);
             this.identifierUri = identifierUri.identifierUri;
         }
         for (const scope of app.scopes) {
-            this.exposedPermissionResources.push(new azuread.ApplicationPermissionScope(`${name}-scope-${nameSegment(scope.value)}`, {
+            const n = named("scope", scope.value);
+            this.exposedPermissionResources.push(new azuread.ApplicationPermissionScope(n.name, {
                 applicationId: registration.id,
                 scopeId: scope.id,
                 value: scope.value,
@@ -71,20 +74,21 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 adminConsentDescription: scope.description,
                 userConsentDisplayName: scope.adminConsentRequired ? undefined : scope.displayName,
                 userConsentDescription: scope.adminConsentRequired ? undefined : scope.description,
-            }, child));
+            }, n.opts));
         }
         for (const role of app.appRoles) {
-            this.exposedPermissionResources.push(new azuread.ApplicationAppRole(`${name}-role-${nameSegment(role.value)}`, {
+            const n = named("role", role.value);
+            this.exposedPermissionResources.push(new azuread.ApplicationAppRole(n.name, {
                 applicationId: registration.id,
                 roleId: role.id,
                 value: role.value,
                 displayName: role.displayName,
                 description: role.description,
                 allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
-            }, child));
+            }, n.opts));
         }
         if (app.clientSecret) {
-            const secret = new azuread.ApplicationPassword(`${name}-client-secret`, {
+            const secret = new azuread.ApplicationPassword(suffixName(name, "client-secret"), {
                 applicationId: registration.id,
                 displayName: "entra-consent",
                 endDateRelative: `${app.clientSecret.expiresInDays * 24}h`,
@@ -92,9 +96,10 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
             this.clientSecret = pulumi.secret(secret.value);
         }
         for (const f of app.federatedCredentials) {
-            new azuread.ApplicationFederatedIdentityCredential(`${name}-federated-${f.name}`, {
+            const n = named("federated", f.name);
+            new azuread.ApplicationFederatedIdentityCredential(n.name, {
                 applicationId: registration.id, displayName: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences, description: f.description,
-            }, child);
+            }, n.opts);
         }
         const sp = new azuread.ServicePrincipal(servicePrincipalName(name), {
             clientId: registration.clientId,

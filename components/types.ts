@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { suffixName } from "../lib/ids";
 
 /** What the approvals of other apps need to know about one app of the stack. */
 export interface ConsentPrincipal {
@@ -32,7 +33,7 @@ export const USER_CONSENT_TAG = "entra-consent:consent:user";
 export const TENANT_TAG = "entra-consent:tenant";
 
 /** Names of the resources that hold an app's principal: how the plan finds it in the planned tenant. */
-export const servicePrincipalName = (appKey: string): string => `${appKey}-sp`;
-export const identityName = (appKey: string): string => `${appKey}-identity`;
+export const servicePrincipalName = (appKey: string): string => suffixName(appKey, "sp");
+export const identityName = (appKey: string): string => suffixName(appKey, "identity");
 /** An adopted Microsoft API service principal: the only service principals directly under TenantConsent. */
 export const microsoftApiPrincipalName = (tenantName: string, appId: string): string => `${tenantName}-microsoft-${appId}`;

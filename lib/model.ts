@@ -7,6 +7,8 @@ import { validateShape } from "./config/validate";
 import { AppConfig, StackConfig } from "./config/schema";
 import { formatPath, InputError, InputProblem } from "./errors";
 import { exposedPermissionId } from "./ids";
+import { REDIRECT_PLATFORM, redirectUriProblem } from "./redirects";
+import { DEFAULT_ALLOWED_ISSUERS, issuerAllowed, subjectProblem } from "./federated";
 import { closest } from "./suggest";
 
 export type AppKind = "web" | "spa" | "native" | "daemon" | "api";
@@ -139,10 +141,17 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
         if (kind === "daemon" && app.delegated && identity !== "managed-identity") report(at("delegated"), "a daemon has no signed-in user, so it cannot use delegated permissions", "set kind to web, spa, native or api, or request application permissions");
         if (identity === "managed-identity" && app.kind && app.kind !== "daemon") report(at("kind"), `a managed identity signs in as itself: kind must be daemon, not ${app.kind}`);
         if ((kind === "web" || kind === "spa") && !app.redirectUris?.length) report(at("redirectUris"), `a ${kind} app needs at least one redirect URI`, "e.g. https://app.contoso.example/signin-oidc");
-        if ((kind === "web" || kind === "spa") && identity === "application") {
+        if (identity === "application") {
             (app.redirectUris ?? []).forEach((u, i) => {
-                if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u)) report(at("redirectUris", i), `"${u}" is not allowed for a ${kind} app`, "https://, or http://localhost while developing");
+                const p = redirectUriProblem(u, REDIRECT_PLATFORM[kind]);
+                if (p) report(at("redirectUris", i), `"${u}" ${p.message} (a ${kind} app registers it on the ${REDIRECT_PLATFORM[kind]} platform)`, p.hint);
             });
+        }
+
+        for (const [fname, f] of identity === "application" ? Object.entries(app.federatedCredentials ?? {}) : []) {
+            if (!issuerAllowed(f.issuer, DEFAULT_ALLOWED_ISSUERS, tenant.id)) report(at("federatedCredentials", fname, "issuer"), `"${f.issuer}" is not an issuer this project trusts`, `one of ${DEFAULT_ALLOWED_ISSUERS.join(", ").replace(/\{tenant\}/g, tenant.id)}`);
+            const broad = subjectProblem(f.subject);
+            if (broad) report(at("federatedCredentials", fname, "subject"), `"${f.subject}" ${broad}`, "name one repository and one branch, tag or environment (repo:contoso/orders:environment:prod), or one namespace and service account");
         }
 
         const scopes: ExposedPermission[] = Object.entries(app.scopes ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([value, s]) => ({

@@ -14,6 +14,8 @@ import { policy as consentDisallowFirstPartyClient } from "./azuread-consent-dis
 import { policy as delegatedGrantDisallowPrivilegedScopes } from "./azuread-delegatedpermissiongrant-disallow-privileged-scopes";
 import { policy as directoryRoleAssignmentDisallowPrivilegedRoles } from "./azuread-directoryroleassignment-disallow-privileged-roles";
 import { policy as providerRequireStackTenant } from "./azuread-provider-require-stack-tenant";
+import { policy as applicationDisallowUnsafeRedirectUris } from "./azuread-application-disallow-unsafe-redirect-uris";
+import { policy as federatedCredentialDisallowUntrustedWorkloads } from "./azuread-federatedcredential-disallow-untrusted-workloads";
 
 export const policies: Policies = [
     appRoleAssignmentDisallowPrivilegedPermissions,
@@ -30,4 +32,6 @@ export const policies: Policies = [
     applicationRequireOwners,
     directoryRoleAssignmentDisallowPrivilegedRoles,
     providerRequireStackTenant,
+    applicationDisallowUnsafeRedirectUris,
+    federatedCredentialDisallowUntrustedWorkloads,
 ];

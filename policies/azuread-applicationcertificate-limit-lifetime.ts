@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { lifetimeDays } from "./lib/lifetime";
+import { credentialLifetime, invalidLifetimeMessage } from "./lib/lifetime";
 import { T } from "../lib/resource-types";
 
 const CERTIFICATES: string[] = [T.appCertificate, T.spCertificate];
@@ -12,11 +12,12 @@ export const policy: ResourceValidationPolicy = {
     validateResource: (args, report) => {
         if (!CERTIFICATES.includes(args.type)) return;
         const { maxDays = 365 } = args.getConfig<{ maxDays?: number }>();
-        const days = lifetimeDays(args.props);
-        if (days === undefined) {
+        const lifetime = credentialLifetime(args.props);
+        if (lifetime.kind === "invalid") return report(invalidLifetimeMessage("certificate credential", lifetime));
+        if (lifetime.kind === "unset") {
             report(`This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate or endDateRelative.`);
-        } else if (days > maxDays) {
-            report(`This certificate credential lives ${Math.round(days)} days; the limit is ${maxDays}. Shorten it and rotate, or use a federated credential.`);
+        } else if (lifetime.days > maxDays) {
+            report(`This certificate credential lives ${Math.round(lifetime.days)} days; the limit is ${maxDays}. Shorten it and rotate, or use a federated credential.`);
         }
     },
 };

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { lifetimeDays } from "./lib/lifetime";
+import { credentialLifetime, invalidLifetimeMessage } from "./lib/lifetime";
 import { T } from "../lib/resource-types";
 
 const PASSWORDS: string[] = [T.appPassword, T.spPassword];
@@ -16,9 +16,11 @@ export const policy: ResourceValidationPolicy = {
         if (!PASSWORDS.includes(args.type) && !inline) return;
         const { maxDays = 180 } = args.getConfig<{ maxDays?: number }>();
         const props = inline ?? args.props;
-        const days = lifetimeDays(props) ?? PROVIDER_DEFAULT_DAYS;
+        const lifetime = credentialLifetime(props);
+        if (lifetime.kind === "invalid") return report(invalidLifetimeMessage("client secret", lifetime));
+        const days = lifetime.kind === "days" ? lifetime.days : PROVIDER_DEFAULT_DAYS;
         if (days > maxDays) {
-            const set = props.endDate || props.endDateRelative ? `lives ${Math.round(days)} days` : `has no end date, so it lives the provider's default ${PROVIDER_DEFAULT_DAYS} days`;
+            const set = lifetime.kind === "days" ? `lives ${Math.round(days)} days` : `has no end date, so it lives the provider's default ${PROVIDER_DEFAULT_DAYS} days`;
             report(`This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDateRelative to ${maxDays * 24}h or less and rotate it (rotateWhenChanged), or better, use a federated credential or a managed identity.`);
         }
     },

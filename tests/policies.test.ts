@@ -52,7 +52,7 @@ describe(APP_TIERS, () => {
             assert.equal(v.length, 1, JSON.stringify(v));
             assert.equal(v[0].enforcementLevel, "mandatory");
             assert.match(v[0].message, /orders-reports is assigned the Microsoft Graph application permission RoleManagement.ReadWrite.Directory \(tier 0/);
-            assert.match(v[0].urn!, /orders-reports-assign-microsoft-graph-RoleManagement.ReadWrite.Directory$/);
+            assert.match(v[0].urn!, /orders-reports\/assign\/microsoft-graph\/RoleManagement.ReadWrite.Directory$/);
         }
     });
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { buildModel } from "../lib/model";
 import { microsoftResourcesUsed, permissionIdMismatches, tenantMismatch } from "../lib/preflight";
-import { parseGoDuration, lifetimeDays } from "../policies/lib/lifetime";
+import { credentialLifetime, parseGoDuration } from "../policies/lib/lifetime";
 import { catalog, devRaw } from "./helpers";
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
@@ -41,9 +41,13 @@ describe("credential lifetimes (pure)", () => {
 
     it("measures from startDate or now, to endDate or by endDateRelative", () => {
         const now = new Date("2026-01-01T00:00:00Z");
-        assert.equal(lifetimeDays({ endDate: "2026-07-01T00:00:00Z" }, now), 181);
-        assert.equal(lifetimeDays({ startDate: "2026-06-01T00:00:00Z", endDate: "2026-07-01T00:00:00Z" }, now), 30);
-        assert.equal(lifetimeDays({ endDateRelative: "720h" }, now), 30);
-        assert.equal(lifetimeDays({}, now), undefined);
+        const days = (props: Record<string, string>) => credentialLifetime(props, now);
+        assert.deepEqual(days({ endDate: "2026-07-01T00:00:00Z" }), { kind: "days", days: 181 });
+        assert.deepEqual(days({ startDate: "2025-12-01T00:00:00Z", endDate: "2026-01-31T00:00:00Z" }), { kind: "days", days: 61 });
+        // a start in the future does not shorten it: the secret is known (and copyable) from today
+        assert.deepEqual(days({ startDate: "2026-06-01T00:00:00Z", endDate: "2026-07-01T00:00:00Z" }), { kind: "days", days: 181 });
+        assert.deepEqual(days({ endDateRelative: "720h" }), { kind: "days", days: 30 });
+        assert.deepEqual(days({ startDate: "2026-01-31T00:00:00Z", endDateRelative: "720h" }), { kind: "days", days: 60 });
+        assert.deepEqual(days({}), { kind: "unset" });
     });
 });

@@ -17,7 +17,8 @@ const permissionsByResource = {
     propertyNames: { minLength: 1 },
     additionalProperties: permissionList,
 } as const;
-const redirectUri = { type: "string", pattern: "^(https://|http://localhost|http://127\\.0\\.0\\.1|[a-z][a-z0-9+.-]*://)", description: "an https:// URI (http:// only for localhost), or a custom scheme for native apps" } as const;
+// Judged in full by lib/redirects.ts (URL parser, per platform); the shape only says it is a string.
+const redirectUri = { type: "string", minLength: 1, description: "an https:// URI (http:// only on localhost, 127.0.0.1 or [::1]), or a custom scheme for native apps" } as const;
 
 export const appSchema = {
     type: "object",

@@ -16,22 +16,105 @@ export interface StackFile {
     config: Record<string, unknown>;
 }
 
+/** Limits on a stack file: larger, deeper or more aliased input is refused as invalid, before it can exhaust memory or the stack. */
+export const STACK_FILE_LIMITS = { bytes: 1024 * 1024, depth: 64, aliases: 100 } as const;
+/** The explicit tags a stack file may carry: YAML's core schema. Others (!!set, !!binary, !foo) change what a value is. */
+const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map(t => `tag:yaml.org,2002:${t}`));
+
 export function readStackFile(file: string): StackFile {
     let text: string;
     try {
+        const { size } = fs.statSync(file);
+        if (size > STACK_FILE_LIMITS.bytes) {
+            throw new InputError([{ path: file, message: `is ${size} bytes; a stack file may be at most ${STACK_FILE_LIMITS.bytes} bytes (1 MB)`, hint: "a stack file holds one tenant's config" }]);
+        }
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
+        if (e instanceof InputError) throw e;
         throw new InputError([{ path: file, message: `cannot read the stack file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
     }
-    const doc = YAML.parseDocument(text, { prettyErrors: true });
+    const lines = new YAML.LineCounter();
+    const lineOf = (offset: number | undefined) => (offset === undefined ? "?" : lines.linePos(offset).line);
+    let doc: YAML.Document.Parsed;
+    try {
+        // core schema without YAML 1.1's extra tags, no merge keys, duplicate keys refused
+        doc = YAML.parseDocument(text, { prettyErrors: true, schema: "core", resolveKnownTags: false, merge: false, uniqueKeys: true, lineCounter: lines });
+    } catch (e) {
+        // The parser reports bad syntax in doc.errors; it throws only when its recursion runs out of stack, which shows
+        // as a RangeError or, inside a regular expression, a SyntaxError. Either way the input is what failed.
+        throw new InputError([{ path: `${file}:${deepestLine(text)}`, message: `is nested too deeply to read (at most ${STACK_FILE_LIMITS.depth} levels): ${(e as Error).message}` }]);
+    }
     if (doc.errors.length) {
         throw new InputError(doc.errors.map(e => ({ path: `${file}:${e.linePos?.[0]?.line ?? "?"}`, message: `not valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` })));
     }
-    const data = doc.toJS() ?? {};
-    if (typeof data !== "object" || Array.isArray(data) || (data.config !== undefined && (typeof data.config !== "object" || Array.isArray(data.config)))) {
+    const problems = hostileNodes(doc.contents).map(({ node, message, hint }) => ({ path: `${file}:${lineOf(node.range?.[0])}`, message, hint }));
+    if (problems.length) throw new InputError(problems);
+    let data: unknown;
+    try {
+        data = doc.toJS({ maxAliasCount: STACK_FILE_LIMITS.aliases }) ?? {};
+    } catch (e) {
+        if (e instanceof ReferenceError || e instanceof RangeError) {
+            throw new InputError([{ path: `${file}:${lineOf(firstAlias(doc))}`, message: `its aliases expand too far (an alias bomb): ${e.message}`, hint: `write the values out, or use fewer aliases (at most ${STACK_FILE_LIMITS.aliases} expanded nodes)` }]);
+        }
+        throw e;
+    }
+    if (!isMap(data) || (data.config !== undefined && !isMap(data.config))) {
         throw new InputError([{ path: `${file}: config`, message: "a stack file is a map with a `config:` map", hint: "see Pulumi.dev.yaml" }]);
     }
-    return { path: file, config: data.config ?? {} };
+    return { path: file, config: (data.config as Record<string, unknown> | undefined) ?? {} };
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** Nodes a stack file may not hold: deeper than the limit, tags outside the core schema, merge keys. Walked without recursion. */
+function hostileNodes(root: unknown): { node: YAML.Node; message: string; hint?: string }[] {
+    const out: { node: YAML.Node; message: string; hint?: string }[] = [];
+    const stack: [unknown, number][] = [[root, 0]];
+    while (stack.length) {
+        const [node, depth] = stack.pop()!;
+        if (!YAML.isNode(node)) continue;
+        if (depth > STACK_FILE_LIMITS.depth) { out.push({ node, message: `is nested deeper than ${STACK_FILE_LIMITS.depth} levels` }); continue; }
+        if (node.tag && !CORE_TAGS.has(node.tag)) {
+            out.push({ node, message: `has the tag ${node.tag.replace("tag:yaml.org,2002:", "!!")}, which a stack file may not use`, hint: "plain YAML maps, lists, strings, numbers and booleans" });
+        }
+        if (YAML.isMap(node)) {
+            for (const pair of node.items) {
+                if (YAML.isScalar(pair.key) && pair.key.value === "<<") out.push({ node: pair.key, message: "is a merge key (<<), which a stack file may not use", hint: "write the map out" });
+                stack.push([pair.key, depth + 1], [pair.value, depth + 1]);
+            }
+        } else if (YAML.isSeq(node)) {
+            for (const item of node.items) stack.push([item, depth + 1]);
+        }
+    }
+    return out.sort((a, b) => (a.node.range?.[0] ?? 0) - (b.node.range?.[0] ?? 0));
+}
+
+/** Whether a JSON value nests deeper than `limit` levels, walked without recursion. */
+function deeperThan(value: unknown, limit: number): boolean {
+    const stack: [unknown, number][] = [[value, 0]];
+    while (stack.length) {
+        const [v, depth] = stack.pop()!;
+        if (depth > limit) return true;
+        if (v && typeof v === "object") for (const x of Object.values(v)) stack.push([x, depth + 1]);
+    }
+    return false;
+}
+
+/** Where the first alias is: the start of an expansion that went too far. */
+function firstAlias(doc: YAML.Document.Parsed): number | undefined {
+    let offset: number | undefined;
+    YAML.visit(doc, { Alias(_, node) { offset = node.range?.[0]; return YAML.visit.BREAK; } });
+    return offset;
+}
+
+/** When the parser ran out of stack: the line that opens the most levels, for the message. */
+function deepestLine(text: string): number {
+    let best = 1, most = -1;
+    text.split("\n").forEach((line, i) => {
+        const opens = (line.match(/[[{]|(?:^|\s)[-?](?=\s|$)/g) ?? []).length + line.search(/\S|$/);
+        if (opens > most) { most = opens; best = i + 1; }
+    });
+    return best;
 }
 
 /**
@@ -49,7 +132,11 @@ export function rawStackConfig(config: Record<string, unknown>): { raw: Record<s
             continue;
         }
         if (typeof value === "string") {
-            try { raw[name] = JSON.parse(value); } catch { problems.push({ path: formatPath([name]), message: "is not a map", hint: "write it as a YAML map in the stack file" }); }
+            let parsed: unknown;
+            try { parsed = JSON.parse(value); } catch { problems.push({ path: formatPath([name]), message: "is not a map", hint: "write it as a YAML map in the stack file" }); continue; }
+            // the engine passes objects as JSON strings: the same depth limit as a stack file, before anything recurses into it
+            if (deeperThan(parsed, STACK_FILE_LIMITS.depth)) problems.push({ path: formatPath([name]), message: `is nested deeper than ${STACK_FILE_LIMITS.depth} levels` });
+            else raw[name] = parsed;
         } else raw[name] = value;
     }
     if (problems.length) throw new InputError(problems);

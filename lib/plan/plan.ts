@@ -20,6 +20,7 @@ import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
 import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
 import { ProgramRunners, programRunners, TaskStats } from "./runners";
 import { maskPaths, redact, secretStrings } from "./secrets";
+import { duplicateUrnErrors } from "./duplicates";
 
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -156,7 +157,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     // for programs that build the tenant from this config with our components.
     const builtByComponents = run.resources.some(r => r.type === TENANT_COMPONENT_TYPE);
     const flows = model && builtByComponents && !opts.preview && ran.result ? predictFlows(model, tenantState(ran.result.tenant), catalog) : [];
-    const errors = [...run.errors, ...judged.errors];
+    const errors = [...duplicateUrnErrors(run.resources), ...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
         tenant: { id: tenantId, name: model?.tenant.name ?? stack, userConsent: model?.tenant.userConsent },
