@@ -23,14 +23,14 @@ function medianPerResource(stats: TaskStats[], resources: number[]): number {
     return per[Math.floor(per.length / 2)];
 }
 
-async function planFleet(files: string[], workers: number): Promise<Measure & { replays: any[] }> {
+async function planFleet(files: string[], workers: number): Promise<Measure & { replays: any[]; judgeRss: number }> {
     const started = Date.now();
     const results = await planInPool(files.map(f => ({ configFile: f })), { workers });
     const wallMs = Date.now() - started;
     const plans = results.map(r => r.plan!).filter(Boolean);
     return {
         stacks: files.length, resources: plans.reduce((n, p) => n + p.summary.resources, 0), wallMs,
-        cpuMs: sum(results.map(r => r.stats)), peakRss: Math.max(...results.map(r => r.stats.rssBytes)),
+        cpuMs: sum(results.map(r => r.stats)), peakRss: Math.max(...results.map(r => r.stats.rssBytes)), judgeRss: Math.max(...results.map(r => r.stats.judgeRssBytes ?? 0)),
         failures: results.filter(r => !r.plan || r.plan.errors.length || r.plan.problems?.length).length,
         replays: plans.map(p => ({ stack: p.stack, resources: p.resources })),
         medianStackMsPerResource: medianPerResource(results.map(r => r.stats), results.map(r => r.plan?.summary.resources ?? 1)),
@@ -82,7 +82,7 @@ async function main() {
         });
         const plan = await planFleet(files, workers);
         console.log(row(`${tenants}x${apps} plan`, plan) + (plan.failures ? `  (${plan.failures} stacks failed!)` : ""));
-        console.log(`${"".padEnd(22)}  (this process judged every stack: peak RSS ${mb(process.resourceUsage().maxRSS * 1024)})`);
+        console.log(`${"".padEnd(22)}  (peak RSS of a plan worker, which judges beside its runner: ${mb(plan.judgeRss)})`);
         const plain = await plainFleet(plan.replays, workers);
         console.log(row(`${tenants}x${apps} plain mocks`, plain));
         fs.rmSync(dir, { recursive: true, force: true });

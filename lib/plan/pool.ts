@@ -1,42 +1,51 @@
 /**
- * Plans many stacks in parallel: the programs run in warm runner processes (lib/plan/runners.ts: one Pulumi
- * runtime each, reused from stack to stack, as many as there are cores); this process judges each run as it
- * comes back while the runners go on with the next stacks. Used by `plan --all` and by the benchmark.
+ * Plans many stacks in parallel: a few long-lived plan workers (lib/plan/plan-worker.ts), as many as there are
+ * cores, each judging stacks with a program runner of its own (one Pulumi runtime, reused from stack to stack),
+ * two stacks in flight per worker so that running and judging overlap. Used by `plan --all` and the benchmark.
  */
+import { ChildProcess, fork } from "child_process";
 import * as os from "os";
-import { planStack, PlanResult } from "./plan";
-import { ProgramRunners, programRunners, TaskStats } from "./runners";
+import * as path from "path";
+import type { PlanResult } from "./plan";
+import { runnerArgs, TaskStats } from "./runners";
 
 export type { TaskStats };
 export interface PlanTask { configFile: string; program?: string; preview?: boolean; policyConfig?: string }
-export interface PlanTaskResult { task: PlanTask; plan?: PlanResult; error?: string; stats: TaskStats }
+export interface PlanTaskResult { task: PlanTask; plan?: PlanResult; error?: string; stats: TaskStats & { judgeRssBytes?: number } }
+
+const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "plan-worker.ts" : "plan-worker.js");
+const IN_FLIGHT = 2;
 
 export async function planInPool(tasks: PlanTask[], opts: { workers?: number; onResult?: (r: PlanTaskResult, done: number) => void } = {}): Promise<PlanTaskResult[]> {
-    // A given worker count gets runners of its own (the benchmark); otherwise the process's warm runners.
-    const runners = opts.workers ? new ProgramRunners(opts.workers) : programRunners();
     const queue = tasks.map((task, index) => ({ task, index }));
     const results: PlanTaskResult[] = new Array(tasks.length);
     let done = 0;
-    // Twice as many stacks in flight as runners: each runner has its next stack while this process judges the last.
-    const inFlight = Math.max(1, Math.min(2 * (opts.workers ?? os.cpus().length), tasks.length));
-    const lane = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-            let stats: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
-            let result: PlanTaskResult;
-            try {
-                const plan = await planStack({ ...next.task, runners, onStats: s => { stats = s; } });
-                result = { task: next.task, plan, stats };
-            } catch (e) {
-                result = { task: next.task, error: (e as Error).message, stats };
-            }
-            results[next.index] = result;
+    const count = Math.max(1, Math.min(opts.workers ?? os.cpus().length, Math.ceil(tasks.length / IN_FLIGHT)));
+    const runWorker = (): Promise<void> => new Promise<void>(resolve => {
+        const child: ChildProcess = fork(WORKER, [], { execArgv: runnerArgs(), stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
+        const pending = new Map<number, PlanTask>();
+        let exited = false;
+        const next = () => {
+            if (exited) return;
+            const job = queue.shift();
+            if (job) { pending.set(job.index, job.task); child.send(job); }
+            else if (!pending.size) child.disconnect();
+        };
+        const finish = (index: number, result: PlanTaskResult) => {
+            pending.delete(index);
+            results[index] = result;
             opts.onResult?.(result, ++done);
-        }
-    };
-    try {
-        await Promise.all(Array.from({ length: inFlight }, lane));
-    } finally {
-        if (opts.workers) runners.close();
-    }
+            next();
+        };
+        child.on("message", (m: { index: number; result: PlanTaskResult }) => finish(m.index, m.result));
+        child.on("exit", code => {
+            exited = true;
+            for (const [index, task] of [...pending]) finish(index, { task, error: `the plan process exited with code ${code}`, stats: { wallMs: 0, cpuMs: 0, rssBytes: 0 } });
+            // a crashed worker is replaced while stacks are left
+            if (queue.length) void runWorker().then(resolve); else resolve();
+        });
+        for (let i = 0; i < IN_FLIGHT; i++) next();
+    });
+    await Promise.all(Array.from({ length: count }, runWorker));
     return results;
 }

@@ -21,8 +21,8 @@ const NO_STATS: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
 interface Runner { child: ChildProcess; program: string; job?: Job }
 interface Job { id: string; task: RunTask; resolve: (reply: RunnerReply) => void }
 
-/** Node flags for a runner: the TypeScript loader the plan itself runs under, or tsx's require hook. */
-function runnerArgs(): string[] {
+/** Node flags for a runner or plan worker: the TypeScript loader the plan itself runs under, or tsx's require hook. */
+export function runnerArgs(): string[] {
     const loader = process.execArgv.some(a => a.includes("tsx")) ? process.execArgv : ["--require", require.resolve("tsx/cjs")];
     // A larger young generation: the runtime allocates many short-lived promises per resource.
     return [...loader, "--max-semi-space-size=32"];
@@ -137,10 +137,10 @@ export class ProgramRunners {
 
 let shared: ProgramRunners | undefined;
 
-/** The plan's warm runners, created on first use and stopped when the process exits. */
-export function programRunners(): ProgramRunners {
+/** The process's warm runners (`size` programs at once, cores by default), created on first use and stopped at exit. */
+export function programRunners(size?: number): ProgramRunners {
     if (!shared) {
-        shared = new ProgramRunners();
+        shared = new ProgramRunners(size);
         process.once("exit", () => shared?.close());
     }
     return shared;
