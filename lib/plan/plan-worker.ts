@@ -1,6 +1,6 @@
 /**
  * A plan worker for `plan --all` and the benchmark: judges the stacks it is sent (policies, flows, report data),
- * with a program runner of its own (lib/plan/runners.ts). It never loads a program. Two stacks in flight: its
+ * with a program runner of its own (lib/plan/runners.ts). It never loads a program. Several stacks in flight: its
  * runner runs the next program while this process judges the last one.
  */
 import { PermissionCatalog } from "../catalog";

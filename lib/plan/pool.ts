@@ -1,7 +1,7 @@
 /**
  * Plans many stacks in parallel: a few long-lived plan workers (lib/plan/plan-worker.ts), as many as there are
  * cores, each judging stacks with a program runner of its own (one Pulumi runtime, reused from stack to stack),
- * two stacks in flight per worker so that running and judging overlap. Used by `plan --all` and the benchmark.
+ * three stacks in flight per worker so that running and judging overlap. Used by `plan --all` and the benchmark.
  */
 import { ChildProcess, fork } from "child_process";
 import * as os from "os";
@@ -14,7 +14,8 @@ export interface PlanTask { configFile: string; program?: string; preview?: bool
 export interface PlanTaskResult { task: PlanTask; plan?: PlanResult; error?: string; stats: TaskStats & { judgeRssBytes?: number } }
 
 const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "plan-worker.ts" : "plan-worker.js");
-const IN_FLIGHT = 2;
+// Three stacks in flight: when the runner answers one, the next is already waiting for it while the worker judges.
+const IN_FLIGHT = 3;
 
 export async function planInPool(tasks: PlanTask[], opts: { workers?: number; onResult?: (r: PlanTaskResult, done: number) => void } = {}): Promise<PlanTaskResult[]> {
     const queue = tasks.map((task, index) => ({ task, index }));
