@@ -23,14 +23,14 @@ function medianPerResource(stats: TaskStats[], resources: number[]): number {
     return per[Math.floor(per.length / 2)];
 }
 
-async function planFleet(files: string[], workers: number): Promise<Measure & { replays: any[] }> {
+async function planFleet(files: string[], workers: number): Promise<Measure & { replays: any[]; judgeRss: number }> {
     const started = Date.now();
     const results = await planInPool(files.map(f => ({ configFile: f })), { workers });
     const wallMs = Date.now() - started;
     const plans = results.map(r => r.plan!).filter(Boolean);
     return {
         stacks: files.length, resources: plans.reduce((n, p) => n + p.summary.resources, 0), wallMs,
-        cpuMs: sum(results.map(r => r.stats)), peakRss: Math.max(...results.map(r => r.stats.rssBytes)),
+        cpuMs: sum(results.map(r => r.stats)), peakRss: Math.max(...results.map(r => r.stats.rssBytes)), judgeRss: Math.max(...results.map(r => r.stats.judgeRssBytes ?? 0)),
         failures: results.filter(r => !r.plan || r.plan.errors.length || r.plan.problems?.length).length,
         replays: plans.map(p => ({ stack: p.stack, resources: p.resources })),
         medianStackMsPerResource: medianPerResource(results.map(r => r.stats), results.map(r => r.plan?.summary.resources ?? 1)),
@@ -70,7 +70,7 @@ async function main() {
     const workers = Number(values.workers ?? os.cpus().length);
     const sizes = values.sizes!.split(",").map(s => s.split("x").map(Number) as [number, number]);
     console.log("cpu ms/res: all CPU of the workers per resource; median stack: CPU per resource of the median stack (steady cost);");
-    console.log("peak RSS: the largest worker process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.");
+    console.log("peak RSS: the largest runner process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.");
     console.log(`entra-consent bench: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${workers} workers, node ${process.version}`);
     console.log(["fleet".padEnd(22), "stacks".padStart(6), "resources".padStart(9), "wall s".padStart(8), "res/s".padStart(7), "cpu ms/res".padStart(11), "median stack".padStart(14), "peak RSS".padStart(10), "policy ms/res".padStart(14)].join("  "));
     for (const [tenants, apps] of sizes) {
@@ -82,6 +82,7 @@ async function main() {
         });
         const plan = await planFleet(files, workers);
         console.log(row(`${tenants}x${apps} plan`, plan) + (plan.failures ? `  (${plan.failures} stacks failed!)` : ""));
+        console.log(`${"".padEnd(22)}  (peak RSS of a plan worker, which judges beside its runner: ${mb(plan.judgeRss)})`);
         const plain = await plainFleet(plan.replays, workers);
         console.log(row(`${tenants}x${apps} plain mocks`, plain));
         fs.rmSync(dir, { recursive: true, force: true });

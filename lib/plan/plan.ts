@@ -8,7 +8,7 @@ import { PermissionCatalog } from "../catalog";
 import { rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
-import { SimulatedTenant } from "../sim/tenant";
+import { tenantState } from "../sim/tenant";
 import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import { TENANT_TAG } from "../../policies/azuread-provider-require-stack-tenant";
@@ -17,7 +17,9 @@ import type { FindingFields } from "../../policies/lib/findings";
 import { TYPE_PREFIX } from "../../components/types";
 import { isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
-import { RecordedResource, runProgram, SECRET_MASK, UNKNOWN } from "./run";
+import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
+import { ProgramRunners, programRunners, TaskStats } from "./runners";
+import { maskPaths, redact, secretStrings } from "./secrets";
 import { duplicateUrnErrors } from "./duplicates";
 
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
@@ -64,6 +66,10 @@ export interface PlanOptions {
     policyConfig?: string;
     /** the policies to run (default: the whole pack) */
     policies?: Policies;
+    /** the processes that run the program (default: this process's warm runners) */
+    runners?: ProgramRunners;
+    /** what the plan cost: the runner's CPU and memory plus this process's CPU for judging (the benchmark reads it) */
+    onStats?: (stats: TaskStats) => void;
 }
 
 export const stackNameOf = (file: string): string => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
@@ -73,11 +79,16 @@ export function stackFiles(dir: string): string[] {
     return fs.readdirSync(dir).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort().map(f => path.resolve(dir, f));
 }
 
-/** What plan output shows of an input: unknowns marked, secrets never shown. */
+/** What plan output shows of an input: unknowns marked, secrets (at any depth) never shown. */
 function displayInputs(r: RecordedResource): Record<string, unknown> {
     const show = (v: unknown): unknown => v === UNKNOWN ? "<unknown>" : Array.isArray(v) ? v.map(show)
         : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v;
-    return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.includes(k) ? SECRET_MASK : show(v)]));
+    return maskPaths(show(r.inputs) as Record<string, unknown>, r.secretInputs);
+}
+
+/** A run that did not come back (the runner crashed, or sent what is not a run): a deploy error, so the plan fails closed. */
+function failedRun(error: string): ProgramRun {
+    return { resources: [], outputs: {}, errors: [`the program did not run to the end: ${error}`], rejections: [] };
 }
 
 export function exitCode(plan: PlanResult): 0 | 1 | 2 {
@@ -125,13 +136,16 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         throw e;
     }
     const { model, config, tenantId } = loaded;
-    const tenant = new SimulatedTenant({
-        tenantId, catalog, signedInTenantId: opts.signedInTenantId, preview: opts.preview,
+    const tenantOptions = {
+        tenantId, signedInTenantId: opts.signedInTenantId, preview: opts.preview,
         existingPrincipalIds: model?.apps.flatMap(a => (a.managedIdentity && "principalId" in a.managedIdentity ? [a.managedIdentity.principalId] : [])),
-    });
+    };
     const started = performance.now();
-    const run = await runProgram({ program: opts.program ?? DEFAULT_PROGRAM, config, stack, tenant, preview: opts.preview });
+    // The program runs in a process of its own (lib/plan/runners.ts): it cannot reach what judges it, and sends data back.
+    const ran = await (opts.runners ?? programRunners()).run({ program: opts.program ?? DEFAULT_PROGRAM, config, stack, tenant: tenantOptions, preview: opts.preview });
+    const run = ran.result?.run ?? failedRun(ran.error ?? "no answer");
     const programDone = performance.now();
+    const cpu = process.cpuUsage();
     const resources = run.resources.map(r => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: displayInputs(r),
                                                 ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}) }));
     const judged = runPolicies(policies, run.resources, {
@@ -142,7 +156,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     // Token requests are predicted against what the deploy leaves in the tenant (a preview creates nothing),
     // for programs that build the tenant from this config with our components.
     const builtByComponents = run.resources.some(r => r.type === TENANT_COMPONENT_TYPE);
-    const flows = model && builtByComponents && !opts.preview ? predictFlows(model, tenant.state(), catalog) : [];
+    const flows = model && builtByComponents && !opts.preview && ran.result ? predictFlows(model, tenantState(ran.result.tenant), catalog) : [];
     const errors = [...duplicateUrnErrors(run.resources), ...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
@@ -157,5 +171,8 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         outputs: run.outputs,
         timings: { programMs: Math.round(programDone - started), policiesMs: Math.round(policiesDone - programDone) },
     };
-    return plan;
+    const used = process.cpuUsage(cpu);
+    opts.onStats?.({ wallMs: performance.now() - started, cpuMs: ran.stats.cpuMs + (used.user + used.system) / 1000, rssBytes: ran.stats.rssBytes });
+    // Nothing the plan prints shows a secret: not a policy's message, a program's error or a stack output quoting one.
+    return redact(plan, secretStrings(run.resources));
 }

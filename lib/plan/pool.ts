@@ -1,53 +1,52 @@
 /**
- * Plans many stacks in parallel: a few long-lived worker processes (one Pulumi runtime each, reused from
- * stack to stack), as many as there are cores. Used by `plan --all` and by the benchmark.
+ * Plans many stacks in parallel: a few long-lived plan workers (lib/plan/plan-worker.ts), as many as there are
+ * cores, each judging stacks with a program runner of its own (one Pulumi runtime, reused from stack to stack),
+ * three stacks in flight per worker so that running and judging overlap. Used by `plan --all` and the benchmark.
  */
-import { fork, ChildProcess } from "child_process";
+import { ChildProcess, fork } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import type { PlanResult } from "./plan";
+import { runnerArgs, TaskStats } from "./runners";
 
+export type { TaskStats };
 export interface PlanTask { configFile: string; program?: string; preview?: boolean; policyConfig?: string }
-export interface TaskStats { wallMs: number; cpuMs: number; rssBytes: number }
-export interface PlanTaskResult { task: PlanTask; plan?: PlanResult; error?: string; stats: TaskStats }
+export interface PlanTaskResult { task: PlanTask; plan?: PlanResult; error?: string; stats: TaskStats & { judgeRssBytes?: number } }
 
-const WORKER = path.join(__dirname, "worker.ts");
+const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "plan-worker.ts" : "plan-worker.js");
+// Three stacks in flight: when the runner answers one, the next is already waiting for it while the worker judges.
+const IN_FLIGHT = 3;
 
 export async function planInPool(tasks: PlanTask[], opts: { workers?: number; onResult?: (r: PlanTaskResult, done: number) => void } = {}): Promise<PlanTaskResult[]> {
     const queue = tasks.map((task, index) => ({ task, index }));
     const results: PlanTaskResult[] = new Array(tasks.length);
     let done = 0;
-    const count = Math.max(1, Math.min(opts.workers ?? os.cpus().length, tasks.length));
-    const runWorker = async () => {
-        let child: ChildProcess | undefined;
-        const start = () => fork(WORKER, [], {
-            // A larger young generation: the runtime allocates many short-lived promises per resource.
-            execArgv: [...process.execArgv, "--max-semi-space-size=32"],
-            stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced",
+    const count = Math.max(1, Math.min(opts.workers ?? os.cpus().length, Math.ceil(tasks.length / IN_FLIGHT)));
+    const runWorker = (): Promise<void> => new Promise<void>(resolve => {
+        const child: ChildProcess = fork(WORKER, [], { execArgv: runnerArgs(), stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
+        const pending = new Map<number, PlanTask>();
+        let exited = false;
+        const next = () => {
+            if (exited) return;
+            const job = queue.shift();
+            if (job) { pending.set(job.index, job.task); child.send(job); }
+            else if (!pending.size) child.disconnect();
+        };
+        const finish = (index: number, result: PlanTaskResult) => {
+            pending.delete(index);
+            results[index] = result;
+            opts.onResult?.(result, ++done);
+            next();
+        };
+        child.on("message", (m: { index: number; result: PlanTaskResult }) => finish(m.index, m.result));
+        child.on("exit", code => {
+            exited = true;
+            for (const [index, task] of [...pending]) finish(index, { task, error: `the plan process exited with code ${code}`, stats: { wallMs: 0, cpuMs: 0, rssBytes: 0 } });
+            // a crashed worker is replaced while stacks are left
+            if (queue.length) void runWorker().then(resolve); else resolve();
         });
-        try {
-            for (let next = queue.shift(); next; next = queue.shift()) {
-                child ??= start();
-                const result = await send(child, next.task);
-                if (result.error && !result.plan) { child.kill(); child = undefined; } // a crashed runtime is not reused
-                results[next.index] = result;
-                opts.onResult?.(result, ++done);
-            }
-        } finally {
-            child?.disconnect();
-        }
-    };
+        for (let i = 0; i < IN_FLIGHT; i++) next();
+    });
     await Promise.all(Array.from({ length: count }, runWorker));
     return results;
-}
-
-function send(child: ChildProcess, task: PlanTask): Promise<PlanTaskResult> {
-    return new Promise(resolve => {
-        const onMessage = (m: PlanTaskResult) => { cleanup(); resolve(m); };
-        const onExit = (code: number | null) => { cleanup(); resolve({ task, error: `the plan process exited with code ${code}`, stats: { wallMs: 0, cpuMs: 0, rssBytes: 0 } }); };
-        const cleanup = () => { child.off("message", onMessage); child.off("exit", onExit); };
-        child.on("message", onMessage);
-        child.on("exit", onExit);
-        child.send(task);
-    });
 }

@@ -5,7 +5,9 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SimulatedTenant, TenantRejection } from "../sim/tenant";
+import { PermissionCatalog } from "../catalog";
+import { SECRET_MASK } from "./secrets";
+import { RejectionRecord, SimulatedTenant, SimulatedTenantOptions, TenantSnapshot } from "../sim/tenant";
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // Pulumi's wire sentinel for a value not known yet
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -22,25 +24,29 @@ export interface RecordedResource {
     propertyDependencies: Record<string, string[]>;
     /** inputs as the engine receives them: unknown values are UNKNOWN, secrets are { secret: true, value } */
     inputs: Record<string, unknown>;
-    /** names of top-level inputs that are secret */
-    secretInputs: string[];
+    /** where secrets sit in the inputs, at any depth (`["credentials", 0, "value"]`); plan output masks each */
+    secretInputs: SecretPath[];
     /**
      * the resource's state after the step (the tenant's answer: inputs plus computed IDs), secrets unwrapped,
      * unknowns kept: what the engine's AnalyzeStack judges (it passes each resource's outputs, not its inputs)
      */
     outputs: Record<string, unknown>;
+    /** where secrets sit in the outputs (the provider's secret outputs, secrets the program passed) */
+    secretOutputs?: SecretPath[];
     /** the provider package version the SDK registered with (the engine names default providers after it) */
     version?: string;
     /** left in the tenant when removed from the program or when the stack is destroyed */
     retainOnDelete?: boolean;
 }
 
+export type SecretPath = (string | number)[];
+
 export interface ProgramRun {
     resources: RecordedResource[];
     outputs: Record<string, unknown>;
     /** why the program did not complete: tenant rejections, program errors */
     errors: string[];
-    rejections: TenantRejection[];
+    rejections: RejectionRecord[];
 }
 
 export interface RunOptions {
@@ -54,18 +60,19 @@ export interface RunOptions {
     preview?: boolean;
 }
 
-export const SECRET_MASK = "[secret]";
-
 /**
- * Wire values -> plain values; unknowns stay the sentinel. Secrets are unwrapped but remembered (inputs, which
- * policies judge as the engine gives them) or replaced by SECRET_MASK (outputs, which the plan prints).
+ * Wire values -> plain values; unknowns stay the sentinel. Secrets are unwrapped, their paths recorded (inputs and
+ * outputs, which policies judge as the engine gives them), or replaced by SECRET_MASK (stack outputs, which the plan prints).
  */
-function fromWire(v: unknown, secrets: { found: boolean; mask?: boolean } = { found: false }): unknown {
-    if (Array.isArray(v)) return v.map(x => fromWire(x, secrets));
+function fromWire(v: unknown, secrets: { paths: SecretPath[]; mask?: boolean } = { paths: [] }, at: SecretPath = []): unknown {
+    if (Array.isArray(v)) return v.map((x, i) => fromWire(x, secrets, [...at, i]));
     if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (o[SIG_KEY] === SECRET_SIG) { secrets.found = true; return secrets.mask ? SECRET_MASK : fromWire(o.value, secrets); }
-        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromWire(x, secrets)]));
+        if (o[SIG_KEY] === SECRET_SIG) {
+            secrets.paths.push(at); // a secret inside a secret is covered by the outer path
+            return secrets.mask ? SECRET_MASK : fromWire(o.value, { paths: [] }, at);
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromWire(x, secrets, [...at, k])]));
     }
     return v;
 }
@@ -93,22 +100,17 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => register(req, (err: any, resp: any) => {
         if (!err) {
-            const raw = req.getObject()?.toJavaScript() ?? {};
-            const inputs: Record<string, unknown> = {};
-            const secretInputs: string[] = [];
-            for (const [k, v] of Object.entries(raw)) {
-                const s = { found: false };
-                inputs[k] = fromWire(v, s);
-                if (s.found) secretInputs.push(k);
-            }
+            const secretInputs: SecretPath[] = [];
+            const inputs = fromWire(req.getObject()?.toJavaScript() ?? {}, { paths: secretInputs }) as Record<string, unknown>;
+            const secretOutputs: SecretPath[] = [];
             // Bridged providers keep the resource ID in the state as `id`; the mock answers it beside the state.
-            const outputs = { ...(resp.getId() ? { id: resp.getId() } : {}), ...(fromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>) };
+            const outputs = { ...(resp.getId() ? { id: resp.getId() } : {}), ...(fromWire(resp.getObject()?.toJavaScript() ?? {}, { paths: secretOutputs }) as Record<string, unknown>) };
             const propDeps: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propDeps[key] = deps.getUrnsList(); });
             resources.push({
                 urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent() || undefined,
                 custom: req.getCustom(), provider: req.getProvider() || undefined, dependencies: req.getDependenciesList(),
-                propertyDependencies: propDeps, inputs, secretInputs, outputs, version: req.getVersion() || undefined,
+                propertyDependencies: propDeps, inputs, secretInputs, outputs, ...(secretOutputs.length ? { secretOutputs } : {}), version: req.getVersion() || undefined,
                 retainOnDelete: req.getRetainondelete() || undefined,
             });
         } else {
@@ -146,7 +148,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
         await (pulumi.runtime as any).waitForRPCs?.();
         // Stack outputs as the engine would store them (secrets wrapped, then masked here; unknowns as the sentinel).
         const serialized = await pulumi.runtime.serializeProperties("outputs", exports, { keepOutputValues: false });
-        outputs = fromWire(serialized, { found: false, mask: true }) as Record<string, unknown>;
+        outputs = fromWire(serialized, { paths: [], mask: true }) as Record<string, unknown>;
     } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (!errors.some(x => x.includes(message.split("\n")[0]))) errors.push(message);
@@ -156,5 +158,22 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
         resourceClass.stackTrace = stackTrace;
         Error.stackTraceLimit = stackTraceLimit;
     }
-    return { resources, outputs, errors, rejections: [...opts.tenant.rejections] };
+    return { resources, outputs, errors, rejections: opts.tenant.rejections.map(r => ({ status: r.status, resource: r.resource, message: r.message })) };
+}
+
+/** What the plan asks a program runner (lib/plan/worker.ts) to do: plain data, as it crosses a process boundary. */
+export interface RunTask {
+    program: string;
+    config: Record<string, unknown>;
+    stack: string;
+    preview?: boolean;
+    tenant: Omit<SimulatedTenantOptions, "catalog">;
+}
+export interface RunResult { run: ProgramRun; tenant: TenantSnapshot }
+
+/** Runs a program against a fresh simulated tenant; the runner process calls this. */
+export async function runTask(task: RunTask, catalog: PermissionCatalog): Promise<RunResult> {
+    const tenant = new SimulatedTenant({ ...task.tenant, catalog });
+    const run = await runProgram({ program: task.program, config: task.config, stack: task.stack, tenant, preview: task.preview });
+    return { run, tenant: tenant.snapshot() };
 }

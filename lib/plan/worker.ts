@@ -1,22 +1,30 @@
-/** A plan worker process: plans the stacks it is sent, one at a time, and reports each with its cost. */
+/**
+ * A program runner: runs the Pulumi programs it is sent under the mock runtime (one runtime, reused from stack to
+ * stack) and sends back what they registered, as data. It never loads the policies: the plan's process judges.
+ */
 import { PermissionCatalog } from "../catalog";
-import { planStack } from "./plan";
-import type { PlanTask, PlanTaskResult } from "./pool";
+import { runTask } from "./run";
+import type { RunnerReply, RunnerRequest } from "./runners";
 
 const catalog = PermissionCatalog.load();
 
-process.on("message", async (task: PlanTask) => {
+process.on("message", async ({ id, task }: RunnerRequest) => {
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
-    let result: Omit<PlanTaskResult, "stats">;
+    let reply: Omit<RunnerReply, "stats">;
     try {
-        result = { task, plan: await planStack({ ...task, catalog }) };
+        reply = { id, result: await runTask(task, catalog) };
     } catch (e) {
-        result = { task, error: (e as Error).message };
+        reply = { id, error: (e as Error).message };
     }
     const used = process.cpuUsage(cpu);
-    process.send!({ ...result, stats: {
-        wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000,
-        rssBytes: process.resourceUsage().maxRSS * 1024,
-    } } satisfies PlanTaskResult);
+    const stats = { wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000, rssBytes: process.resourceUsage().maxRSS * 1024 };
+    try {
+        process.send!({ ...reply, stats } satisfies RunnerReply);
+    } catch (e) {
+        // Only data crosses to the plan (structured clone): a value that is not data is the program's error.
+        process.send!({ id, error: `the program's results are not plain data: ${(e as Error).message}`, stats } satisfies RunnerReply);
+    }
 });
+// The plan's process went away: nothing is left to run for.
+process.on("disconnect", () => process.exit(0));

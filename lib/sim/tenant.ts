@@ -41,6 +41,39 @@ export interface TenantState {
     application(clientId: string): { scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: Map<string, string[]> } | undefined;
 }
 
+/**
+ * The planned tenant as plain data: the program runs in a process of its own (lib/plan/pool.ts) and sends this
+ * back, so flows are predicted in the plan's process from data, never from objects the program could reach.
+ */
+export interface TenantSnapshot {
+    tenantId: string;
+    principalsByResourceName: Record<string, string>;
+    principals: SimPrincipal[];
+    grants: SimGrant[];
+    assignments: SimAssignment[];
+    applications: { clientId: string; scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: [string, string[]][] }[];
+}
+
+/** The read-only view flows are predicted against, built from a snapshot (IDs lower case, as the tenant keeps them). */
+export function tenantState(snapshot: TenantSnapshot): TenantState {
+    const principals = new Map(snapshot.principals.map(p => [p.objectId, p]));
+    const byClientId = new Map(snapshot.principals.map(p => [p.clientId, p]));
+    const resourceNames = new Map(Object.entries(snapshot.principalsByResourceName));
+    const apps = new Map(snapshot.applications.map(a => [a.clientId, { scopes: a.scopes, roles: a.roles, preAuthorized: new Map(a.preAuthorized) }]));
+    return {
+        tenantId: snapshot.tenantId,
+        principalOfResource: name => resourceNames.get(name),
+        principal: id => principals.get(id.toLowerCase()),
+        principalByClientId: id => byClientId.get(id.toLowerCase()),
+        grants: (c, r) => snapshot.grants.filter(g => g.clientObjectId === c && g.resourceObjectId === r),
+        assignments: (p, r) => snapshot.assignments.filter(a => a.principalObjectId === p && a.resourceObjectId === r),
+        application: clientId => apps.get(clientId.toLowerCase()),
+    };
+}
+
+/** A rejection as data, to cross the process boundary. */
+export interface RejectionRecord { status: number; resource: string; message: string }
+
 /** An error Entra (or ARM) would answer; the plan reports it as a failed deploy step. */
 export class TenantRejection extends Error {
     constructor(readonly status: number, readonly resource: string, message: string) {
@@ -111,17 +144,21 @@ export class SimulatedTenant implements Mocks {
 
     /** The planned state, read-only. */
     state(): TenantState {
+        return tenantState(this.snapshot());
+    }
+
+    /** The planned state as plain data (structured-clone and JSON safe). */
+    snapshot(): TenantSnapshot {
         return {
             tenantId: this.tenantId,
-            principalOfResource: name => this.principalsByResourceName.get(name),
-            principal: id => this.principals.get(id.toLowerCase()),
-            principalByClientId: id => this.principalsByClientId.get(id.toLowerCase()),
-            grants: (c, r) => [...this.grants.values()].filter(g => g.clientObjectId === c && g.resourceObjectId === r),
-            assignments: (p, r) => [...this.assignments.values()].filter(a => a.principalObjectId === p && a.resourceObjectId === r),
-            application: clientId => {
-                const app = this.appsByClientId.get(clientId.toLowerCase());
-                return app && { scopes: [...app.scopes.values()], roles: [...app.roles.values()], preAuthorized: app.preAuthorized };
-            },
+            principalsByResourceName: Object.fromEntries(this.principalsByResourceName),
+            principals: [...this.principals.values()].map(p => ({ ...p })),
+            grants: [...this.grants.values()].map(g => ({ ...g, scopes: [...g.scopes] })),
+            assignments: [...this.assignments.values()].map(a => ({ ...a })),
+            applications: [...this.appsByClientId.entries()].map(([clientId, app]) => ({
+                clientId, scopes: [...app.scopes.values()].map(p => ({ ...p })), roles: [...app.roles.values()].map(p => ({ ...p })),
+                preAuthorized: [...app.preAuthorized.entries()].map(([c, ids]) => [c, [...ids]] as [string, string[]]),
+            })),
         };
     }
 

@@ -1,0 +1,147 @@
+/**
+ * Program runners: the processes that run Pulumi programs for the plan (lib/plan/worker.ts). A program runs in a
+ * process of its own, as under the engine, so it cannot reach the catalog, the policies or the harness that judge
+ * it; what comes back is data (structured clone). Runners are kept warm and reused for the same program only, so
+ * one program cannot tamper with the run of another. Idle runners do not keep the plan's process alive.
+ */
+import { ChildProcess, fork } from "child_process";
+import { randomUUID } from "crypto";
+import * as os from "os";
+import * as path from "path";
+import type { RunResult, RunTask } from "./run";
+
+export interface TaskStats { wallMs: number; cpuMs: number; rssBytes: number }
+/** `id` is random per job: a program that writes to the channel cannot name the job its answer is for. */
+export interface RunnerRequest { id: string; task: RunTask }
+export interface RunnerReply { id: string; result?: RunResult; error?: string; stats: TaskStats }
+
+const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
+const NO_STATS: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
+
+interface Runner { child: ChildProcess; program: string; job?: Job }
+interface Job { id: string; task: RunTask; resolve: (reply: RunnerReply) => void }
+
+/** Node flags for a runner or plan worker: the TypeScript loader the plan itself runs under, or tsx's require hook. */
+export function runnerArgs(): string[] {
+    const loader = process.execArgv.some(a => a.includes("tsx")) ? process.execArgv : ["--require", require.resolve("tsx/cjs")];
+    // A larger young generation: the runtime allocates many short-lived promises per resource.
+    return [...loader, "--max-semi-space-size=32"];
+}
+
+/** Whether a reply has the shape of a run's results (the runner is the program's process: check what it sends). */
+function isRunResult(r: unknown): r is RunResult {
+    const x = r as RunResult | undefined;
+    return !!x && !!x.run && Array.isArray(x.run.resources) && Array.isArray(x.run.errors) && Array.isArray(x.run.rejections)
+        && !!x.run.outputs && typeof x.run.outputs === "object" && !!x.tenant && typeof x.tenant.tenantId === "string"
+        && Array.isArray(x.tenant.principals) && Array.isArray(x.tenant.grants) && Array.isArray(x.tenant.assignments) && Array.isArray(x.tenant.applications);
+}
+
+export class ProgramRunners {
+    private readonly runners: Runner[] = [];
+    private readonly waiting: Job[] = [];
+    private closed = false;
+
+    /**
+     * @param size how many programs run at once
+     * @param keep how many runners stay warm, one per program (tests and `--program` plan a few programs in turn)
+     */
+    constructor(readonly size = os.cpus().length, readonly keep = Math.max(size, 6)) {}
+
+    /** Runs a program in a runner; never rejects: a crash or a malformed reply comes back as `error`. */
+    run(task: RunTask): Promise<RunnerReply> {
+        return new Promise(resolve => {
+            this.waiting.push({ id: randomUUID(), task: { ...task, program: path.resolve(task.program) }, resolve });
+            this.dispatch();
+        });
+    }
+
+    /** Stops every runner (busy ones answer their job with an error). */
+    close(): void {
+        this.closed = true;
+        for (const r of [...this.runners]) this.retire(r);
+        for (const job of this.waiting.splice(0)) job.resolve({ id: job.id, error: "the program runners were stopped", stats: NO_STATS });
+    }
+
+    private dispatch(): void {
+        if (this.closed) return;
+        for (const job of [...this.waiting]) {
+            const runner = this.runnerFor(job.task.program);
+            if (!runner) continue;
+            this.waiting.splice(this.waiting.indexOf(job), 1);
+            runner.job = job;
+            runner.child.ref();
+            (runner.child.channel as { ref?(): void } | undefined)?.ref?.();
+            runner.child.send({ id: job.id, task: job.task } satisfies RunnerRequest);
+        }
+    }
+
+    /** An idle runner of this program, or a new one (instead of the least recently used idle runner when all are kept). */
+    private runnerFor(program: string): Runner | undefined {
+        const idle = this.runners.filter(r => !r.job);
+        if (this.runners.length - idle.length >= this.size) return undefined;
+        const same = idle.find(r => r.program === program);
+        if (same) {
+            this.runners.push(...this.runners.splice(this.runners.indexOf(same), 1)); // most recently used last
+            return same;
+        }
+        if (this.runners.length >= this.keep) {
+            if (!idle.length) return undefined;
+            this.retire(idle[0], undefined, false);
+        }
+        return this.start(program);
+    }
+
+    private start(program: string): Runner {
+        // The program's console goes to stderr: stdout carries the plan (JSON for tools), which a program must not write into.
+        const child = fork(WORKER, [], { execArgv: runnerArgs(), stdio: ["ignore", 2, 2, "ipc"], serialization: "advanced" });
+        const runner: Runner = { child, program };
+        this.runners.push(runner);
+        child.on("message", (reply: RunnerReply) => {
+            const job = runner.job;
+            if (!job || !reply || reply.id !== job.id || (reply.result !== undefined && !isRunResult(reply.result))) {
+                // Not the answer to the job it runs: the program wrote to the channel. Trust nothing from this process.
+                this.retire(runner, "the program runner sent a message that is not the answer to its task (the program wrote to the plan's channel)");
+                return;
+            }
+            runner.job = undefined;
+            if (reply.error !== undefined && reply.result === undefined) this.retire(runner, undefined, false); // a failed runtime is not reused
+            else this.idle(runner);
+            job.resolve({ id: job.id, result: reply.result, error: reply.error, stats: reply.stats ?? NO_STATS });
+            this.dispatch();
+        });
+        child.on("exit", code => this.retire(runner, `the program's process exited with code ${code} before it finished`));
+        child.on("error", e => this.retire(runner, `the program's process failed: ${e.message}`));
+        return runner;
+    }
+
+    private idle(runner: Runner): void {
+        runner.job = undefined;
+        runner.child.unref();
+        (runner.child.channel as { unref?(): void } | undefined)?.unref?.();
+    }
+
+    private retire(runner: Runner, why = "the program runner was stopped", redispatch = true): void {
+        const i = this.runners.indexOf(runner);
+        if (i < 0) return;
+        this.runners.splice(i, 1);
+        runner.child.removeAllListeners("message");
+        runner.child.on("error", () => undefined);
+        if (runner.child.connected) runner.child.disconnect();
+        runner.child.kill();
+        const job = runner.job;
+        runner.job = undefined;
+        if (job) job.resolve({ id: job.id, error: why, stats: NO_STATS });
+        if (redispatch) this.dispatch();
+    }
+}
+
+let shared: ProgramRunners | undefined;
+
+/** The process's warm runners (`size` programs at once, cores by default), created on first use and stopped at exit. */
+export function programRunners(size?: number): ProgramRunners {
+    if (!shared) {
+        shared = new ProgramRunners(size);
+        process.once("exit", () => shared?.close());
+    }
+    return shared;
+}

@@ -1,0 +1,79 @@
+/**
+ * Issue 7, class 8: the program cannot change what the policies read. Under the engine the pack runs in a process of
+ * its own; the offline plan runs the program in a runner process (lib/plan/runners.ts) and judges in its own, so a
+ * program that tampers with the catalog, the policies, the harness or the process's globals changes nothing that
+ * judges it. Each route below makes the plan call the stack clean when the program runs in the judging process.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { exitCode, planStack, PlanResult } from "../lib/plan/plan";
+import { PermissionCatalog } from "../lib/catalog";
+import { policies } from "../policies/all";
+import { buildModel } from "../lib/model";
+import { predictFlows } from "../lib/flows";
+import { runTask } from "../lib/plan/run";
+import { tenantState } from "../lib/sim/tenant";
+import { catalog, devConfig, devRaw, TENANT_ID, writeStack } from "./helpers";
+import { mandatoryOf } from "./policy-helpers";
+
+const TAMPER = path.join(__dirname, "fixtures", "programs", "tamper.ts");
+const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
+
+function planTampered(routes: string[]): Promise<PlanResult> {
+    const config = { "azuread:tenantId": TENANT_ID, "test:spec": { graphRoles: ["RoleManagement.ReadWrite.Directory"] }, "test:routes": routes };
+    return planStack({ configFile: writeStack(config), program: TAMPER, catalog });
+}
+
+function assertDenied(plan: PlanResult, route: string) {
+    const v = mandatoryOf(plan, APP_TIERS);
+    assert.equal(v.length, 1, `${route}: ${JSON.stringify(plan.violations.map(x => x.message))} ${plan.errors.join("; ")}`);
+    assert.match(v[0].message, /Microsoft Graph application permission RoleManagement.ReadWrite.Directory \(tier 0/, route);
+    assert.equal(plan.summary.mandatory >= 1, true, route);
+    assert.equal(exitCode(plan), 1, route);
+}
+
+describe("class 8: the program cannot change what the policies read", () => {
+    const routes = ["catalog", "graph-permission", "policies", "levels", "prototypes", "globals"];
+    for (const route of routes) {
+        it(`still denies a raw tier-0 assignment when the program tampers with ${route}`, async () => {
+            assertDenied(await planTampered([route]), route);
+        });
+    }
+
+    it("still denies it when the program tries every route at once, and this process's catalog and policies are untouched", async () => {
+        assertDenied(await planTampered(routes), "all");
+        const graph = PermissionCatalog.load().resource("microsoft-graph")!;
+        assert.equal(graph.permissions.find(p => p.value === "RoleManagement.ReadWrite.Directory" && p.type === "application")?.tier, 0);
+        assert.equal(policies.find(p => p.name === APP_TIERS)?.enforcementLevel, "mandatory");
+        assert.equal(({} as Record<string, unknown>)[APP_TIERS], undefined, "Object.prototype of this process is clean");
+        assert.equal([1, 2].filter(x => x > 0).length, 2, "Array.prototype of this process is intact");
+    });
+
+    it("fails closed when the program leaves before it is judged (process.exit)", async () => {
+        const plan = await planTampered(["exit"]);
+        assert.equal(exitCode(plan), 1);
+        assert.match(plan.errors.join("\n"), /the program did not run to the end: the program's process exited with code \d+ before it finished/);
+    });
+
+    it("fails closed when the program writes a forged clean answer to the plan's channel", async () => {
+        const plan = await planTampered(["forge"]);
+        assert.equal(exitCode(plan), 1);
+        assert.match(plan.errors.join("\n"), /not the answer to its task/);
+    });
+
+    it("plans the next stack normally after a program's runner was stopped", async () => {
+        assertDenied(await planTampered([]), "none");
+    });
+});
+
+describe("the simulated tenant's state crosses the process boundary as data", () => {
+    it("predicts the same flows from a JSON copy of the snapshot as from the live tenant", async () => {
+        const { run, tenant } = await runTask({ program: "index.ts", config: devConfig(), stack: "dev", tenant: { tenantId: TENANT_ID } }, catalog);
+        assert.deepEqual(run.errors, []);
+        const model = buildModel(devRaw(), catalog, {});
+        const copied = tenantState(JSON.parse(JSON.stringify(tenant)));
+        const flows = predictFlows(model, copied, catalog);
+        assert.ok(flows.length > 0 && flows.every(f => f.outcome === "issued"), JSON.stringify(flows.filter(f => f.outcome !== "issued")));
+        assert.ok(tenant.grants.length > 0 && tenant.assignments.length > 0 && tenant.applications.some(a => a.preAuthorized.length > 0));
+    });
+});
