@@ -97,6 +97,8 @@ describe("rule 1: assignment required", () => {
         }
         assert.equal(plan.summary.failingFlows, 0);
         assert.ok(!plan.resources.find(r => r.name === "orders-api-sp")!.inputs.appRoleAssignmentRequired, "only the app that asks for it");
+        assert.deepEqual(plan.consent!["orders-web"].assignment, { required: true, assignedTo: { "(default access)": { users: [USER], groups: [GROUP] } } });
+        assert.equal(plan.consent!["orders-api"].assignment, undefined);
     });
 
     it("users consenting for an app that requires assignment: admin approval (AADSTS90094); nobody assigned to an API: AADSTS50105", async () => {
@@ -327,10 +329,12 @@ describe("rule 4: combined consent for a middle tier (knownClients)", () => {
     it("with the client known, users consent for the middle tier in the client's prompt: on-behalf-of works", async () => {
         const plan = await middleTier();
         assert.deepEqual(plan.errors, []);
+        assert.deepEqual(plan.consent!["orders-api"].knownClients, ["orders-web"]);
         const known = plan.resources.find(r => r.type === T.knownClients)!;
         assert.equal(known.name, "orders-api-known-clients");
-        const webClientId = (plan.outputs as any)?.clientIds?.["orders-web"];
-        if (webClientId) assert.deepEqual(known.inputs.knownClientIds, [webClientId]);
+        const webClientId = (plan.outputs as { clientIds: Record<string, string> }).clientIds["orders-web"];
+        assert.match(webClientId, /^[0-9a-f-]{36}$/);
+        assert.deepEqual(known.inputs.knownClientIds, [webClientId]);
         const obo = flowOf(plan, "orders-api", "microsoft-graph");
         assert.deepEqual([obo.outcome, obo.code, obo.mechanism], ["issued-after-user-consent", null, ["user-consent"]]);
         assert.match(obo.fix!, /combined prompt.*orders-web must request orders-api's .default scope/);
