@@ -12,6 +12,33 @@ export interface CatalogPermission {
     /** 0 ControlPlane, 1 ManagementPlane, 2 UserAccess; null = not classified yet (treat as 0). */
     tier: Tier | null;
     displayName: string;
+    /** what each classification source says; `tier` is the strictest of them (scripts/build-catalog.ts) */
+    sources?: TierSource[];
+}
+
+/**
+ * Who classified a permission: the Enterprise Access Model data set (data/sources), Microsoft's consent-grant risk
+ * table (data/sources/aadconsentgrantpermissiontable.csv), or a rule of data/tier-rules.json.
+ */
+export type TierSourceName = "eam" | "consent-risk" | "impersonation" | "equivalence";
+export interface TierSource { source: TierSourceName; tier: Tier | null; reason?: string }
+
+export const TIER_SOURCE_LABELS: Record<TierSourceName, string> = {
+    "eam": "the Enterprise Access Model classification",
+    "consent-risk": "Microsoft's consent-grant risk table",
+    "impersonation": "the impersonation rule",
+    "equivalence": "cross-API equivalence",
+};
+
+/**
+ * Why a permission has its tier, for people: the reasons of the sources that decided it first, then the risk table's
+ * reason when it did not decide ("High: phishing, per Microsoft's consent-grant risk table"). Empty without reasons.
+ */
+export function classificationReason(p: { tier: Tier | null; sources?: TierSource[] }): string {
+    const withReason = (p.sources ?? []).filter(s => s.reason);
+    const deciding = withReason.filter(s => s.tier === p.tier);
+    const ordered = [...deciding, ...withReason.filter(s => !deciding.includes(s) && s.source === "consent-risk")];
+    return ordered.map(s => `${s.reason}, per ${TIER_SOURCE_LABELS[s.source]}`).join("; ");
 }
 
 export interface CatalogResource {

@@ -56,11 +56,27 @@ export async function preflight(model: ConsentModel, opts?: pulumi.InvokeOptions
             const sp = await azuread.getServicePrincipal({ clientId: appId }, opts);
             principals.set(appId, { appId, objectId: sp.objectId, appRoleIds: sp.appRoleIds, oauth2PermissionScopeIds: sp.oauth2PermissionScopeIds });
         } catch (e) {
-            missing.push(`${name} (${appId}) has no service principal in tenant ${model.tenant.name}: tokens for it fail with AADSTS500011. ` +
-                         `Create it once (az ad sp create --id ${appId}). Lookup said: ${(e as Error).message.split("\n")[0]}`);
+            missing.push(lookupFailure(name, appId, model.tenant.name, (e as Error).message));
         }
     }));
     const problems = [...missing.sort(), ...permissionIdMismatches(model, principals)];
     if (problems.length) throw new pulumi.RunError(`the tenant does not match the plan; nothing was written:\n  - ${problems.join("\n  - ")}`);
     return principals;
+}
+
+/** Graph's answers when the deploying identity may not read service principals (403 Authorization_RequestDenied). */
+const DENIED = /Authorization_RequestDenied|Insufficient privileges|\b403\b|Forbidden|AADSTS(?:50105|53003)/i;
+
+/**
+ * Why a Microsoft API's service principal could not be read: missing from the tenant (AADSTS500011 for every token),
+ * or not readable by the deploying identity, which is a permission to fix, not a service principal to create.
+ */
+export function lookupFailure(name: string, appId: string, tenantName: string, message: string): string {
+    const said = message.split("\n")[0];
+    if (DENIED.test(message)) {
+        return `the deploying identity may not read the service principal of ${name} (${appId}) in tenant ${tenantName}: give it Application.Read.All ` +
+               `(or a directory role that reads applications) and run again; nothing says the service principal is missing. Lookup said: ${said}`;
+    }
+    return `${name} (${appId}) has no service principal in tenant ${tenantName}: tokens for it fail with AADSTS500011. ` +
+           `Create it once (az ad sp create --id ${appId}). Lookup said: ${said}`;
 }

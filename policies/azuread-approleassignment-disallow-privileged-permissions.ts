@@ -1,10 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
+import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
-import { alternativeText, tierText, unidentifiedText } from "./lib/describe";
+import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
 import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
+import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-approleassignment-disallow-privileged-permissions";
 
@@ -16,17 +17,21 @@ export const policy: StackValidationPolicy = {
     name,
     description: "Application permissions of tier 0 (control plane) are denied and those of tier 1 need an approval from the security team, as do assignments whose principal or resource the pack cannot identify.",
     enforcementLevel: "mandatory",
-    configSchema: approvalsConfigSchema,
+    configSchema: tierPolicyConfigSchema("application"),
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const ledger = new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenantOf(undefined, args));
+        const config = args.getConfig<{ approvals?: Approval[]; tiers?: TierOverride[] }>();
+        const ledger = new ApprovalLedger(config.approvals ?? [], tenantOf(undefined, args));
+        const overrides = new TierOverrides(config.tiers ?? [], catalog);
         for (const a of stack.assignments) {
             // not known before the resources exist (a first preview): judged at the update
             if (!a.appRoleId || a.principal.kind === "pending" || a.target.kind === "pending") continue;
             if (a.principal.kind === "user" || a.principal.kind === "group") continue; // people, not workloads: app roles for users
-            const j = stack.judge(a.target, "application", a.appRoleId);
+            const j = stack.judge(a.target, "application", a.appRoleId, { overrides, tenant: tenantOf(a.resource, args) });
             const unidentified = unidentifiedText(a.principal, a.target);
-            if (j.effectiveTier === 2 && !unidentified) continue;
+            const what = `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}).`;
+            const fields = { app: a.principal.label, resource: stack.resourceLabel(a.target), type: "application", ...tierFields(j) };
+            if (j.effectiveTier === 2 && !unidentified) { noteLoweredTier(report, j, { urn: a.resource.urn, message: what, ...fields }); continue; }
             const tier0 = j.effectiveTier === 0;
             const subject: Subject = { type: "application", clientNames: a.principal.names, resourceNames: stack.resourceNames(a.target), permissionNames: [j.value, ...(j.id ? [j.id] : [])] };
             const verdict = tier0 ? "Tier-0 application permissions are denied: one token can take over the tenant, with no user in the loop."
@@ -34,10 +39,10 @@ export const policy: StackValidationPolicy = {
                 : "An assignment the pack cannot identify needs an approval.";
             judgeFinding(report, {
                 policy: name, ledger, subject, tier0, tenant: tenantOf(a.resource, args), urn: a.resource.urn,
-                message: `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}).${unidentified} ${verdict}${alternativeText(j)}`,
-                fields: { app: a.principal.label, resource: stack.resourceLabel(a.target), permission: j.value, type: "application", tier: j.tier },
+                message: `${what}${unidentified} ${verdict}${alternativeText(j)}`, fields,
             });
         }
         reportUnusedApprovals(report, name, ledger, knownPermissionNames(stack, "application"));
+        reportRefusedOverrides(report, name, overrides, tenantOf(undefined, args));
     },
 };

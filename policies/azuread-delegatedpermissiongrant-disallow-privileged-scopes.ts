@@ -1,10 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
+import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
-import { alternativeText, tierText, unidentifiedText } from "./lib/describe";
+import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
 import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
+import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
 
@@ -16,10 +17,12 @@ export const policy: StackValidationPolicy = {
     name,
     description: "Tenant-wide consent to tier-0 delegated scopes (grants and pre-authorizations) is denied and to tier-1 scopes needs an approval, as do single-user grants and user-consentable requests of tier-0 scopes and grants the pack cannot identify.",
     enforcementLevel: "mandatory",
-    configSchema: approvalsConfigSchema,
+    configSchema: tierPolicyConfigSchema("delegated"),
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const ledger = new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenantOf(undefined, args));
+        const config = args.getConfig<{ approvals?: Approval[]; tiers?: TierOverride[] }>();
+        const ledger = new ApprovalLedger(config.approvals ?? [], tenantOf(undefined, args));
+        const overrides = new TierOverrides(config.tiers ?? [], catalog);
         const subjectOf = (clientNames: string[], resourceNames: string[], value: string, id?: string): Subject =>
             ({ type: "delegated", clientNames, resourceNames, permissionNames: [value, ...(id ? [id] : [])] });
 
@@ -27,17 +30,18 @@ export const policy: StackValidationPolicy = {
             if (g.client.kind === "pending" || g.target.kind === "pending") continue; // a first preview: judged at the update
             const unidentified = unidentifiedText(g.client, g.target);
             for (const value of g.values) {
-                const j = stack.judge(g.target, "delegated", value);
+                const j = stack.judge(g.target, "delegated", value, { overrides, tenant: tenantOf(g.resource, args) });
                 const needsApproval = unidentified || (g.allPrincipals ? j.effectiveTier <= 1 : j.effectiveTier === 0);
-                if (!needsApproval) continue;
-                const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
                 const scope = g.allPrincipals ? "for every user in the tenant (AllPrincipals)" : "for one user";
+                const what = `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).`;
+                const fields = { app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", ...tierFields(j) };
+                if (!needsApproval) { noteLoweredTier(report, j, { urn: g.resource.urn, message: what, ...fields }); continue; }
+                const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
                 const verdict = g.allPrincipals && j.effectiveTier === 0 ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
                     : "This grant needs an approval.";
                 judgeFinding(report, {
                     policy: name, ledger, subject: subjectOf(g.client.names, stack.resourceNames(g.target), j.value, j.id), tier0, tenant: tenantOf(g.resource, args), urn: g.resource.urn,
-                    message: `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).${unidentified} ${verdict}${alternativeText(j)}`,
-                    fields: { app: g.client.label, resource: stack.resourceLabel(g.target), permission: j.value, type: "delegated", tier: j.tier },
+                    message: `${what}${unidentified} ${verdict}${alternativeText(j)}`, fields,
                 });
             }
         }
@@ -62,7 +66,7 @@ export const policy: StackValidationPolicy = {
                 judgeFinding(report, {
                     policy: name, ledger, subject: subjectOf(clientNames, p.api.names, j.value, j.id), tier0: j.effectiveTier === 0, tenant: tenantOf(p.resource, args), urn: p.resource.urn,
                     message: `${p.api.label} pre-authorizes ${clientLabel} for ${j.value} (${tierText(j)}): every user of that client gets it without a prompt, like a tenant-wide grant. ${j.effectiveTier === 0 ? "Denied without a tier-0 approval." : "This needs an approval."}`,
-                    fields: { app: clientLabel, resource: p.api.label, permission: j.value, type: "delegated", tier: j.tier },
+                    fields: { app: clientLabel, resource: p.api.label, type: "delegated", ...tierFields(j) },
                 });
             }
         }
@@ -70,12 +74,12 @@ export const policy: StackValidationPolicy = {
         // Tier-0 scopes users may consent to themselves: requested by a client of the stack, or exposed by an API of it.
         for (const r of stack.requests) {
             if (r.type !== "delegated" || !r.id || r.resource.kind === "pending" || r.resource.kind === "unidentified") continue;
-            const j = stack.judge(r.resource, "delegated", r.id);
+            const j = stack.judge(r.resource, "delegated", r.id, { overrides, tenant: tenantOf(r.client.registration, args) });
             if (j.effectiveTier !== 0 || j.adminConsentRequired !== false) continue;
             judgeFinding(report, {
                 policy: name, ledger, subject: subjectOf(r.client.names, stack.resourceNames(r.resource), j.value, j.id), tier0: true, tenant: tenantOf(r.client.registration, args), urn: r.urn,
                 message: `${r.client.label} requests the ${j.resourceName} delegated permission ${j.value} (${tierText(j)}), which users may consent to themselves, without an administrator: one phished click hands it over.`,
-                fields: { app: r.client.label, resource: stack.resourceLabel(r.resource), permission: j.value, type: "delegated", tier: j.tier },
+                fields: { app: r.client.label, resource: stack.resourceLabel(r.resource), type: "delegated", ...tierFields(j) },
             });
         }
         for (const api of stack.apps) {
@@ -89,5 +93,6 @@ export const policy: StackValidationPolicy = {
             }
         }
         reportUnusedApprovals(report, name, ledger, knownPermissionNames(stack, "delegated"));
+        reportRefusedOverrides(report, name, overrides, tenantOf(undefined, args));
     },
 };

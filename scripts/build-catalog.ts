@@ -1,17 +1,24 @@
 /**
- * Builds data/catalog.json, the permission catalog the program ships with, from the shared data set
- * (../shared/data by default) and, optionally, from a tenant's exported Microsoft Graph service principal:
+ * Builds data/catalog.json, the permission catalog the program ships with, from the data kept in the repository
+ * (data/sources, data/tier-rules.json; see data/SOURCES.md) and, optionally, from a tenant's exported Microsoft
+ * Graph service principal; prints what changed tier since the last build:
  *
- *   npm run catalog                                   # from ../shared/data
+ *   npm run catalog                                   # from data/sources
  *   npm run catalog -- --graph-sp graph-sp.json       # refresh Graph from `GET /servicePrincipals(appId='00000003-...')`
- *   npm run catalog -- --shared /path/to/data
+ *   npm run catalog -- --sources /path/to/data
  *
- * The program never reads ../shared at run time: only data/catalog.json.
+ * The program reads only data/catalog.json at run time.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { CatalogFile, CatalogPermission, CatalogResource } from "../lib/catalog";
+import { classify, formatTierChange, parseRiskTable, tierChanges, TierRules } from "./classify";
+
+const ROOT = path.resolve(__dirname, "..");
+export const SOURCES_DIR = path.join(ROOT, "data", "sources");
+export const RULES_FILE = path.join(ROOT, "data", "tier-rules.json");
+export const RISK_TABLE = "aadconsentgrantpermissiontable.csv";
 
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
@@ -68,12 +75,12 @@ export function graphPermissionsFromExport(sp: { appId?: string; appRoles?: Grap
     return [...roles, ...scopes];
 }
 
-export function buildCatalog(sharedDir: string, graphExport?: unknown): { catalog: CatalogFile; warnings: string[] } {
+export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, rulesFile = RULES_FILE): { catalog: CatalogFile; warnings: string[] } {
     const warnings: string[] = [];
-    const graph = readJson(path.join(sharedDir, "graph-permissions.json"));
-    const others = readJson(path.join(sharedDir, "microsoft-api-permissions.json"));
-    const firstParty = readJson(path.join(sharedDir, "microsoft-first-party-apps.json"));
-    const resourceApps = readJson(path.join(sharedDir, "microsoft-resource-apps.json"));
+    const graph = readJson(path.join(sourcesDir, "graph-permissions.json"));
+    const others = readJson(path.join(sourcesDir, "microsoft-api-permissions.json"));
+    const firstParty = readJson(path.join(sourcesDir, "microsoft-first-party-apps.json"));
+    const resourceApps = readJson(path.join(sourcesDir, "microsoft-resource-apps.json"));
 
     const byApp = new Map<string, CatalogResource>();
     const resourceFor = (appId: string, name: string): CatalogResource => {
@@ -112,31 +119,35 @@ export function buildCatalog(sharedDir: string, graphExport?: unknown): { catalo
     for (const app of firstParty.apps) firstPartyApps[app.appId.toLowerCase()] = app.displayName ?? "";
     for (const r of byApp.values()) firstPartyApps[r.appId] ??= r.name;
 
+    const resources = [...byApp.values()].sort((a, b) => a.appId.localeCompare(b.appId));
+    classify(resources, parseRiskTable(fs.readFileSync(path.join(sourcesDir, RISK_TABLE), "utf8")), readJson(rulesFile) as TierRules);
     const catalog: CatalogFile = {
-        source: graphExport === undefined ? "shared/data (see data/SOURCES.md)" : "shared/data, Microsoft Graph refreshed from a tenant export",
-        resources: [...byApp.values()].sort((a, b) => a.appId.localeCompare(b.appId)),
+        source: graphExport === undefined ? "data/sources and data/tier-rules.json (see data/SOURCES.md)" : "data/sources and data/tier-rules.json, Microsoft Graph refreshed from a tenant export",
+        resources,
         firstPartyApps,
     };
     return { catalog, warnings };
 }
 
-function main(): void {
-    const { values } = parseArgs({ options: { shared: { type: "string" }, "graph-sp": { type: "string" }, out: { type: "string" } } });
-    const root = path.resolve(__dirname, "..");
-    const sharedDir = path.resolve(values.shared ?? path.join(root, "..", "shared", "data"));
-    const out = path.resolve(values.out ?? path.join(root, "data", "catalog.json"));
+/** Builds and writes the catalog, printing what changed tier since the file it replaces; returns the exit code (2: bad input). */
+export function main(argv = process.argv.slice(2), log: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
     try {
+        const { values } = parseArgs({ args: argv, options: { sources: { type: "string" }, rules: { type: "string" }, "graph-sp": { type: "string" }, out: { type: "string" } } });
+        const out = path.resolve(values.out ?? path.join(ROOT, "data", "catalog.json"));
         const graphExport = values["graph-sp"] ? readJson(values["graph-sp"]) : undefined;
-        const { catalog, warnings } = buildCatalog(sharedDir, graphExport);
-        for (const w of warnings) console.warn(`warning: ${w}`);
+        const { catalog, warnings } = buildCatalog(path.resolve(values.sources ?? SOURCES_DIR), graphExport, path.resolve(values.rules ?? RULES_FILE));
+        for (const w of warnings) err(`warning: ${w}`);
+        const changes = tierChanges(fs.existsSync(out) ? readJson(out) : undefined, catalog);
         fs.writeFileSync(out, JSON.stringify(catalog) + "\n");
-        fs.writeFileSync(path.join(path.dirname(out), "SOURCES.md"), fs.readFileSync(path.join(sharedDir, "SOURCES.md")));
+        log(changes.length ? `${changes.length} permission${changes.length === 1 ? "" : "s"} changed tier since the last build:` : "no permission changed tier since the last build");
+        for (const c of changes) log(`  ${formatTierChange(c)}`);
         const count = catalog.resources.reduce((n, r) => n + r.permissions.length, 0);
-        console.log(`wrote ${path.relative(process.cwd(), out)}: ${catalog.resources.length} resources, ${count} permissions, ${Object.keys(catalog.firstPartyApps).length} first-party apps`);
+        log(`wrote ${path.relative(process.cwd(), out)}: ${catalog.resources.length} resources, ${count} permissions, ${Object.keys(catalog.firstPartyApps).length} first-party apps`);
+        return 0;
     } catch (e) {
-        console.error(`catalog: ${(e as Error).message}`);
-        process.exitCode = 2;
+        err(`catalog: ${(e as Error).message}`);
+        return 2;
     }
 }
 
-if (require.main === module) main();
+if (require.main === module) process.exitCode = main();

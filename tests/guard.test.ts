@@ -18,12 +18,17 @@ const apps = (c: Record<string, any>) => c["entra-consent:apps"];
 const planDecoy = (which: string) => planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": which }), program: DECOY, catalog });
 
 describe("class 2: the resource is the service principal a grant names, never a guess", () => {
-    // Mail.Read (application) has one GUID on Microsoft Graph (tier 1) and on Exchange Online (tier 2).
     const exchangeMail = (permission: string) => (c: Record<string, any>) => { apps(c)["orders-reports"].application["exchange-online"] = [permission]; };
 
-    it("judges Exchange's Mail.Read as Exchange's (tier 2), not as Graph's tier-1 permission with the same GUID", async () => {
-        const plan = await planDev(exchangeMail("Mail.Read"));
-        assert.deepEqual(of(plan, APP_TIERS), [], "a least-privilege request on Exchange is not rejected because of Graph");
+    // User.Read.All (application) has one GUID on Microsoft Graph (tier 2) and on SharePoint Online (tier 1: its user
+    // profiles). Since issue 8, Exchange's Mail.Read is tier 1 like Graph's (equivalence), so it no longer shows this.
+    it("judges Graph's User.Read.All as Graph's (tier 2), not as SharePoint's tier-1 permission with the same GUID", async () => {
+        const sharePoint = catalog.resource("sharepoint-online")!.permissions.find(p => p.value === "User.Read.All" && p.type === "application")!;
+        const graph = catalog.resource("microsoft-graph")!.permissions.find(p => p.value === "User.Read.All" && p.type === "application")!;
+        assert.equal(sharePoint.id, graph.id);
+        assert.deepEqual([graph.tier, sharePoint.tier], [2, 1]);
+        const plan = await planDev(c => { apps(c)["orders-reports"].application["microsoft-graph"] = ["User.Read.All"]; });
+        assert.deepEqual(of(plan, APP_TIERS), [], "a tier-2 request on Graph is not rejected because of SharePoint");
     });
 
     it("names Exchange in the finding, and an approval naming exchange-online covers Exchange's permission, not Graph's", async () => {

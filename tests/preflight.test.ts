@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { buildModel } from "../lib/model";
-import { microsoftResourcesUsed, permissionIdMismatches, tenantMismatch } from "../lib/preflight";
+import { lookupFailure, microsoftResourcesUsed, permissionIdMismatches, tenantMismatch } from "../lib/preflight";
 import { credentialLifetime, parseGoDuration } from "../policies/lib/lifetime";
 import { catalog, devRaw } from "./helpers";
 
@@ -10,6 +10,16 @@ const graphIds = (type: "application" | "delegated") =>
     Object.fromEntries(catalog.resource(GRAPH)!.permissions.filter(p => p.type === type).map(p => [p.value, p.id]));
 
 describe("deploy-time checks (pure)", () => {
+    it("tells a missing Microsoft service principal from one the deployer may not read", () => {
+        const missing = lookupFailure("Microsoft Graph", GRAPH, "contoso-dev", "could not find service principal with client ID \"00000003-...\"");
+        assert.match(missing, /has no service principal in tenant contoso-dev: tokens for it fail with AADSTS500011.*az ad sp create --id 00000003/);
+        for (const said of ["Authorization_RequestDenied: Insufficient privileges to complete the operation.", "unexpected status 403 with OData error"]) {
+            const denied = lookupFailure("Microsoft Graph", GRAPH, "contoso-dev", said);
+            assert.match(denied, /may not read the service principal of Microsoft Graph.*Application.Read.All/, said);
+            assert.doesNotMatch(denied, /az ad sp create/, "never tells a deployer without read rights to create Microsoft Graph");
+        }
+    });
+
     it("lists the Microsoft APIs a stack uses", () => {
         assert.deepEqual([...microsoftResourcesUsed(model)], [[GRAPH, "Microsoft Graph"]]);
     });

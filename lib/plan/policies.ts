@@ -12,6 +12,8 @@ import { formatPath, InputError, InputProblem } from "../errors";
 import { didYouMean } from "../suggest";
 import type { Violation } from "./plan";
 import type { Finding } from "../../policies/lib/findings";
+import { resolveOverrides, TierOverride } from "../../policies/lib/tiers";
+import { PermissionCatalog } from "../catalog";
 import type { RecordedResource } from "./run";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -69,6 +71,11 @@ export function validatePolicyConfig(raw: unknown, policies: Policies, source = 
                                 hint: extra ? `options of ${name}: ${allowed.join(", ")}` : undefined });
             }
             continue;
+        }
+        // Tier overrides name catalog permissions: checked here, with did-you-mean, as the engine cannot (it ignores them and reports).
+        const tiers = (entry as { tiers?: TierOverride[] }).tiers;
+        for (const p of Array.isArray(tiers) ? resolveOverrides(tiers, PermissionCatalog.load()).problems : []) {
+            problems.push({ path: at(name, "tiers", p.index, ...(p.field ? [p.field] : [])), message: p.message, hint: p.hint });
         }
         config[name] = entry as PolicyPackConfig[string];
     }

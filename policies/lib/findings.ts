@@ -15,6 +15,8 @@ export interface FindingFields {
     permission?: string;
     type?: string;
     tier?: number | null;
+    /** the tenant override of the security team that decided the tier */
+    override?: { ticket: string; reason: string };
     /** the approval that covers an approved finding */
     approval?: { ticket: string; approver: string; expires: string; tier0?: boolean };
 }

@@ -9,11 +9,12 @@
  * matches nothing is "unidentified": the policies fail closed on it. Nothing is inferred from permission names.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { CatalogResource, effectiveTier, LEAST_PRIVILEGE_ALTERNATIVES, PermissionCatalog, PermissionType, Tier } from "../../lib/catalog";
+import { CatalogResource, classificationReason, effectiveTier, LEAST_PRIVILEGE_ALTERNATIVES, PermissionCatalog, PermissionType, Tier, TierSource } from "../../lib/catalog";
 import { TIER_TAG, USER_CONSENT_TAG } from "../../components/types";
 import { GRAPH_APP_ID } from "../../lib/model";
 import { dependency, isUnknown, knownString, knownStrings, raw } from "./props";
 import { REGISTRATION_TYPES, T } from "../../lib/resource-types";
+import { applyOverride, OverrideNote, TierOverrides } from "./tiers";
 
 const TIER_TAG_PATTERN = new RegExp(`^${TIER_TAG}([012]):(.+)$`);
 
@@ -66,7 +67,15 @@ export interface Judgement {
     source: "catalog" | "stack" | "unknown";
     alternative?: string;
     adminConsentRequired?: boolean;
+    /** catalog permissions: what each classification source said, and why the tier is what it is */
+    sources?: TierSource[];
+    reason?: string;
+    /** set when a tenant override of the security team decided the tier */
+    override?: OverrideNote;
 }
+
+/** The tenant overrides a policy judges with, and the tenant the judged resource is deployed to. */
+export interface TierContext { overrides: TierOverrides; tenant: string | undefined }
 
 export interface Request { client: AppNode; urn: string; resource: ResourceKey; type: PermissionType; id?: string; value?: string }
 export interface Grant { resource: PolicyResource; client: Principal; target: ResourceKey; values: string[]; allPrincipals: boolean }
@@ -264,8 +273,11 @@ export class StackConsent {
         return { kind: "unidentified", label, names: [label, appId], why: `client ID ${appId} is neither an app of this stack nor a Microsoft API in the catalog` };
     }
 
-    /** Tier and names of one permission on one resource, by ID or value: only that resource's permissions count. */
-    judge(resource: ResourceKey, type: PermissionType, idOrValue: string): Judgement {
+    /**
+     * Tier and names of one permission on one resource, by ID or value: only that resource's permissions count. With
+     * `tiers`, an override of the security team for the resource's tenant decides a catalog permission's tier.
+     */
+    judge(resource: ResourceKey, type: PermissionType, idOrValue: string, tiers?: TierContext): Judgement {
         if (resource.kind === "app") {
             const pool = type === "delegated" ? resource.app.scopes : resource.app.roles;
             const exposed = pool.get(idOrValue.toLowerCase()) ?? [...pool.values()].find(p => p.value === idOrValue);
@@ -278,8 +290,10 @@ export class StackConsent {
         const ms = this.catalog.resource(resource.appId)!;
         const hit = ms.permissions.find(p => p.type === type && (p.id === idOrValue.toLowerCase() || p.value === idOrValue));
         if (!hit) return { type, value: idOrValue, resourceName: ms.name, tier: null, effectiveTier: 0, source: "unknown" };
-        return { type, value: hit.value, id: hit.id, resourceName: ms.name, tier: hit.tier, effectiveTier: effectiveTier(hit), source: "catalog",
-                 alternative: ms.appId === GRAPH_APP_ID ? LEAST_PRIVILEGE_ALTERNATIVES[hit.value] : undefined, adminConsentRequired: hit.adminConsentRequired };
+        const reason = classificationReason(hit);
+        return applyOverride<Judgement>({ type, value: hit.value, id: hit.id, resourceName: ms.name, tier: hit.tier, effectiveTier: effectiveTier(hit), source: "catalog",
+                 alternative: ms.appId === GRAPH_APP_ID ? LEAST_PRIVILEGE_ALTERNATIVES[hit.value] : undefined, adminConsentRequired: hit.adminConsentRequired,
+                 sources: hit.sources, ...(reason ? { reason } : {}) }, tiers?.overrides.find(ms, hit, tiers.tenant));
     }
 
     resourceNames(k: ResourceKey): string[] {
