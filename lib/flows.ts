@@ -199,7 +199,9 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
                                       && c.delegated.some(d => d.resource.kind === "app" && d.resource.key === api.key));
     };
     const downstreamOf = (api: AppModel) => api.delegated.map(d => delegatedFacts(api, d)).flatMap(f => (f.failure ? [] : f.scopes));
-    const combined = (client: AppModel, api: AppModel, clientScopes: ScopeStatus[]) => combinedConsentOutcome(clientScopes, downstreamOf(api), adminConsentWorkflow);
+    // A client that requires assignment gets no user consent at all, so neither does the API's part of its prompt (cautious).
+    const combined = (client: AppModel, api: AppModel, clientScopes: ScopeStatus[]) => combinedConsentOutcome(clientScopes,
+        downstreamOf(api).map(s => (required(principalOf(client)) && s.approver === "user" ? { ...s, approver: "admin" as const, reason: "assignment-required" as const } : s)), adminConsentWorkflow);
 
     const flows: Flow[] = [];
     for (const app of model.apps) {

@@ -365,6 +365,12 @@ describe("rule 4: combined consent for a middle tier (knownClients)", () => {
         assert.equal(flowOf(plan, "orders-api", "microsoft-graph").code, "AADSTS65001");
     });
 
+    it("a known client that requires assignment: no user consent in its prompt, for the API's part either", async () => {
+        const plan = await middleTier(c => { c["entra-consent:apps"]["orders-web"].assignmentRequired = true; });
+        assert.deepEqual(pick(flowOf(plan, "orders-web", "orders-api")), ["admin-approval-required", "AADSTS90094"]);
+        assert.deepEqual(pick(flowOf(plan, "orders-api", "microsoft-graph")), ["failed", "AADSTS65001"]);
+    });
+
     it("known clients must be interactive apps of this stack (did-you-mean), on an API", () => {
         const raw = devRaw();
         raw.apps["orders-api"].knownClients = ["orders-wep", "orders-worker", "orders-api"];
