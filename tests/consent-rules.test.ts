@@ -8,6 +8,7 @@ import {
     isFailing, MICROSOFT_MANAGED_EXCLUSIONS, predictFlows, ScopeStatus, whoMayApprove,
 } from "../lib/flows";
 import { InputError } from "../lib/errors";
+import { decodeName } from "../lib/ids";
 import { buildModel, DEFAULT_ACCESS_ROLE_ID, GRAPH_APP_ID } from "../lib/model";
 import type { PlanResult } from "../lib/plan/plan";
 import { T } from "../lib/resource-types";
@@ -123,6 +124,10 @@ describe("rule 1: assignment required", () => {
         assert.deepEqual(plan.errors, []);
         const a = plan.resources.find(r => r.name === `orders-api/role-member/Orders.Approve/${GROUP}`)!;
         assert.equal(a.type, T.assignment);
+
+        assert.equal(decodeName(a.name)!.path, `entra-consent:apps["orders-api"].appRoles["Orders.Approve"].assignedTo (${GROUP})`);
+        assert.equal(decodeName(`orders-web/member/${USER}`)!.path, `entra-consent:apps["orders-web"].assignedTo (${USER})`);
+        assert.equal(decodeName("orders-api-known-clients")!.path, 'entra-consent:apps["orders-api"].knownClients');
 
         const raw = devRaw();
         raw.apps["orders-api"].appRoles["Orders.Process"].assignedTo = { users: [USER] };
