@@ -1,8 +1,8 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { CatalogPermission } from "../lib/catalog";
-import { ChildKind, encodeName, legacyName } from "../lib/ids";
-import { AccessRequest, AppModel, ResourceRef } from "../lib/model";
+import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
+import { AccessRequest, AppModel, DEFAULT_ACCESS_ROLE_ID, ResourceRef } from "../lib/model";
 import { ConsentPrincipal, TYPE_PREFIX } from "./types";
 
 export interface AppAccessArgs {
@@ -73,6 +73,28 @@ export class AppAccess extends pulumi.ComponentResource {
                     appRoleId: permission.id,
                 }, child("assign", [request.resource.label, permission.value], t.dependsOn));
             }
+        }
+
+        // Users and groups assigned to the app (default access) or to its app roles: the simulated tenant, like Entra,
+        // refuses a role whose allowedMemberTypes lacks User. Only service principals of this stack carry them.
+        const members = [
+            ...[...app.assignedTo.users, ...app.assignedTo.groups].map(principal => ({ role: undefined as string | undefined, roleId: DEFAULT_ACCESS_ROLE_ID, principal })),
+            ...app.appRoles.flatMap(r => [...(r.assignedTo?.users ?? []), ...(r.assignedTo?.groups ?? [])].map(principal => ({ role: r.value as string | undefined, roleId: r.id, principal }))),
+        ];
+        for (const m of members) {
+            const kind: ChildKind = m.role === undefined ? "member" : "role-member";
+            const parts = m.role === undefined ? [m.principal] : [m.role, m.principal];
+            new azuread.AppRoleAssignment(named(kind, ...parts), {
+                principalObjectId: m.principal, resourceObjectId: self.servicePrincipalObjectId, appRoleId: m.roleId,
+            }, { parent: this, dependsOn: self.exposedPermissionResources });
+        }
+
+        // Combined consent (knownClientApplications): the clients whose users consent to this API's permissions too.
+        if (app.knownClients.length) {
+            new azuread.ApplicationKnownClients(suffixName(name, "known-clients"), {
+                applicationId: self.applicationId!,
+                knownClientIds: app.knownClients.map(k => principals.get(k)!.clientId!),
+            }, { parent: this });
         }
 
         // Pre-authorized clients of this API: delegated scopes only, never app roles.

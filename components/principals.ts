@@ -46,7 +46,7 @@ export class ExternalPrincipal extends pulumi.ComponentResource implements Conse
         this.key = args.app.key;
         // Adopted, not created: other teams' consents hang on it, so removing the app from config or destroying the
         // stack leaves it in the tenant.
-        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), { clientId: args.app.externalAppId!, useExisting: true }, { parent: this, retainOnDelete: true });
+        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), { clientId: args.app.externalAppId!, useExisting: true, appRoleAssignmentRequired: args.app.assignmentRequired || undefined }, { parent: this, retainOnDelete: true });
         this.clientId = sp.clientId;
         this.servicePrincipalObjectId = sp.objectId;
         this.registerOutputs({ clientId: this.clientId, servicePrincipalObjectId: this.servicePrincipalObjectId });

@@ -104,6 +104,8 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
         const sp = new azuread.ServicePrincipal(servicePrincipalName(name), {
             clientId: registration.clientId,
             owners: app.owners.length ? app.owners : undefined,
+            // Only set when on, so the service principals of stacks deployed before keep their inputs.
+            appRoleAssignmentRequired: app.assignmentRequired || undefined,
             tags: consentTags(app),
         }, child);
         this.servicePrincipalObjectId = sp.objectId;

@@ -51,6 +51,7 @@ export function segmentValue(segment: string): string | undefined {
 export const CHILD_KINDS = {
     owner: ["ownerObjectId"], scope: ["value"], role: ["value"], federated: ["credential"],
     requests: ["resource"], grant: ["resource"], assign: ["resource", "value"], preauthorize: ["client"],
+    member: ["principal"], "role-member": ["value", "principal"],
 } as const;
 export type ChildKind = keyof typeof CHILD_KINDS;
 
@@ -69,7 +70,7 @@ export function legacyName(owner: string, kind: ChildKind, ...parts: string[]): 
 }
 
 /** Single-suffix names of the resources that hold an app's identity (one per app and type). */
-export const SUFFIXES = ["registration", "sp", "identity", "redirect-uris", "identifier-uri", "client-secret"] as const;
+export const SUFFIXES = ["registration", "sp", "identity", "redirect-uris", "identifier-uri", "client-secret", "known-clients"] as const;
 export type Suffix = typeof SUFFIXES[number];
 export const suffixName = (owner: string, suffix: Suffix): string => `${owner}-${suffix}`;
 
@@ -87,6 +88,7 @@ const CONFIG_FIELD: Record<ChildKind | Suffix, string | undefined> = {
     owner: "owners", scope: "scopes", role: "appRoles", federated: "federatedCredentials", requests: undefined, grant: "delegated",
     assign: "application", preauthorize: "preAuthorized", registration: undefined, sp: undefined, identity: "managedIdentity",
     "redirect-uris": "redirectUris", "identifier-uri": "identifierUri", "client-secret": "clientSecret",
+    member: "assignedTo", "role-member": "appRoles", "known-clients": "knownClients",
 };
 
 /**
@@ -105,7 +107,9 @@ export function decodeName(name: string, owner?: string): DecodedName | undefine
         const field = CONFIG_FIELD[k];
         const segments: (string | number)[] = ["apps", app, ...(field ? [field] : [])];
         if (k === "scope" || k === "role" || k === "federated" || k === "grant" || k === "assign" || k === "preauthorize") segments.push(values[0]);
+        if (k === "role-member") segments.push(values[0], "assignedTo");
         let path = formatPath(segments);
+        if (k === "member" || k === "role-member") path += ` (${values[values.length - 1]})`;
         if (k === "assign") path += ` (${values[1]})`;
         if (k === "owner") path += ` (${values[0]})`;
         if (k === "requests") path += ` (what it requests of ${values[0]})`;

@@ -13,19 +13,30 @@ import { closest } from "./suggest";
 
 export type AppKind = "web" | "spa" | "native" | "daemon" | "api";
 export type Identity = "application" | "managed-identity" | "external";
-export type UserConsentSetting = "none" | "low-risk" | "all";
+export type UserConsentSetting = "none" | "low-risk" | "microsoft-managed" | "all";
 
 /** A permission an API of this stack exposes, with its derived stable GUID. */
 export interface ExposedPermission extends CatalogPermission {
     description: string;
     /** app roles only */
     members?: ("application" | "user")[];
+    /** app roles only: users and groups assigned this role */
+    assignedTo?: Assignees;
 }
+
+/** Graph's app role ID for default access: a user or group assigned to an app that declares no app roles. */
+export const DEFAULT_ACCESS_ROLE_ID = "00000000-0000-0000-0000-000000000000";
+
+/** Users and groups (object IDs, lower case, sorted) assigned to an app or one of its app roles. */
+export interface Assignees { users: string[]; groups: string[] }
 
 /** `label` is what resource names and reports use: the app key, or the Microsoft API's alias (else its appId). */
 export type ResourceRef =
     | { kind: "app"; key: string; name: string; label: string }
     | { kind: "microsoft"; appId: string; name: string; label: string };
+
+/** One key per resource API, for facts kept by resource (low-impact classifications, managed exclusions). */
+export const resourceKey = (ref: ResourceRef): string => (ref.kind === "app" ? `app:${ref.key}` : ref.appId);
 
 export interface AccessRequest {
     resource: ResourceRef;
@@ -61,6 +72,14 @@ export interface AppModel {
     externalAppId?: string;
     managedIdentity?: { resourceGroup: string; location: string; name: string } | { principalId: string };
     clientSecret?: { expiresInDays: number };
+    /** the service principal's appRoleAssignmentRequired: only assigned users and groups get a token, only an admin consents */
+    assignmentRequired: boolean;
+    /** users and groups with default access (apps without app roles) */
+    assignedTo: Assignees;
+    /** external apps: a verified publisher (low-risk user consent needs one for apps registered elsewhere) */
+    publisherVerified: boolean;
+    /** app keys of clients whose users consent to this API's own permissions in the same prompt (knownClientApplications) */
+    knownClients: string[];
     /** sorted by name */
     federatedCredentials: { name: string; issuer: string; subject: string; audiences: string[]; description?: string }[];
 }
@@ -68,9 +87,13 @@ export interface AppModel {
 export interface TenantModel {
     id: string;
     name: string;
+    /** the directory's display name, as error messages print it */
+    displayName?: string;
     userConsent: UserConsentSetting;
-    /** Microsoft Graph delegated permission values users may consent to under `low-risk` */
-    lowRiskPermissions: string[];
+    /** delegated permission values classified low impact, by resourceKey: what users may consent to under `low-risk` */
+    lowRiskPermissions: Record<string, string[]>;
+    /** the admin consent workflow is on: users can request approval (AADSTS90095) */
+    adminConsentWorkflow: boolean;
 }
 
 export interface ConsentModel {
@@ -80,6 +103,9 @@ export interface ConsentModel {
 
 export const DEFAULT_LOW_RISK_PERMISSIONS = ["openid", "profile", "email", "offline_access", "User.Read"];
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+const assignees = (a: { users?: readonly string[]; groups?: readonly string[] }): Assignees =>
+    ({ users: (a.users ?? []).map(x => x.toLowerCase()).sort(), groups: (a.groups ?? []).map(x => x.toLowerCase()).sort() });
 
 export function appRegistered(app: AppModel): boolean {
     return app.identity === "application";
@@ -113,11 +139,16 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
         report(["tenant", "id"], `is ${tenant.id} but azuread:tenantId is ${opts.azureadTenantId}`, "both name the one tenant this stack deploys to");
     }
     const graph = catalog.resource(GRAPH_APP_ID)!;
-    const lowRisk = tenant.lowRiskPermissions ?? DEFAULT_LOW_RISK_PERMISSIONS;
-    (tenant.lowRiskPermissions ?? []).forEach((name, i) => {
-        const r = catalog.resolve(graph, name, "delegated");
-        if (!r.ok) report(["tenant", "lowRiskPermissions", i], r.reason, r.suggestion ? `did you mean ${r.suggestion}?` : undefined);
-    });
+    const lowRiskConfig = tenant.lowRiskPermissions ?? DEFAULT_LOW_RISK_PERMISSIONS;
+    const lowRisk: Record<string, string[]> = {};
+    // The list form is Microsoft Graph's (as before); it needs no other app, so it is checked here.
+    if (Array.isArray(lowRiskConfig)) {
+        lowRiskConfig.forEach((name, i) => {
+            const r = catalog.resolve(graph, name, "delegated");
+            if (!r.ok) report(["tenant", "lowRiskPermissions", i], r.reason, r.suggestion ? `did you mean ${r.suggestion}?` : undefined);
+            else (lowRisk[GRAPH_APP_ID] ??= []).push(r.permission.value);
+        });
+    }
 
     const entries = Object.entries(config.apps).sort(([a], [b]) => a.localeCompare(b));
     const appKeys = entries.map(([k]) => k);
@@ -135,6 +166,21 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
         if (identity !== "application") {
             for (const field of ["scopes", "appRoles", "preAuthorized", "identifierUri", "redirectUris", "owners", "signInAudience", "clientSecret", "federatedCredentials"] as const) {
                 if (app[field] !== undefined) report(at(field), `only applies to an app registered in this stack (identity: application), not to identity ${identity}`);
+            }
+        }
+        if (identity === "managed-identity") {
+            for (const field of ["assignmentRequired", "assignedTo"] as const) {
+                if (app[field] !== undefined) report(at(field), "a managed identity signs in as itself: no user is ever assigned to it", "set assignmentRequired and assignedTo on the app users sign in to, or on the API");
+            }
+        }
+        if (identity !== "external" && app.publisherVerified !== undefined) report(at("publisherVerified"), `only applies to identity: external (an app registered in this tenant needs no verified publisher for user consent; this app's identity is ${identity})`, "remove it");
+        if (app.knownClients !== undefined && !app.scopes) report(at("knownClients"), "only applies to an API that exposes scopes (combined consent is for an API's own clients)", "add scopes, or remove knownClients");
+        if (app.assignedTo && app.appRoles) {
+            report(at("assignedTo"), "is default access, which Entra offers only for apps without app roles", `assign users and groups to a role: apps.${key}.appRoles.<role>.assignedTo`);
+        }
+        for (const [value, r] of Object.entries(app.appRoles ?? {})) {
+            if (r.assignedTo && !(r.members ?? ["application"]).includes("user")) {
+                report(at("appRoles", value, "assignedTo"), `app role ${value} is for applications only (members: [${(r.members ?? ["application"]).join(", ")}]); users and groups cannot be assigned it`, `add user to apps.${key}.appRoles["${value}"].members`);
             }
         }
         if (identity === "managed-identity" && app.delegated) report(at("delegated"), "a managed identity has no signed-in user, so it cannot hold delegated permissions", "list application permissions under `application:`");
@@ -163,6 +209,7 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
             id: exposedPermissionId(key, "role", value), value, type: "application" as PermissionType, adminConsentRequired: true,
             tier: (r.tier ?? 2) as Tier, displayName: r.displayName ?? value, description: r.description,
             members: [...(r.members ?? ["application"])].sort() as ("application" | "user")[],
+            ...(r.assignedTo ? { assignedTo: assignees(r.assignedTo) } : {}),
         }));
         for (const s of scopes) if (appRoles.some(r => r.value === s.value)) {
             report(at("appRoles", s.value), `"${s.value}" is also a scope of this API`, "Entra requires scope and app role values to be unique within an app");
@@ -173,6 +220,8 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
             redirectUris: [...(app.redirectUris ?? [])], owners: [...(app.owners ?? [])].map(o => o.toLowerCase()),
             identifierUri: app.identifierUri, scopes, appRoles, preAuthorized: [], delegated: [], application: [],
             externalAppId: app.appId?.toLowerCase(),
+            assignmentRequired: app.assignmentRequired ?? false, assignedTo: assignees(app.assignedTo ?? {}),
+            publisherVerified: app.publisherVerified ?? false, knownClients: [],
             clientSecret: app.clientSecret && { expiresInDays: app.clientSecret.expiresInDays },
             federatedCredentials: Object.entries(app.federatedCredentials ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, f]) => ({
                 name, issuer: f.issuer, subject: f.subject, audiences: [...(f.audiences ?? ["api://AzureADTokenExchange"])], description: f.description,
@@ -272,10 +321,36 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
             });
             if (client) app.preAuthorized.push({ client, scopes: scopes.sort((a, b) => a.value.localeCompare(b.value)) });
         }
+        (raw.knownClients ?? []).forEach((clientKey, i) => {
+            const at = ["apps", key, "knownClients", i];
+            const client = apps.get(clientKey);
+            if (!client) {
+                const s = closest(clientKey, appKeys.filter(k => k !== key));
+                report(at, `unknown app "${clientKey}"`, s ? `did you mean "${s}"?` : "name the app key of a client of this stack (known clients must be apps of the same stack)");
+            } else if (clientKey === key) report(at, "is this API itself", "name the client apps that sign users in and call this API");
+            else if (client.identity === "managed-identity" || client.kind === "daemon") report(at, `"${clientKey}" is a ${client.identity === "managed-identity" ? "managed identity" : "daemon"}: no user signs in to it, so there is no consent to combine`, "name a web, spa or native client");
+            else app.knownClients.push(clientKey);
+        });
+        app.knownClients.sort();
+    }
+
+    // Low-impact classifications by resource: the map form names any resource, the stack's own APIs included.
+    if (lowRiskConfig && !Array.isArray(lowRiskConfig)) {
+        for (const [ref, names] of Object.entries(lowRiskConfig).sort(([a], [b]) => a.localeCompare(b))) {
+            const at = ["tenant", "lowRiskPermissions", ref];
+            const resource = resolveResource(at, ref);
+            if (!resource) continue;
+            const values = resolveList(at, resource.ref.name, resource.permissions, names, "delegated").map(p => p.value);
+            const k = resourceKey(resource.ref);
+            if (lowRisk[k]) report(at, `names the same resource (${resource.ref.name}) as another key`, "list all permissions of one resource under one key");
+            else lowRisk[k] = values;
+        }
     }
 
     return {
-        tenant: { id: tenant.id.toLowerCase(), name: tenant.name, userConsent: tenant.userConsent ?? "none", lowRiskPermissions: [...lowRisk] },
+        // userConsent defaults to none, as before: the prediction that asks for an admin grant is never too optimistic.
+        tenant: { id: tenant.id.toLowerCase(), name: tenant.name, ...(tenant.displayName ? { displayName: tenant.displayName } : {}),
+                  userConsent: tenant.userConsent ?? "none", lowRiskPermissions: lowRisk, adminConsentWorkflow: tenant.adminConsentWorkflow ?? false },
         apps: [...apps.values()],
     };
 }

@@ -7,6 +7,7 @@ export const T = {
     appRole: "azuread:index/applicationAppRole:ApplicationAppRole",
     preAuthorized: "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
     apiAccess: "azuread:index/applicationApiAccess:ApplicationApiAccess",
+    knownClients: "azuread:index/applicationKnownClients:ApplicationKnownClients",
     redirectUris: "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
     owner: "azuread:index/applicationOwner:ApplicationOwner",
     servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",

@@ -18,6 +18,10 @@ export interface AppSummary {
     requests: ApprovalLine[];
     /** how the app proves who it is: client secret, federated credentials */
     credentials: string[];
+    /** who may sign in when the app requires assignment: users and groups by object ID, default access or per app role */
+    assignment?: { required: boolean; assignedTo: Record<string, { users: string[]; groups: string[] }> };
+    /** clients whose users consent to this API's permissions in the same prompt */
+    knownClients?: string[];
 }
 
 /** The scopes an API of this stack pre-authorizes for a client app of this stack. */
@@ -53,6 +57,10 @@ export function consentSummary(model: ConsentModel): Record<string, AppSummary> 
                 ...app.federatedCredentials.map(f => `federated ${f.name}: ${f.issuer} ${f.subject}`),
             ],
         };
+        const assigned = Object.fromEntries([["(default access)", app.assignedTo] as const, ...app.appRoles.map(r => [r.value, r.assignedTo] as const)]
+            .filter(([, a]) => a && a.users.length + a.groups.length > 0)) as Record<string, { users: string[]; groups: string[] }>;
+        if (app.assignmentRequired || Object.keys(assigned).length) out[app.key].assignment = { required: app.assignmentRequired, assignedTo: assigned };
+        if (app.knownClients.length) out[app.key].knownClients = [...app.knownClients];
     }
     return out;
 }

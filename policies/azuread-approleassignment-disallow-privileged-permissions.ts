@@ -8,6 +8,9 @@ import { stackConsent } from "./lib/stack";
 import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-approleassignment-disallow-privileged-permissions";
+/** The app role ID of an app's default access (apps without roles assign users and groups to it). */
+const DEFAULT_ACCESS = "00000000-0000-0000-0000-000000000000";
+const isUserOnly = (members: string[] | undefined) => !!members?.length && members.every(m => m === "User");
 
 /**
  * Application permissions by tier, on the resource API the assignment names (its service principal), and to a principal
@@ -33,6 +36,9 @@ export const policy: StackValidationPolicy = {
             }
             if (!a.appRoleId || a.principal.kind === "pending" || a.target.kind === "pending") continue;
             if (a.principal.kind === "user" || a.principal.kind === "group") continue; // people, not workloads: app roles for users
+            // A role of an API of the stack that only users and groups may hold (Entra refuses it to a service principal),
+            // or the default access to an app of the stack, grants a person access to that app, not an application permission.
+            if (a.target.kind === "app" && (a.appRoleId === DEFAULT_ACCESS || isUserOnly(a.target.app.roles.get(a.appRoleId)?.members))) continue;
             const j = stack.judge(a.target, "application", a.appRoleId, { overrides, tenant: tenantOf(a.resource, args) });
             const unidentified = unidentifiedText(a.principal, a.target);
             const what = `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}).`;

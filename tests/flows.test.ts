@@ -1,30 +1,32 @@
 import { strict as assert } from "assert";
 import { authorizationCodeOutcome, clientCredentialsOutcome, onBehalfOfOutcome, predictFlows, principalFailure, whoMayApprove } from "../lib/flows";
-import { buildModel, DEFAULT_LOW_RISK_PERMISSIONS, GRAPH_APP_ID } from "../lib/model";
+import { buildModel, DEFAULT_LOW_RISK_PERMISSIONS, GRAPH_APP_ID, UserConsentSetting } from "../lib/model";
 import type { TenantState } from "../lib/sim/tenant";
 import { catalog, devRaw } from "./helpers";
 import { planDev } from "./policy-helpers";
 
-const tenant = (userConsent: "none" | "low-risk" | "all") => ({ userConsent, lowRiskPermissions: DEFAULT_LOW_RISK_PERMISSIONS });
+const lowRisk = { [GRAPH_APP_ID]: DEFAULT_LOW_RISK_PERMISSIONS };
+const tenant = (userConsent: UserConsentSetting) => ({ userConsent, lowRiskPermissions: lowRisk });
 const scope = (value: string, adminConsentRequired: boolean) => ({ type: "delegated" as const, value, adminConsentRequired });
+const here = { registeredHere: true, publisherVerified: false, assignmentRequired: false };
 
 describe("who may approve a permission (type x user consent setting)", () => {
-    const table: [string, ReturnType<typeof scope> | { type: "application"; value: string; adminConsentRequired: boolean }, string | undefined, "none" | "low-risk" | "all", "admin" | "user"][] = [
+    const table: [string, ReturnType<typeof scope> | { type: "application"; value: string; adminConsentRequired: boolean }, string, UserConsentSetting, "admin" | "user"][] = [
         ["application permission, users may consent to all", { type: "application", value: "User.Read.All", adminConsentRequired: true }, GRAPH_APP_ID, "all", "admin"],
         ["admin-only scope, users may consent to all", scope("User.Read.All", true), GRAPH_APP_ID, "all", "admin"],
         ["user scope, user consent off", scope("User.Read", false), GRAPH_APP_ID, "none", "admin"],
         ["user scope, users may consent to all", scope("Files.Read", false), GRAPH_APP_ID, "all", "user"],
         ["low-impact Graph scope, low-risk", scope("User.Read", false), GRAPH_APP_ID, "low-risk", "user"],
         ["other Graph user scope, low-risk", scope("Files.Read", false), GRAPH_APP_ID, "low-risk", "admin"],
-        ["own API user scope, low-risk (not classified low impact)", scope("User.Read", false), undefined, "low-risk", "admin"],
-        ["own API user scope, users may consent to all", scope("Orders.Read", false), undefined, "all", "user"],
+        ["own API user scope, low-risk (not classified low impact)", scope("User.Read", false), "app:orders-api", "low-risk", "admin"],
+        ["own API user scope, users may consent to all", scope("Orders.Read", false), "app:orders-api", "all", "user"],
     ];
     for (const [name, permission, resource, setting, expected] of table) {
-        it(`${name}: ${expected}`, () => assert.equal(whoMayApprove(permission, resource, tenant(setting)), expected));
+        it(`${name}: ${expected}`, () => assert.equal(whoMayApprove(permission, resource, here, tenant(setting)).approver, expected));
     }
     it("uses the tenant's own low-risk list", () => {
-        assert.equal(whoMayApprove(scope("Files.Read", false), GRAPH_APP_ID, { userConsent: "low-risk", lowRiskPermissions: ["Files.Read"] }), "user");
-        assert.equal(whoMayApprove(scope("User.Read", false), GRAPH_APP_ID, { userConsent: "low-risk", lowRiskPermissions: ["Files.Read"] }), "admin");
+        assert.equal(whoMayApprove(scope("Files.Read", false), GRAPH_APP_ID, here, { userConsent: "low-risk", lowRiskPermissions: { [GRAPH_APP_ID]: ["Files.Read"] } }).approver, "user");
+        assert.equal(whoMayApprove(scope("User.Read", false), GRAPH_APP_ID, here, { userConsent: "low-risk", lowRiskPermissions: { [GRAPH_APP_ID]: ["Files.Read"] } }).approver, "admin");
     });
 });
 
@@ -34,7 +36,7 @@ describe("flow rules", () => {
         const consent = authorizationCodeOutcome([{ value: "A", approvedBy: "admin-grant", approver: "admin" }, { value: "B", approvedBy: null, approver: "user" }]);
         assert.deepEqual([consent.outcome, consent.granted], ["issued-after-user-consent", ["A", "B"]]);
         const admin = authorizationCodeOutcome([{ value: "A", approvedBy: null, approver: "user" }, { value: "B", approvedBy: null, approver: "admin" }]);
-        assert.deepEqual([admin.outcome, admin.missing, admin.granted], ["admin-approval-required", ["B"], []]);
+        assert.deepEqual([admin.outcome, admin.missing, admin.granted, admin.code], ["admin-approval-required", ["B"], [], "AADSTS90093"]);
     });
 
     it("on-behalf-of never prompts: anything unapproved is AADSTS65001, even what a user could consent to", () => {
@@ -67,7 +69,8 @@ function emptyTenant(opts: { withoutPrincipals?: string[]; withoutGraph?: boolea
         principalByClientId: id => (opts.withoutGraph && id === GRAPH_APP_ID ? undefined : { objectId: `ms-${id}`, clientId: id, displayName: id, kind: "microsoft" }),
         grants: () => [],
         assignments: () => [],
-        application: () => ({ scopes: [], roles: [], preAuthorized: new Map() }),
+        assignmentsTo: () => [],
+        application: () => ({ scopes: [], roles: [], preAuthorized: new Map(), knownClients: [] }),
     };
 }
 

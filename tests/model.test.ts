@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { InputError } from "../lib/errors";
 import { exposedPermissionId } from "../lib/ids";
-import { buildModel } from "../lib/model";
+import { buildModel, GRAPH_APP_ID } from "../lib/model";
 import { catalog, devRaw, TENANT_ID } from "./helpers";
 
 /** The problems buildModel reports for a raw config, as "path: message (hint)" strings. */
@@ -170,6 +170,6 @@ describe("consent model", () => {
         assert.equal(app("orders-reports").kind, "daemon");
         assert.equal(app("orders-worker").kind, "daemon");
         assert.equal(model.tenant.userConsent, "low-risk");
-        assert.deepEqual(model.tenant.lowRiskPermissions, ["openid", "profile", "email", "offline_access", "User.Read"]);
+        assert.deepEqual(model.tenant.lowRiskPermissions, { [GRAPH_APP_ID]: ["openid", "profile", "email", "offline_access", "User.Read"] });
     });
 });

@@ -17,6 +17,13 @@ const permissionsByResource = {
     propertyNames: { minLength: 1 },
     additionalProperties: permissionList,
 } as const;
+const objectIds = (what: string) => ({ type: "array", uniqueItems: true, items: guid, description: `object IDs of ${what}` }) as const;
+// Users and groups assigned to an app (default access) or to one of its app roles: an AppRoleAssignment each.
+const assignedTo = {
+    type: "object", additionalProperties: false, minProperties: 1,
+    description: "{ users: [object IDs], groups: [object IDs] }: the users and groups assigned (Enterprise applications > Users and groups)",
+    properties: { users: objectIds("users"), groups: objectIds("groups (direct members only: assignment does not cascade to nested groups)") },
+} as const;
 // Judged in full by lib/redirects.ts (URL parser, per platform); the shape only says it is a string.
 const redirectUri = { type: "string", minLength: 1, description: "an https:// URI (http:// only on localhost, 127.0.0.1 or [::1]), or a custom scheme for native apps" } as const;
 
@@ -39,6 +46,11 @@ export const appSchema = {
         },
         identifierUri: { type: "string", pattern: "^(api://|https://)\\S+$", description: "an identifier URI such as api://contoso-orders-dev" },
         signInAudience: { type: "string", enum: ["AzureADMyOrg", "AzureADMultipleOrgs"], description: "AzureADMyOrg (default) or AzureADMultipleOrgs" },
+        assignmentRequired: { type: "boolean", description: "true: only users and groups assigned to the app get a token, and only an administrator can consent for it (the service principal's appRoleAssignmentRequired)" },
+        assignedTo: { ...assignedTo, description: "users and groups assigned to the app with default access (an app without app roles): { users: [object IDs], groups: [object IDs] }" },
+        publisherVerified: { type: "boolean", description: "an external app only: true when its publisher is verified (the consent prompt shows a blue badge); default false" },
+        knownClients: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1, description: "an app key of this stack" },
+                        description: "client app keys of this stack whose users consent to this API's own permissions in the same prompt (knownClientApplications)" },
         consent: { type: "string", enum: ["admin", "user"], description: "admin (grant delegated permissions tenant-wide in this deploy, the default) or user (users consent themselves)" },
         redirectUris: { type: "array", uniqueItems: true, items: redirectUri, description: "a list of redirect URIs" },
         owners: { type: "array", uniqueItems: true, items: guid, description: "object IDs of the users or service principals that own the registration" },
@@ -84,6 +96,7 @@ export const appSchema = {
                 properties: {
                     members: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["application", "user"] },
                                description: "who may hold the role: [application], [user] or both (default [application])" },
+                    assignedTo: { ...assignedTo, description: "users and groups assigned this role (its members must include user): { users: [object IDs], groups: [object IDs] }" },
                     description: { type: "string", minLength: 1, maxLength: 1000 },
                     displayName: { type: "string", minLength: 1, maxLength: 256 },
                     tier,
@@ -113,9 +126,16 @@ export const stackConfigSchema = {
             properties: {
                 id: { ...guid, description: "the tenant ID (a GUID), equal to azuread:tenantId" },
                 name: { type: "string", pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]*$", description: "a short tenant name such as contoso-dev" },
-                userConsent: { type: "string", enum: ["none", "low-risk", "all"], description: "the tenant's user consent setting: none, low-risk or all" },
-                lowRiskPermissions: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1 },
-                                      description: "Microsoft Graph delegated permissions the tenant classified as low impact" },
+                displayName: { type: "string", minLength: 1, maxLength: 256, description: "the directory's display name, as error messages print it (Contoso Ltd)" },
+                userConsent: { type: "string", enum: ["none", "low-risk", "microsoft-managed", "all"],
+                               description: "the tenant's user consent setting: none, low-risk, microsoft-managed or all (legacy)" },
+                // Two forms in one schema (not oneOf) so that a duplicate or an empty value is reported precisely.
+                lowRiskPermissions: {
+                    type: ["array", "object"], uniqueItems: true, items: { type: "string", minLength: 1 },
+                    propertyNames: { minLength: 1 }, additionalProperties: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1 } },
+                    description: "delegated permissions the tenant classified as low impact: a list (Microsoft Graph) or a map { <resource>: [values] }",
+                },
+                adminConsentWorkflow: { type: "boolean", description: "true when the tenant's admin consent workflow is on: users can request approval (default false)" },
             },
         },
         apps: {

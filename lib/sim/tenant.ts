@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { PermissionCatalog } from "../catalog";
+import { DEFAULT_ACCESS_ROLE_ID } from "../model";
 import { T } from "../resource-types";
 
 type Mocks = pulumi.runtime.Mocks;
@@ -23,10 +24,14 @@ interface SimApp {
     identifierUris: Set<string>;
     preAuthorized: Map<string, string[]>;
     requested: Map<string, { scopeIds: string[]; roleIds: string[] }>;
+    /** client IDs in knownClientApplications */
+    knownClients?: string[];
 }
-export interface SimPrincipal { objectId: string; clientId: string; displayName: string; kind: "application" | "microsoft" | "managed-identity" | "external" }
+export interface SimPrincipal { objectId: string; clientId: string; displayName: string; kind: "application" | "microsoft" | "managed-identity" | "external"; assignmentRequired?: boolean }
 export interface SimGrant { clientObjectId: string; resourceObjectId: string; consentType: "AllPrincipals" | "Principal"; principalId?: string; scopes: string[] }
-export interface SimAssignment { principalObjectId: string; resourceObjectId: string; appRoleId: string }
+/** principalType: a service principal of the tenant, or a user or group (the simulation holds no users or groups) */
+export interface SimAssignment { principalObjectId: string; resourceObjectId: string; appRoleId: string; principalType?: "ServicePrincipal" | "UserOrGroup" }
+
 
 /** What the tenant holds after a plan: what token requests are judged against (lib/flows.ts). */
 export interface TenantState {
@@ -37,8 +42,10 @@ export interface TenantState {
     principalByClientId(clientId: string): SimPrincipal | undefined;
     grants(clientObjectId: string, resourceObjectId: string): SimGrant[];
     assignments(principalObjectId: string, resourceObjectId: string): SimAssignment[];
+    /** every app role assignment to a resource service principal (users, groups and service principals) */
+    assignmentsTo(resourceObjectId: string): SimAssignment[];
     /** the app registration (or Microsoft resource app) with this client ID: its scopes, roles and pre-authorized clients */
-    application(clientId: string): { scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: Map<string, string[]> } | undefined;
+    application(clientId: string): { scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: Map<string, string[]>; knownClients: string[] } | undefined;
 }
 
 /**
@@ -51,7 +58,7 @@ export interface TenantSnapshot {
     principals: SimPrincipal[];
     grants: SimGrant[];
     assignments: SimAssignment[];
-    applications: { clientId: string; scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: [string, string[]][] }[];
+    applications: { clientId: string; scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: [string, string[]][]; knownClients: string[] }[];
 }
 
 /** The read-only view flows are predicted against, built from a snapshot (IDs lower case, as the tenant keeps them). */
@@ -59,7 +66,7 @@ export function tenantState(snapshot: TenantSnapshot): TenantState {
     const principals = new Map(snapshot.principals.map(p => [p.objectId, p]));
     const byClientId = new Map(snapshot.principals.map(p => [p.clientId, p]));
     const resourceNames = new Map(Object.entries(snapshot.principalsByResourceName));
-    const apps = new Map(snapshot.applications.map(a => [a.clientId, { scopes: a.scopes, roles: a.roles, preAuthorized: new Map(a.preAuthorized) }]));
+    const apps = new Map(snapshot.applications.map(a => [a.clientId, { scopes: a.scopes, roles: a.roles, preAuthorized: new Map(a.preAuthorized), knownClients: a.knownClients }]));
     return {
         tenantId: snapshot.tenantId,
         principalOfResource: name => resourceNames.get(name),
@@ -67,6 +74,7 @@ export function tenantState(snapshot: TenantSnapshot): TenantState {
         principalByClientId: id => byClientId.get(id.toLowerCase()),
         grants: (c, r) => snapshot.grants.filter(g => g.clientObjectId === c && g.resourceObjectId === r),
         assignments: (p, r) => snapshot.assignments.filter(a => a.principalObjectId === p && a.resourceObjectId === r),
+        assignmentsTo: r => snapshot.assignments.filter(a => a.resourceObjectId === r),
         application: clientId => apps.get(clientId.toLowerCase()),
     };
 }
@@ -158,6 +166,7 @@ export class SimulatedTenant implements Mocks {
             applications: [...this.appsByClientId.entries()].map(([clientId, app]) => ({
                 clientId, scopes: [...app.scopes.values()].map(p => ({ ...p })), roles: [...app.roles.values()].map(p => ({ ...p })),
                 preAuthorized: [...app.preAuthorized.entries()].map(([c, ids]) => [c, [...ids]] as [string, string[]]),
+                knownClients: [...(app.knownClients ?? [])],
             })),
         };
     }
@@ -298,13 +307,15 @@ export class SimulatedTenant implements Mocks {
                 if (existing) {
                     if (!inputs.useExisting) this.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
                     this.principalsByResourceName.set(args.name, existing.objectId);
+                    if (typeof inputs.appRoleAssignmentRequired === "boolean") existing.assignmentRequired = inputs.appRoleAssignmentRequired;
                     return { id: existing.objectId, state: this.principalState(inputs, existing) };
                 }
                 const app = this.appsByClientId.get(clientId);
                 if (!app && !inputs.useExisting) {
                     this.reject(400, args, `The appId '${clientId}' of the service principal does not reference a valid application object (AADSTS700016 at sign-in)`);
                 }
-                const p: SimPrincipal = { objectId: resourceId, clientId, displayName: app?.displayName ?? `external app ${clientId}`, kind: app ? "application" : "external" };
+                const p: SimPrincipal = { objectId: resourceId, clientId, displayName: app?.displayName ?? `external app ${clientId}`, kind: app ? "application" : "external",
+                                          ...(inputs.appRoleAssignmentRequired === true ? { assignmentRequired: true } : {}) };
                 this.addPrincipal(p);
                 this.principalsByResourceName.set(args.name, p.objectId);
                 return { id: p.objectId, state: this.principalState(inputs, p) };
@@ -326,18 +337,33 @@ export class SimulatedTenant implements Mocks {
                 return { id: resourceId, state: inputs };
             }
             case T.assignment: {
-                const principal = this.principal(args, "principalObjectId", inputs.principalObjectId);
+                // A principal the tenant does not hold as a service principal is a user or group (not simulated), unless it is
+                // some other known object (a client ID, an application's object ID): then the 404 with its hint, as before.
+                const known = typeof inputs.principalObjectId === "string" && this.principals.has(inputs.principalObjectId.toLowerCase());
+                const other = typeof inputs.principalObjectId === "string" && (this.principalsByClientId.has(inputs.principalObjectId.toLowerCase()) || this.appsByClientId.has(inputs.principalObjectId.toLowerCase()) || this.apps.has(inputs.principalObjectId.toLowerCase()));
+                const principal = known || other ? this.principal(args, "principalObjectId", inputs.principalObjectId) : undefined;
+                const userOrGroup = typeof inputs.principalObjectId === "string" && !known && !other ? inputs.principalObjectId.toLowerCase() : undefined;
                 const resource = this.principal(args, "resourceObjectId", inputs.resourceObjectId);
-                if (principal && resource && typeof inputs.appRoleId === "string") {
+                const principalObjectId = principal?.objectId ?? userOrGroup;
+                if (principalObjectId && resource && typeof inputs.appRoleId === "string") {
                     const roleId = inputs.appRoleId.toLowerCase();
-                    const role = this.appOf(resource)?.roles.get(roleId);
-                    if (!role) this.reject(400, args, `Permission being assigned was not found on application ${resource.displayName} (appRoleId ${roleId})`);
-                    if (!(role.members ?? []).includes("Application")) this.reject(400, args, `App role ${role.value} of ${resource.displayName} does not allow applications (allowedMemberTypes: ${(role.members ?? []).join(", ")})`);
-                    const key = `${principal.objectId}|${resource.objectId}|${roleId}`;
+                    const app = this.appOf(resource);
+                    // Default access: Graph accepts the all-zero role ID for a user or group when the app declares no app roles.
+                    const defaultAccess = roleId === DEFAULT_ACCESS_ROLE_ID && userOrGroup !== undefined && !app?.roles.size;
+                    const role = app?.roles.get(roleId);
+                    if (!role && !defaultAccess) this.reject(400, args, `Permission being assigned was not found on application ${resource.displayName} (appRoleId ${roleId})`);
+                    const memberType = userOrGroup ? "User" : "Application";
+                    if (role && !(role.members ?? []).includes(memberType)) this.reject(400, args, `App role ${role.value} of ${resource.displayName} does not allow ${userOrGroup ? "users or groups" : "applications"} (allowedMemberTypes: ${(role.members ?? []).join(", ")})`);
+                    const key = `${principalObjectId}|${resource.objectId}|${roleId}`;
                     if (this.assignments.has(key)) this.reject(400, args, "Permission being assigned already exists on the object");
-                    this.assignments.set(key, { principalObjectId: principal.objectId, resourceObjectId: resource.objectId, appRoleId: roleId });
+                    this.assignments.set(key, { principalObjectId, resourceObjectId: resource.objectId, appRoleId: roleId, principalType: userOrGroup ? "UserOrGroup" : "ServicePrincipal" });
                 }
-                return { id: resourceId, state: { ...inputs, principalDisplayName: principal?.displayName, resourceDisplayName: resource?.displayName } };
+                return { id: resourceId, state: { ...inputs, principalDisplayName: principal?.displayName ?? (userOrGroup ? `user or group ${userOrGroup}` : undefined), resourceDisplayName: resource?.displayName } };
+            }
+            case T.knownClients: {
+                const app = this.application(args, inputs.applicationId);
+                if (app && Array.isArray(inputs.knownClientIds)) app.knownClients = inputs.knownClientIds.filter((c: unknown): c is string => typeof c === "string").map((c: string) => c.toLowerCase());
+                return { id: `${inputs.applicationId}/knownClients`, state: inputs };
             }
             case T.userAssignedIdentity: {
                 const principalId = this.id("mi-principal", args.name);

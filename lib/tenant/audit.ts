@@ -485,7 +485,7 @@ function consentSettings(model: ConsentModel, data: TenantExport, index: TenantI
             });
         } else {
             const low = new Set(list.filter(c => lower(c.classification) === "low").map(c => c.permissionName));
-            const want = new Set(model.tenant.lowRiskPermissions);
+            const want = new Set(model.tenant.lowRiskPermissions[GRAPH_APP_ID] ?? []);
             const missing = [...want].filter(p => !low.has(p)),
                 extra = [...low].filter(p => !want.has(p));
             if (missing.length || extra.length) {
