@@ -185,3 +185,17 @@ describe("approvals: scoped to a tenant, exact, and explained when they do not a
         assert.ok(approvedOf(await planDev(sitesRead), APP_TIERS).length === 0);
     });
 });
+
+describe("app roles for people are not application permissions", () => {
+    it("passes users and groups assigned to a user-only role of an API of the stack, and still judges a role workloads may hold", async () => {
+        const user = "7a7a7a7a-0000-4000-8000-000000000001";
+        const withUsers = (members: string[]) => (c: Record<string, any>) => {
+            apps(c)["orders-api"].appRoles["Orders.Admin"] = { members, description: "Administer orders", assignedTo: { users: [user] } };
+        };
+        const plan = await planDev(withUsers(["user"]));
+        assert.deepEqual(plan.errors, []);
+        assert.deepEqual(mandatoryOf(plan, APP_TIERS), []);
+        const both = await planDev(withUsers(["user", "application"]));
+        assert.match(mandatoryOf(both, APP_TIERS)[0]?.message ?? "", /cannot identify the principal/, "a role a service principal may hold, given to an unknown object ID, fails closed");
+    });
+});
