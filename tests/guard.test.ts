@@ -6,6 +6,7 @@
 import * as path from "path";
 import { strict as assert } from "assert";
 import { planStack } from "../lib/plan/plan";
+import { renderText } from "../lib/plan/report";
 import { catalog, devConfig, TENANT_ID, writeStack } from "./helpers";
 import { approval, approvedOf, mandatoryOf, of, planDev, planRaw, writePolicyConfig } from "./policy-helpers";
 
@@ -197,5 +198,17 @@ describe("app roles for people are not application permissions", () => {
         assert.deepEqual(mandatoryOf(plan, APP_TIERS), []);
         const both = await planDev(withUsers(["user", "application"]));
         assert.match(mandatoryOf(both, APP_TIERS)[0]?.message ?? "", /cannot identify the principal/, "a role a service principal may hold, given to an unknown object ID, fails closed");
+    });
+});
+
+describe("the text plan shows approved risk and never calls a rejected request approved", () => {
+    it("marks a rejected permission REJECTED in the app's lines and in the consent matrix, and an approved one with its tier and approval", async () => {
+        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("RoleManagement.ReadWrite.Directory", "Sites.Read.All"); };
+        const policyConfig = { [APP_TIERS]: { approvals: [approval({ client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })] } };
+        const text = renderText(await planDev(change, { policyConfig }));
+        assert.match(text, /RoleManagement.ReadWrite.Directory\n\s+REJECTED by azuread-approleassignment-disallow-privileged-permissions \(mandatory\)/);
+        assert.doesNotMatch(text, /RoleManagement.ReadWrite.Directory[^\n]*\n\s+approved by/);
+        assert.match(text, /Sites.Read.All\n\s+approved by app role assignment \(this deploy\); tier 1, approval SEC-42 by secops@contoso.example until \d{4}-01-31/);
+        assert.match(text, /orders-reports\s+microsoft-graph\s+client-credentials.*REJECTED by policy \(RoleManagement.ReadWrite.Directory\): no deploy/);
     });
 });

@@ -19,6 +19,7 @@ export function renderText(plan: PlanResult): string {
         for (const p of plan.problems) lines.push(`  - ${formatProblem(p)}`);
         return lines.join("\n");
     }
+    const verdicts = policyVerdicts(plan);
     for (const [key, app] of Object.entries(plan.consent ?? {})) {
         lines.push("");
         lines.push(`${key}  (${app.kind}, ${app.identity === "application" ? "registered here" : app.identity}${app.requests.some(r => r.type === "delegated") ? `, consent: ${app.consent}` : ""})`);
@@ -29,12 +30,18 @@ export function renderText(plan: PlanResult): string {
         for (const c of app.credentials) lines.push(`  signs in with ${c}`);
         if (!app.requests.length) lines.push("  requests  nothing");
         for (const r of app.requests) {
-            const byMechanism = new Map<Mechanism, string[]>();
-            for (const p of r.permissions) byMechanism.set(p.mechanism, [...(byMechanism.get(p.mechanism) ?? []), p.value]);
-            for (const [m, values] of byMechanism) lines.push(`  requests  ${r.resource} ${r.type}: ${values.join(", ")}\n            approved by ${MECHANISM[m]}`);
+            const byMechanism = new Map<string, string[]>();
+            for (const p of r.permissions) {
+                const rejectedBy = verdicts.rejected.get(findingKey(key, r.resource, r.type, p.value));
+                const approval = verdicts.approved.get(findingKey(key, r.resource, r.type, p.value));
+                const how = rejectedBy ? `REJECTED by ${rejectedBy} (mandatory): nothing is approved`
+                    : `approved by ${MECHANISM[p.mechanism]}${approval ? `; ${approval}` : ""}`;
+                byMechanism.set(how, [...(byMechanism.get(how) ?? []), p.value]);
+            }
+            for (const [how, values] of byMechanism) lines.push(`  requests  ${r.resource} ${r.type}: ${values.join(", ")}\n            ${how}`);
         }
     }
-    if (plan.flows.length) lines.push("", ...consentMatrix(plan));
+    if (plan.flows.length) lines.push("", ...consentMatrix(plan, verdicts));
     if (plan.violations.length) {
         lines.push("", "policy violations:");
         for (const v of plan.violations) lines.push(`  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`);
@@ -54,10 +61,12 @@ const MECHANISM_SHORT: Record<string, string> = {
 };
 
 /** Each client x resource of the tenant: the permissions, how they are approved, and the predicted token request. */
-export function consentMatrix(plan: PlanResult): string[] {
+export function consentMatrix(plan: PlanResult, verdicts = policyVerdicts(plan)): string[] {
     const header = ["client", "resource", "flow", "permissions", "approved by", "outcome"];
+    // A flow whose permission a mandatory violation rejects is predicted for a deploy that will not happen: say so.
+    const blocked = (f: PlanResult["flows"][number]) => f.permissions.filter(v => verdicts.rejected.has(findingKey(f.client, f.resource, f.flow === "client-credentials" ? "application" : "delegated", v)));
     const rows = plan.flows.map(f => [f.client, f.resource, f.flow, f.permissions.join(" "), f.mechanism.map(m => MECHANISM_SHORT[m] ?? m).join(" + ") || "-",
-                                       `${isFailing(f) ? "FAIL " : ""}${f.outcome}${f.code ? ` ${f.code}` : ""}`]);
+                                       blocked(f).length ? `REJECTED by policy (${blocked(f).join(" ")}): no deploy` : `${isFailing(f) ? "FAIL " : ""}${f.outcome}${f.code ? ` ${f.code}` : ""}`]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     const fmt = (r: string[]) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ")}`;
     const out = [`consent matrix: tenant ${plan.tenant.name} (user consent: ${plan.tenant.userConsent ?? "?"})`, fmt(header)];
@@ -66,4 +75,19 @@ export function consentMatrix(plan: PlanResult): string[] {
         if (f.fix) out.push(`      fix: ${f.fix}`);
     });
     return out;
+}
+
+const findingKey = (app: string, resource: string, type: string, permission: string) => `${app}|${resource}|${type}|${permission}`;
+
+/** What the policies decided per app x resource x type x permission: rejected (mandatory) or approved (with its approval). */
+function policyVerdicts(plan: PlanResult): { rejected: Map<string, string>; approved: Map<string, string> } {
+    const rejected = new Map<string, string>();
+    const approved = new Map<string, string>();
+    for (const v of plan.violations) {
+        if (!v.app || !v.resource || !v.type || !v.permission) continue;
+        const k = findingKey(v.app, v.resource, v.type, v.permission);
+        if (v.enforcementLevel === "mandatory") rejected.set(k, v.policy);
+        else if (v.approval) approved.set(k, `tier ${v.tier ?? "unclassified"}, approval ${v.approval.ticket} by ${v.approval.approver} until ${v.approval.expires}`);
+    }
+    return { rejected, approved };
 }
