@@ -16,6 +16,8 @@ const USAGE = `usage: npm run plan -- (--stack NAME | --config FILE | --all) [--
   --format text|json    text for reviewers (default), json for tools (the plan contract)
   --program FILE        plan another Pulumi TypeScript program instead of index.ts
   --policy-config FILE  policy configuration (approvals, options), as for --policy-pack-config
+  --tenant-export FILE  start from what the tenant holds (scripts/export-tenant.sh): what exists is reported as import
+  --import-file FILE    with --tenant-export: write the pulumi import --file JSON there
   --preview             a first preview: IDs of resources not created yet are unknown
 exit codes: 0 clean, 1 mandatory violation / failing flow / deploy error, 2 invalid input`;
 
@@ -29,7 +31,7 @@ async function main(): Promise<number> {
     try {
         args = parseArgs({ options: {
             stack: { type: "string" }, config: { type: "string" }, all: { type: "boolean" }, format: { type: "string", default: "text" },
-            program: { type: "string" }, "policy-config": { type: "string" }, preview: { type: "boolean" }, help: { type: "boolean", short: "h" },
+            program: { type: "string" }, "policy-config": { type: "string" }, "tenant-export": { type: "string" }, "import-file": { type: "string" }, preview: { type: "boolean" }, help: { type: "boolean", short: "h" },
         } }).values;
     } catch (e) {
         usageError((e as Error).message);
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
     if (args.format !== "text" && args.format !== "json") usageError(`--format is "${args.format}"; use text or json`);
     const chosen = [args.stack !== undefined, args.config !== undefined, !!args.all].filter(Boolean).length;
     if (chosen !== 1) usageError("name exactly one of --stack, --config or --all");
-    for (const [flag, file] of [["--program", args.program], ["--policy-config", args["policy-config"]]] as const) {
+    for (const [flag, file] of [["--program", args.program], ["--policy-config", args["policy-config"]], ["--tenant-export", args["tenant-export"]]] as const) {
         if (file !== undefined && !fs.existsSync(file)) usageError(`${flag} ${file}: no such file`);
     }
     if (args.all) return planAll(args.format, { program: args.program, preview: args.preview, policyConfig: args["policy-config"] });
@@ -48,7 +50,9 @@ async function main(): Promise<number> {
         const stacks = stackFiles(path.dirname(configFile)).map(stackNameOf);
         usageError(`${configFile}: no such stack file${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
     }
-    const plan = await planStack({ configFile, program: args.program, preview: args.preview, policyConfig: args["policy-config"] });
+    if (args["import-file"] && !args["tenant-export"]) usageError("--import-file goes with --tenant-export");
+    const plan = await planStack({ configFile, program: args.program, preview: args.preview, policyConfig: args["policy-config"],
+                                   tenantExport: args["tenant-export"], importFile: args["import-file"] });
     console.log(args.format === "json" ? JSON.stringify(plan, null, 2) : renderText(plan));
     return exitCode(plan);
 }

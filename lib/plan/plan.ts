@@ -5,16 +5,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PermissionCatalog } from "../catalog";
+import { loadTenantExport, TenantExport } from "../tenant/export";
+import { ImportPlan, planImports } from "../tenant/imports";
 import { rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
 import { tenantState } from "../sim/tenant";
 import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
-import { TENANT_TAG } from "../../policies/azuread-provider-require-stack-tenant";
 import type { Policies } from "@pulumi/policy";
 import type { FindingFields } from "../../policies/lib/findings";
-import { TYPE_PREFIX } from "../../components/types";
+import { TENANT_TAG, TYPE_PREFIX } from "../../components/types";
 import { isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
 import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
@@ -36,7 +37,7 @@ export interface Flow {
 export interface PlanResult {
     stack: string;
     tenant: { id: string; name: string; userConsent?: string };
-    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; retainOnDelete?: true }[];
+    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; retainOnDelete?: true; action?: "import"; importId?: string }[];
     violations: Violation[];
     flows: Flow[];
     summary: { resources: number; mandatory: number; advisory: number; failingFlows: number; errors: number };
@@ -48,6 +49,8 @@ export interface PlanResult {
     problems?: InputProblem[];
     /** the program's stack outputs (client IDs, identifier URIs, ...), as planned */
     outputs?: Record<string, unknown>;
+    /** with --tenant-export: what already exists and is adopted (`pulumi import --file`), and what the first update changes */
+    imports?: { count: number; updates: ImportPlan["updates"]; notImported: ImportPlan["notImported"]; appsMatchedByName: ImportPlan["appsMatchedByName"]; file?: string };
     /** where the time went, in milliseconds (the benchmark reads it) */
     timings?: { programMs: number; policiesMs: number };
 }
@@ -70,6 +73,10 @@ export interface PlanOptions {
     runners?: ProgramRunners;
     /** what the plan cost: the runner's CPU and memory plus this process's CPU for judging (the benchmark reads it) */
     onStats?: (stats: TaskStats) => void;
+    /** a tenant export (scripts/export-tenant.sh): what exists is reported as `import` */
+    tenantExport?: string;
+    /** with tenantExport: where to write the `pulumi import --file` JSON */
+    importFile?: string;
 }
 
 export const stackNameOf = (file: string): string => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
@@ -122,15 +129,44 @@ function providerConfig(config: Record<string, unknown>): Record<string, Record<
     return out;
 }
 
+/** A tenant export (scripts/export-tenant.sh) of the stack's own tenant; anything else is an input error. */
+function loadExportFor(file: string, tenantId: string): TenantExport {
+    const data = loadTenantExport(file);
+    if (data.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
+        throw new InputError([{ path: `${file}: tenantId`, message: `the export is of tenant ${data.tenantId}, and this stack deploys to ${tenantId}`, hint: "export the stack's own tenant" }]);
+    }
+    return data;
+}
+
+/**
+ * What the stack declares that already exists in the tenant is adopted, not created: each such resource is marked
+ * `import` with its ID, the plan lists grants whose scopes the first update changes, and writes the file
+ * `pulumi import --file` takes (lib/tenant/imports.ts).
+ */
+function addImports(plan: PlanResult, existing: TenantExport, model: ConsentModel, importFile?: string): void {
+    const azureadVersion = plan.resources.length ? require("@pulumi/azuread/package.json").version as string : undefined;
+    const imports = planImports(existing, plan.resources, model, { azureadVersion });
+    const ids = new Map(imports.imports.map(i => [i.urn, i.id]));
+    for (const r of plan.resources) {
+        const id = ids.get(r.urn);
+        if (id) Object.assign(r, { action: "import", importId: id });
+    }
+    plan.imports = { count: imports.imports.length, updates: imports.updates, notImported: imports.notImported, appsMatchedByName: imports.appsMatchedByName,
+                     ...(importFile ? { file: importFile } : {}) };
+    if (importFile) fs.writeFileSync(importFile, JSON.stringify(imports.file, null, 2) + "\n");
+}
+
 export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     const catalog = opts.catalog ?? PermissionCatalog.load();
     const stack = stackNameOf(opts.configFile);
     const policies = opts.policies ?? packPolicies;
     let loaded: ReturnType<typeof loadStack>;
     let policyConfig: PolicyPackConfig = {};
+    let existing: TenantExport | undefined;
     try {
         loaded = loadStack(opts.configFile, catalog);
         if (opts.policyConfig) policyConfig = loadPolicyConfig(opts.policyConfig, policies);
+        if (opts.tenantExport) existing = loadExportFor(opts.tenantExport, loaded.tenantId);
     } catch (e) {
         if (e instanceof InputError) return emptyPlan(stack, { id: "", name: "" }, e.problems);
         throw e;
@@ -171,6 +207,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         outputs: run.outputs,
         timings: { programMs: Math.round(programDone - started), policiesMs: Math.round(policiesDone - programDone) },
     };
+    if (existing && model && !opts.preview) addImports(plan, existing, model, opts.importFile);
     const used = process.cpuUsage(cpu);
     opts.onStats?.({ wallMs: performance.now() - started, cpuMs: ran.stats.cpuMs + (used.user + used.system) / 1000, rssBytes: ran.stats.rssBytes });
     // Nothing the plan prints shows a secret: not a policy's message, a program's error or a stack output quoting one.

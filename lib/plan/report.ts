@@ -41,6 +41,15 @@ export function renderText(plan: PlanResult): string {
             for (const [how, values] of byMechanism) lines.push(`  requests  ${r.resource} ${r.type}: ${values.join(", ")}\n            ${how}`);
         }
     }
+    if (plan.imports) {
+        const adopted = plan.resources.filter(r => r.action === "import");
+        lines.push("", `already in the tenant: ${adopted.length} resource${adopted.length === 1 ? "" : "s"} adopted with pulumi import${plan.imports.file ? ` --file ${plan.imports.file}` : ""} before the first up`);
+        for (const r of adopted) lines.push(`  import    ${r.name}  ${r.importId}`);
+        for (const u of plan.imports.updates) lines.push(`  update    ${u.name}: scopes ${[...u.add.map(a => `+${a}`), ...u.remove.map(x => `-${x}`)].join(" ")}`);
+        for (const n of plan.imports.appsMatchedByName) lines.push(`  review    ${n} was matched by display name only`);
+    }
+    const retained = plan.resources.filter(r => r.retainOnDelete);
+    if (retained.length) lines.push("", `retained on delete (adopted, never deleted by this stack): ${retained.map(r => r.name).join(", ")}`);
     if (plan.flows.length) lines.push("", ...consentMatrix(plan, verdicts));
     if (plan.violations.length) {
         lines.push("", "policy violations:");

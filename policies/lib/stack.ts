@@ -9,7 +9,7 @@
  * matches nothing is "unidentified": the policies fail closed on it. Nothing is inferred from permission names.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { CatalogResource, classificationReason, effectiveTier, LEAST_PRIVILEGE_ALTERNATIVES, PermissionCatalog, PermissionType, Tier, TierSource } from "../../lib/catalog";
+import { CatalogPermission, CatalogResource, classificationReason, effectiveTier, LEAST_PRIVILEGE_ALTERNATIVES, PermissionCatalog, PermissionType, Tier, TierSource } from "../../lib/catalog";
 import { TIER_TAG, USER_CONSENT_TAG } from "../../components/types";
 import { GRAPH_APP_ID } from "../../lib/model";
 import { dependency, isUnknown, knownString, knownStrings, raw } from "./props";
@@ -318,8 +318,7 @@ export class StackConsent {
             // permission: a decoy role must not lend Graph's GUID a harmless tier (in a preview, wiring is all there is).
             // Known by wiring only, a scope is also judged as any Microsoft scope of the same name: the grant names
             // scopes by value, and the same value on Microsoft Graph would be granted if the wiring was a decoy.
-            const borrowed = this.catalog.resources.flatMap(r => r.permissions)
-                .filter(p => p.type === type && (p.id === exposed.id || (resource.byWiring === true && type === "delegated" && p.value === exposed.value)));
+            const borrowed = [...microsoftPermissions(this.catalog, type, exposed.id), ...(resource.byWiring === true && type === "delegated" ? microsoftPermissions(this.catalog, type, exposed.value) : [])];
             const tier = Math.min(owned, ...borrowed.map(effectiveTier)) as Tier;
             const twin = borrowed.find(p => effectiveTier(p) === tier);
             const reason = tier < owned ? (twin!.id === exposed.id ? `its GUID is the Microsoft permission ${twin!.value}'s, so it is judged as that`
@@ -355,6 +354,20 @@ export class StackConsent {
 
 function microsoft(ms: CatalogResource): ResourceKey {
     return { kind: "microsoft", appId: ms.appId, name: ms.name, aliases: ms.aliases };
+}
+
+const permissionIndex = new WeakMap<PermissionCatalog, Map<string, CatalogPermission[]>>();
+/** Microsoft permissions of a type by GUID or value, on any API of the catalog (indexed once per catalog). */
+function microsoftPermissions(catalog: PermissionCatalog, type: PermissionType, idOrValue: string): CatalogPermission[] {
+    let index = permissionIndex.get(catalog);
+    if (!index) {
+        index = new Map();
+        for (const p of catalog.resources.flatMap(r => r.permissions)) {
+            for (const k of [`${p.type}|${p.id}`, `${p.type}|${p.value}`]) index.set(k, [...(index.get(k) ?? []), p]);
+        }
+        permissionIndex.set(catalog, index);
+    }
+    return index.get(`${type}|${idOrValue}`) ?? [];
 }
 
 function notKnownBeforeWrite(node: PolicyResource | undefined): string {
