@@ -117,4 +117,8 @@ export function main(argv: string[], io: Io = console_, catalog = PermissionCata
     return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+    // a reader that stops early (`| head`) is not an error
+    process.stdout.on("error", e => { if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0); throw e; });
+    process.exitCode = main(process.argv.slice(2));
+}
