@@ -144,7 +144,7 @@ function loadExportFor(file: string, tenantId: string): TenantExport {
  * `pulumi import --file` takes (lib/tenant/imports.ts).
  */
 function addImports(plan: PlanResult, existing: TenantExport, model: ConsentModel, importFile?: string): void {
-    const azureadVersion = plan.resources.length ? require("@pulumi/azuread/package.json").version as string : undefined;
+    const azureadVersion = require("@pulumi/azuread/package.json").version as string;
     const imports = planImports(existing, plan.resources, model, { azureadVersion });
     const ids = new Map(imports.imports.map(i => [i.urn, i.id]));
     for (const r of plan.resources) {

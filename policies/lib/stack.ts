@@ -101,6 +101,7 @@ export class StackConsent {
     private readonly byObjectId = new Map<string, PolicyResource>();
     /** service principals by their resource ID (`/servicePrincipals/{objectId}`), which credentials name */
     private readonly spByResourceId = new Map<string, PolicyResource>();
+    private readonly appNames: Set<string>;
 
     constructor(readonly resources: PolicyResource[], readonly catalog: PermissionCatalog) {
         for (const r of resources.filter(x => REGISTRATION_TYPES.includes(x.type))) this.addApp(r);
@@ -125,6 +126,8 @@ export class StackConsent {
                 if (tag === USER_CONSENT_TAG) app.userConsent = true;
             }
         }
+        // every name an app registration goes by, complete now that service principals are linked (ownNames reads it)
+        this.appNames = new Set(this.apps.flatMap(a => a.names));
         for (const r of resources) this.addConsent(r);
         for (const app of this.apps.filter(a => a.registration.type === T.application)) this.addInline(app);
     }
@@ -256,8 +259,7 @@ export class StackConsent {
      * `partner-sync-sp`), except those an app of the stack goes by: its approvals must never cover another principal.
      */
     private ownNames(node: PolicyResource): string[] {
-        const taken = new Set(this.apps.flatMap(a => a.names));
-        return [stripSuffix(node.name), node.name].filter(n => !taken.has(n));
+        return [stripSuffix(node.name), node.name].filter(n => !this.appNames.has(n));
     }
 
     /** The service principal a credential's `servicePrincipalId` names (its resource ID), by value, else by dependency. */
