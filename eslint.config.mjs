@@ -3,18 +3,14 @@
 import tseslint from "typescript-eslint";
 import { importX } from "eslint-plugin-import-x";
 
-export default tseslint.config(
-    { ignores: ["node_modules/**", "dist/**", ".bench/**", "data/**"] },
-    ...tseslint.configs.recommended,
-    {
-        plugins: { "import-x": importX },
-        settings: { "import-x/resolver": { node: { extensions: [".ts", ".js", ".json"] } } },
-        rules: {
-            "import-x/no-cycle": ["error", { ignoreExternal: true }],
-            "max-lines-per-function": ["warn", { max: 80, skipBlankLines: true, skipComments: true }],
-            "@typescript-eslint/no-explicit-any": "off",
-            "@typescript-eslint/no-require-imports": "off",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-        },
+export default tseslint.config({ ignores: ["node_modules/**", "dist/**", ".bench/**", "data/**"] }, ...tseslint.configs.recommended, {
+    plugins: { "import-x": importX },
+    settings: { "import-x/resolver": { node: { extensions: [".ts", ".js", ".json"] } } },
+    rules: {
+        "import-x/no-cycle": ["error", { ignoreExternal: true }],
+        "max-lines-per-function": ["warn", { max: 80, skipBlankLines: true, skipComments: true }],
+        "@typescript-eslint/no-explicit-any": "off",
+        "@typescript-eslint/no-require-imports": "off",
+        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
-);
+});

@@ -15,7 +15,16 @@ import YAML from "yaml";
 import { planInPool, TaskStats } from "../lib/plan/pool";
 import { fleetStack } from "./generate";
 
-interface Measure { stacks: number; resources: number; wallMs: number; cpuMs: number; peakRss: number; failures: number; medianStackMsPerResource: number; policyMsPerResource?: number }
+interface Measure {
+    stacks: number;
+    resources: number;
+    wallMs: number;
+    cpuMs: number;
+    peakRss: number;
+    failures: number;
+    medianStackMsPerResource: number;
+    policyMsPerResource?: number;
+}
 
 /** CPU per resource of the median stack: the steady cost, without each worker's start-up and warm-up. */
 function medianPerResource(stats: TaskStats[], resources: number[]): number {
@@ -25,16 +34,31 @@ function medianPerResource(stats: TaskStats[], resources: number[]): number {
 
 async function planFleet(files: string[], workers: number): Promise<Measure & { replays: any[]; judgeRss: number }> {
     const started = Date.now();
-    const results = await planInPool(files.map(f => ({ configFile: f })), { workers });
+    const results = await planInPool(
+        files.map(f => ({ configFile: f })),
+        { workers },
+    );
     const wallMs = Date.now() - started;
     const plans = results.map(r => r.plan!).filter(Boolean);
     return {
-        stacks: files.length, resources: plans.reduce((n, p) => n + p.summary.resources, 0), wallMs,
-        cpuMs: sum(results.map(r => r.stats)), peakRss: Math.max(...results.map(r => r.stats.rssBytes)), judgeRss: Math.max(...results.map(r => r.stats.judgeRssBytes ?? 0)),
+        stacks: files.length,
+        resources: plans.reduce((n, p) => n + p.summary.resources, 0),
+        wallMs,
+        cpuMs: sum(results.map(r => r.stats)),
+        peakRss: Math.max(...results.map(r => r.stats.rssBytes)),
+        judgeRss: Math.max(...results.map(r => r.stats.judgeRssBytes ?? 0)),
         failures: results.filter(r => !r.plan || r.plan.errors.length || r.plan.problems?.length).length,
         replays: plans.map(p => ({ stack: p.stack, resources: p.resources })),
-        medianStackMsPerResource: medianPerResource(results.map(r => r.stats), results.map(r => r.plan?.summary.resources ?? 1)),
-        policyMsPerResource: plans.reduce((n, p) => n + (p.timings?.policiesMs ?? 0), 0) / Math.max(1, plans.reduce((n, p) => n + p.summary.resources, 0)),
+        medianStackMsPerResource: medianPerResource(
+            results.map(r => r.stats),
+            results.map(r => r.plan?.summary.resources ?? 1),
+        ),
+        policyMsPerResource:
+            plans.reduce((n, p) => n + (p.timings?.policiesMs ?? 0), 0) /
+            Math.max(
+                1,
+                plans.reduce((n, p) => n + p.summary.resources, 0),
+            ),
     };
 }
 
@@ -43,26 +67,49 @@ async function plainFleet(replays: any[], workers: number): Promise<Measure> {
     const queue = [...replays];
     const stats: TaskStats[] = [];
     const counts: number[] = [];
-    await Promise.all(Array.from({ length: workers }, async () => {
-        const child = fork(path.join(__dirname, "plain-worker.ts"), [], { execArgv: process.execArgv, serialization: "advanced" });
-        for (let r = queue.shift(); r; r = queue.shift()) {
-            stats.push(await new Promise<TaskStats>(resolve => { child.once("message", (m: any) => resolve(m.stats)); child.send(r); }));
-            counts.push(r.resources.length);
-        }
-        child.disconnect();
-    }));
-    return { stacks: replays.length, resources: replays.reduce((n, r) => n + r.resources.length, 0), wallMs: Date.now() - started,
-             cpuMs: sum(stats), peakRss: Math.max(...stats.map(s => s.rssBytes)), failures: 0, medianStackMsPerResource: medianPerResource(stats, counts) };
+    await Promise.all(
+        Array.from({ length: workers }, async () => {
+            const child = fork(path.join(__dirname, "plain-worker.ts"), [], { execArgv: process.execArgv, serialization: "advanced" });
+            for (let r = queue.shift(); r; r = queue.shift()) {
+                stats.push(
+                    await new Promise<TaskStats>(resolve => {
+                        child.once("message", (m: any) => resolve(m.stats));
+                        child.send(r);
+                    }),
+                );
+                counts.push(r.resources.length);
+            }
+            child.disconnect();
+        }),
+    );
+    return {
+        stacks: replays.length,
+        resources: replays.reduce((n, r) => n + r.resources.length, 0),
+        wallMs: Date.now() - started,
+        cpuMs: sum(stats),
+        peakRss: Math.max(...stats.map(s => s.rssBytes)),
+        failures: 0,
+        medianStackMsPerResource: medianPerResource(stats, counts),
+    };
 }
 
 const sum = (stats: TaskStats[]) => stats.reduce((n, s) => n + s.cpuMs, 0);
 const mb = (b: number) => `${Math.round(b / 2 ** 20)} MB`;
 
 function row(label: string, m: Measure): string {
-    return [label.padEnd(22), String(m.stacks).padStart(6), String(m.resources).padStart(9), (m.wallMs / 1000).toFixed(1).padStart(8),
-            Math.round(m.resources / (m.wallMs / 1000)).toString().padStart(7), (m.cpuMs / m.resources).toFixed(2).padStart(11),
-            m.medianStackMsPerResource.toFixed(2).padStart(14), mb(m.peakRss).padStart(10),
-            (m.policyMsPerResource === undefined ? "-" : m.policyMsPerResource.toFixed(3)).padStart(14)].join("  ");
+    return [
+        label.padEnd(22),
+        String(m.stacks).padStart(6),
+        String(m.resources).padStart(9),
+        (m.wallMs / 1000).toFixed(1).padStart(8),
+        Math.round(m.resources / (m.wallMs / 1000))
+            .toString()
+            .padStart(7),
+        (m.cpuMs / m.resources).toFixed(2).padStart(11),
+        m.medianStackMsPerResource.toFixed(2).padStart(14),
+        mb(m.peakRss).padStart(10),
+        (m.policyMsPerResource === undefined ? "-" : m.policyMsPerResource.toFixed(3)).padStart(14),
+    ].join("  ");
 }
 
 async function main() {
@@ -70,9 +117,23 @@ async function main() {
     const workers = Number(values.workers ?? os.cpus().length);
     const sizes = values.sizes!.split(",").map(s => s.split("x").map(Number) as [number, number]);
     console.log("cpu ms/res: all CPU of the workers per resource; median stack: CPU per resource of the median stack (steady cost);");
-    console.log("peak RSS: the largest runner process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.");
+    console.log(
+        "peak RSS: the largest runner process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.",
+    );
     console.log(`entra-consent bench: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${workers} workers, node ${process.version}`);
-    console.log(["fleet".padEnd(22), "stacks".padStart(6), "resources".padStart(9), "wall s".padStart(8), "res/s".padStart(7), "cpu ms/res".padStart(11), "median stack".padStart(14), "peak RSS".padStart(10), "policy ms/res".padStart(14)].join("  "));
+    console.log(
+        [
+            "fleet".padEnd(22),
+            "stacks".padStart(6),
+            "resources".padStart(9),
+            "wall s".padStart(8),
+            "res/s".padStart(7),
+            "cpu ms/res".padStart(11),
+            "median stack".padStart(14),
+            "peak RSS".padStart(10),
+            "policy ms/res".padStart(14),
+        ].join("  "),
+    );
     for (const [tenants, apps] of sizes) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-bench-"));
         const files = Array.from({ length: tenants }, (_, t) => {
@@ -90,4 +151,7 @@ async function main() {
     }
 }
 
-main().catch(e => { console.error(`bench: ${(e as Error).message}`); process.exit(1); });
+main().catch(e => {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exit(1);
+});

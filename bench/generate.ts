@@ -16,27 +16,47 @@ export function fleetStack(t: number, apps: number): Record<string, unknown> {
         switch (i % 8) {
             case 0:
                 out[`api-${i}`] = {
-                    displayName: `API ${i}`, identifierUri: `api://tenant-${t}-api-${i}`,
-                    scopes: { "Data.Read": { consent: "user", description: "Read data" }, "Data.ReadWrite": { consent: "admin", description: "Write data" }, "Data.Export": { description: "Export data" } },
-                    appRoles: { "Data.Process": { description: "Process data" }, "Data.Audit": { description: "Audit data", members: ["application", "user"] } },
+                    displayName: `API ${i}`,
+                    identifierUri: `api://tenant-${t}-api-${i}`,
+                    scopes: {
+                        "Data.Read": { consent: "user", description: "Read data" },
+                        "Data.ReadWrite": { consent: "admin", description: "Write data" },
+                        "Data.Export": { description: "Export data" },
+                    },
+                    appRoles: {
+                        "Data.Process": { description: "Process data" },
+                        "Data.Audit": { description: "Audit data", members: ["application", "user"] },
+                    },
                     preAuthorized: { [`web-${i + 1}`]: ["Data.Read"], ...(i + 4 < apps ? { [`spa-${i + 4}`]: ["Data.Read"] } : {}) },
                     delegated: { "microsoft-graph": ["User.Read"] },
                 };
                 break;
-            case 1: case 2: case 3:
-                out[`web-${i}`] = { kind: "web", redirectUris: [`https://web-${i}.tenant-${t}.example/signin-oidc`],
-                                    delegated: { "microsoft-graph": ["User.Read", "openid", "profile"], [api]: ["Data.Read", "Data.ReadWrite"] } };
+            case 1:
+            case 2:
+            case 3:
+                out[`web-${i}`] = {
+                    kind: "web",
+                    redirectUris: [`https://web-${i}.tenant-${t}.example/signin-oidc`],
+                    delegated: { "microsoft-graph": ["User.Read", "openid", "profile"], [api]: ["Data.Read", "Data.ReadWrite"] },
+                };
                 break;
             case 4:
-                out[`spa-${i}`] = { kind: "spa", consent: "user", redirectUris: [`https://spa-${i}.tenant-${t}.example`],
-                                    delegated: { "microsoft-graph": ["User.Read"], [api]: ["Data.Read"] } };
+                out[`spa-${i}`] = {
+                    kind: "spa",
+                    consent: "user",
+                    redirectUris: [`https://spa-${i}.tenant-${t}.example`],
+                    delegated: { "microsoft-graph": ["User.Read"], [api]: ["Data.Read"] },
+                };
                 break;
             case 5:
                 out[`daemon-${i}`] = { kind: "daemon", application: { [api]: ["Data.Process", "Data.Audit"], "microsoft-graph": ["User.ReadBasic.All"] } };
                 break;
             case 6:
-                out[`worker-${i}`] = { identity: "managed-identity", managedIdentity: { resourceGroup: `rg-tenant-${t}`, location: "westeurope" },
-                                       application: { [api]: ["Data.Process"] } };
+                out[`worker-${i}`] = {
+                    identity: "managed-identity",
+                    managedIdentity: { resourceGroup: `rg-tenant-${t}`, location: "westeurope" },
+                    application: { [api]: ["Data.Process"] },
+                };
                 break;
             default:
                 out[`partner-${i}`] = { identity: "external", appId: uuidv5(`partner-${t}-${i}`, NS), application: { "microsoft-graph": ["Group.Read.All"] } };

@@ -12,8 +12,18 @@ async function main() {
     const catalog = PermissionCatalog.load();
     const tenantId = fleetTenantId(0);
     const config = fleetStack(0, apps) as Record<string, unknown>;
-    const run = await runProgram({ program: path.join(__dirname, "..", "index.ts"), config, stack: "bench", tenant: new SimulatedTenant({ tenantId, catalog }) });
-    const opts = { stack: "bench", project: "entra-consent", stackTags: { "entra-consent:tenant": tenantId }, defaultProviderConfig: { azuread: { tenantId } } };
+    const run = await runProgram({
+        program: path.join(__dirname, "..", "index.ts"),
+        config,
+        stack: "bench",
+        tenant: new SimulatedTenant({ tenantId, catalog }),
+    });
+    const opts = {
+        stack: "bench",
+        project: "entra-consent",
+        stackTags: { "entra-consent:tenant": tenantId },
+        defaultProviderConfig: { azuread: { tenantId } },
+    };
     console.log(`${run.resources.length} resources, ${apps} apps`);
     for (let i = 0; i < 3; i++) {
         const t = performance.now();

@@ -25,8 +25,11 @@ export class AppAccess extends pulumi.ComponentResource {
         const self = principals.get(app.key)!;
         // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
         const named = (kind: ChildKind, ...parts: string[]) => encodeName(name, kind, ...parts);
-        const child = (kind: ChildKind, parts: string[], dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions =>
-            ({ parent: this, dependsOn, aliases: [{ name: legacyName(name, kind, ...parts) }] });
+        const child = (kind: ChildKind, parts: string[], dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+            parent: this,
+            dependsOn,
+            aliases: [{ name: legacyName(name, kind, ...parts) }],
+        });
 
         const target = (ref: ResourceRef) => {
             if (ref.kind === "app") {
@@ -42,12 +45,16 @@ export class AppAccess extends pulumi.ComponentResource {
         if (self.applicationId) {
             for (const [label, { resource, delegated, application }] of groupByResource(app.delegated, app.application)) {
                 const t = target(resource);
-                new azuread.ApplicationApiAccess(named("requests", label), {
-                    applicationId: self.applicationId,
-                    apiClientId: t.clientId,
-                    scopeIds: delegated.length ? delegated.map(p => p.id) : undefined,
-                    roleIds: application.length ? application.map(p => p.id) : undefined,
-                }, child("requests", [label], t.dependsOn));
+                new azuread.ApplicationApiAccess(
+                    named("requests", label),
+                    {
+                        applicationId: self.applicationId,
+                        apiClientId: t.clientId,
+                        scopeIds: delegated.length ? delegated.map(p => p.id) : undefined,
+                        roleIds: application.length ? application.map(p => p.id) : undefined,
+                    },
+                    child("requests", [label], t.dependsOn),
+                );
             }
         }
 
@@ -55,11 +62,15 @@ export class AppAccess extends pulumi.ComponentResource {
         if (app.consent === "admin") {
             for (const request of app.delegated) {
                 const t = target(request.resource);
-                new azuread.ServicePrincipalDelegatedPermissionGrant(named("grant", request.resource.label), {
-                    servicePrincipalObjectId: self.servicePrincipalObjectId,
-                    resourceServicePrincipalObjectId: t.objectId,
-                    claimValues: request.permissions.map(p => p.value),
-                }, child("grant", [request.resource.label], t.dependsOn));
+                new azuread.ServicePrincipalDelegatedPermissionGrant(
+                    named("grant", request.resource.label),
+                    {
+                        servicePrincipalObjectId: self.servicePrincipalObjectId,
+                        resourceServicePrincipalObjectId: t.objectId,
+                        claimValues: request.permissions.map(p => p.value),
+                    },
+                    child("grant", [request.resource.label], t.dependsOn),
+                );
             }
         }
 
@@ -67,45 +78,73 @@ export class AppAccess extends pulumi.ComponentResource {
         for (const request of app.application) {
             const t = target(request.resource);
             for (const permission of request.permissions) {
-                new azuread.AppRoleAssignment(named("assign", request.resource.label, permission.value), {
-                    principalObjectId: self.servicePrincipalObjectId,
-                    resourceObjectId: t.objectId,
-                    appRoleId: permission.id,
-                }, child("assign", [request.resource.label, permission.value], t.dependsOn));
+                new azuread.AppRoleAssignment(
+                    named("assign", request.resource.label, permission.value),
+                    {
+                        principalObjectId: self.servicePrincipalObjectId,
+                        resourceObjectId: t.objectId,
+                        appRoleId: permission.id,
+                    },
+                    child("assign", [request.resource.label, permission.value], t.dependsOn),
+                );
             }
         }
 
         // Users and groups assigned to the app (default access) or to its app roles: the simulated tenant, like Entra,
         // refuses a role whose allowedMemberTypes lacks User. Only service principals of this stack carry them.
         const members = [
-            ...[...app.assignedTo.users, ...app.assignedTo.groups].map(principal => ({ role: undefined as string | undefined, roleId: DEFAULT_ACCESS_ROLE_ID, principal })),
-            ...app.appRoles.flatMap(r => [...(r.assignedTo?.users ?? []), ...(r.assignedTo?.groups ?? [])].map(principal => ({ role: r.value as string | undefined, roleId: r.id, principal }))),
+            ...[...app.assignedTo.users, ...app.assignedTo.groups].map(principal => ({
+                role: undefined as string | undefined,
+                roleId: DEFAULT_ACCESS_ROLE_ID,
+                principal,
+            })),
+            ...app.appRoles.flatMap(r =>
+                [...(r.assignedTo?.users ?? []), ...(r.assignedTo?.groups ?? [])].map(principal => ({
+                    role: r.value as string | undefined,
+                    roleId: r.id,
+                    principal,
+                })),
+            ),
         ];
         for (const m of members) {
             const kind: ChildKind = m.role === undefined ? "member" : "role-member";
             const parts = m.role === undefined ? [m.principal] : [m.role, m.principal];
-            new azuread.AppRoleAssignment(named(kind, ...parts), {
-                principalObjectId: m.principal, resourceObjectId: self.servicePrincipalObjectId, appRoleId: m.roleId,
-            }, { parent: this, dependsOn: self.exposedPermissionResources });
+            new azuread.AppRoleAssignment(
+                named(kind, ...parts),
+                {
+                    principalObjectId: m.principal,
+                    resourceObjectId: self.servicePrincipalObjectId,
+                    appRoleId: m.roleId,
+                },
+                { parent: this, dependsOn: self.exposedPermissionResources },
+            );
         }
 
         // Combined consent (knownClientApplications): the clients whose users consent to this API's permissions too.
         if (app.knownClients.length) {
-            new azuread.ApplicationKnownClients(suffixName(name, "known-clients"), {
-                applicationId: self.applicationId!,
-                knownClientIds: app.knownClients.map(k => principals.get(k)!.clientId!),
-            }, { parent: this });
+            new azuread.ApplicationKnownClients(
+                suffixName(name, "known-clients"),
+                {
+                    applicationId: self.applicationId!,
+                    knownClientIds: app.knownClients.map(k => principals.get(k)!.clientId!),
+                },
+                { parent: this },
+            );
         }
 
         // Pre-authorized clients of this API: delegated scopes only, never app roles.
         for (const pre of app.preAuthorized) {
             const clientLabel = pre.client.kind === "app" ? pre.client.key : pre.client.appId;
             const clientId = pre.client.kind === "app" ? principals.get(pre.client.key)!.clientId! : pulumi.output(pre.client.appId);
-            new azuread.ApplicationPreAuthorized(named("preauthorize", clientLabel), {
-                applicationId: self.applicationId!,
-                authorizedClientId: clientId,
-                permissionIds: pre.scopes.map(s => s.id),
-            }, child("preauthorize", [clientLabel], self.exposedPermissionResources));
+            new azuread.ApplicationPreAuthorized(
+                named("preauthorize", clientLabel),
+                {
+                    applicationId: self.applicationId!,
+                    authorizedClientId: clientId,
+                    permissionIds: pre.scopes.map(s => s.id),
+                },
+                child("preauthorize", [clientLabel], self.exposedPermissionResources),
+            );
         }
 
         this.registerOutputs({});
@@ -116,7 +155,10 @@ function groupByResource(delegated: AccessRequest[], application: AccessRequest[
     const out = new Map<string, { resource: ResourceRef; delegated: CatalogPermission[]; application: CatalogPermission[] }>();
     const entry = (r: ResourceRef) => {
         let e = out.get(r.label);
-        if (!e) { e = { resource: r, delegated: [], application: [] }; out.set(r.label, e); }
+        if (!e) {
+            e = { resource: r, delegated: [], application: [] };
+            out.set(r.label, e);
+        }
         return e;
     };
     for (const r of delegated) entry(r.resource).delegated.push(...r.permissions);

@@ -21,9 +21,15 @@ export class ManagedIdentityPrincipal extends pulumi.ComponentResource implement
         if ("principalId" in mi) {
             this.servicePrincipalObjectId = pulumi.output(mi.principalId);
         } else {
-            const identity = new managedidentity.UserAssignedIdentity(identityName(name), {
-                resourceGroupName: mi.resourceGroup, location: mi.location, resourceName: mi.name,
-            }, { parent: this });
+            const identity = new managedidentity.UserAssignedIdentity(
+                identityName(name),
+                {
+                    resourceGroupName: mi.resourceGroup,
+                    location: mi.location,
+                    resourceName: mi.name,
+                },
+                { parent: this },
+            );
             this.servicePrincipalObjectId = identity.principalId;
             this.clientId = identity.clientId;
         }
@@ -46,7 +52,11 @@ export class ExternalPrincipal extends pulumi.ComponentResource implements Conse
         this.key = args.app.key;
         // Adopted, not created: other teams' consents hang on it, so removing the app from config or destroying the
         // stack leaves it in the tenant.
-        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), { clientId: args.app.externalAppId!, useExisting: true, appRoleAssignmentRequired: args.app.assignmentRequired || undefined }, { parent: this, retainOnDelete: true });
+        const sp = new azuread.ServicePrincipal(
+            servicePrincipalName(name),
+            { clientId: args.app.externalAppId!, useExisting: true, appRoleAssignmentRequired: args.app.assignmentRequired || undefined },
+            { parent: this, retainOnDelete: true },
+        );
         this.clientId = sp.clientId;
         this.servicePrincipalObjectId = sp.objectId;
         this.registerOutputs({ clientId: this.clientId, servicePrincipalObjectId: this.servicePrincipalObjectId });

@@ -35,24 +35,37 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
         const { app } = args;
         const child = { parent: this };
         // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
-        const named = (kind: ChildKind, ...parts: string[]) => ({ name: encodeName(name, kind, ...parts), opts: { ...child, aliases: [{ name: legacyName(name, kind, ...parts) }] } });
+        const named = (kind: ChildKind, ...parts: string[]) => ({
+            name: encodeName(name, kind, ...parts),
+            opts: { ...child, aliases: [{ name: legacyName(name, kind, ...parts) }] },
+        });
         this.key = app.key;
 
-        const registration = new azuread.ApplicationRegistration(suffixName(name, "registration"), {
-            displayName: app.displayName,
-            signInAudience: app.signInAudience,
-            // The implicit grant puts tokens in URLs; authorization code with PKCE replaces it.
-            implicitAccessTokenIssuanceEnabled: false,
-            implicitIdTokenIssuanceEnabled: false,
-            requestedAccessTokenVersion: app.scopes.length || app.appRoles.length ? 2 : undefined,
-        }, child);
+        const registration = new azuread.ApplicationRegistration(
+            suffixName(name, "registration"),
+            {
+                displayName: app.displayName,
+                signInAudience: app.signInAudience,
+                // The implicit grant puts tokens in URLs; authorization code with PKCE replaces it.
+                implicitAccessTokenIssuanceEnabled: false,
+                implicitIdTokenIssuanceEnabled: false,
+                requestedAccessTokenVersion: app.scopes.length || app.appRoles.length ? 2 : undefined,
+            },
+            child,
+        );
         this.clientId = registration.clientId;
         this.applicationId = registration.id;
 
         if (app.redirectUris.length) {
-            new azuread.ApplicationRedirectUris(suffixName(name, "redirect-uris"), {
-                applicationId: registration.id, type: REDIRECT_PLATFORM[app.kind], redirectUris: app.redirectUris,
-            }, child);
+            new azuread.ApplicationRedirectUris(
+                suffixName(name, "redirect-uris"),
+                {
+                    applicationId: registration.id,
+                    type: REDIRECT_PLATFORM[app.kind],
+                    redirectUris: app.redirectUris,
+                },
+                child,
+            );
         }
         for (const owner of app.owners) {
             const n = named("owner", owner);
@@ -60,57 +73,95 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
         }
         if (app.scopes.length || app.appRoles.length || app.identifierUri) {
             const uri = app.identifierUri ?? pulumi.interpolate`api://${registration.clientId}`;
-            const identifierUri = new azuread.ApplicationIdentifierUri(suffixName(name, "identifier-uri"), { applicationId: registration.id, identifierUri: uri }, child);
+            const identifierUri = new azuread.ApplicationIdentifierUri(
+                suffixName(name, "identifier-uri"),
+                { applicationId: registration.id, identifierUri: uri },
+                child,
+            );
             this.identifierUri = identifierUri.identifierUri;
         }
         for (const scope of app.scopes) {
             const n = named("scope", scope.value);
-            this.exposedPermissionResources.push(new azuread.ApplicationPermissionScope(n.name, {
-                applicationId: registration.id,
-                scopeId: scope.id,
-                value: scope.value,
-                type: scope.adminConsentRequired ? "Admin" : "User",
-                adminConsentDisplayName: scope.displayName,
-                adminConsentDescription: scope.description,
-                userConsentDisplayName: scope.adminConsentRequired ? undefined : scope.displayName,
-                userConsentDescription: scope.adminConsentRequired ? undefined : scope.description,
-            }, n.opts));
+            this.exposedPermissionResources.push(
+                new azuread.ApplicationPermissionScope(
+                    n.name,
+                    {
+                        applicationId: registration.id,
+                        scopeId: scope.id,
+                        value: scope.value,
+                        type: scope.adminConsentRequired ? "Admin" : "User",
+                        adminConsentDisplayName: scope.displayName,
+                        adminConsentDescription: scope.description,
+                        userConsentDisplayName: scope.adminConsentRequired ? undefined : scope.displayName,
+                        userConsentDescription: scope.adminConsentRequired ? undefined : scope.description,
+                    },
+                    n.opts,
+                ),
+            );
         }
         for (const role of app.appRoles) {
             const n = named("role", role.value);
-            this.exposedPermissionResources.push(new azuread.ApplicationAppRole(n.name, {
-                applicationId: registration.id,
-                roleId: role.id,
-                value: role.value,
-                displayName: role.displayName,
-                description: role.description,
-                allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
-            }, n.opts));
+            this.exposedPermissionResources.push(
+                new azuread.ApplicationAppRole(
+                    n.name,
+                    {
+                        applicationId: registration.id,
+                        roleId: role.id,
+                        value: role.value,
+                        displayName: role.displayName,
+                        description: role.description,
+                        allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
+                    },
+                    n.opts,
+                ),
+            );
         }
         if (app.clientSecret) {
-            const secret = new azuread.ApplicationPassword(suffixName(name, "client-secret"), {
-                applicationId: registration.id,
-                displayName: "entra-consent",
-                endDateRelative: `${app.clientSecret.expiresInDays * 24}h`,
-            }, { ...child, additionalSecretOutputs: ["value"] });
+            const secret = new azuread.ApplicationPassword(
+                suffixName(name, "client-secret"),
+                {
+                    applicationId: registration.id,
+                    displayName: "entra-consent",
+                    endDateRelative: `${app.clientSecret.expiresInDays * 24}h`,
+                },
+                { ...child, additionalSecretOutputs: ["value"] },
+            );
             this.clientSecret = pulumi.secret(secret.value);
         }
         for (const f of app.federatedCredentials) {
             const n = named("federated", f.name);
-            new azuread.ApplicationFederatedIdentityCredential(n.name, {
-                applicationId: registration.id, displayName: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences, description: f.description,
-            }, n.opts);
+            new azuread.ApplicationFederatedIdentityCredential(
+                n.name,
+                {
+                    applicationId: registration.id,
+                    displayName: f.name,
+                    issuer: f.issuer,
+                    subject: f.subject,
+                    audiences: f.audiences,
+                    description: f.description,
+                },
+                n.opts,
+            );
         }
-        const sp = new azuread.ServicePrincipal(servicePrincipalName(name), {
-            clientId: registration.clientId,
-            owners: app.owners.length ? app.owners : undefined,
-            // Only set when on, so the service principals of stacks deployed before keep their inputs.
-            appRoleAssignmentRequired: app.assignmentRequired || undefined,
-            tags: consentTags(app),
-        }, child);
+        const sp = new azuread.ServicePrincipal(
+            servicePrincipalName(name),
+            {
+                clientId: registration.clientId,
+                owners: app.owners.length ? app.owners : undefined,
+                // Only set when on, so the service principals of stacks deployed before keep their inputs.
+                appRoleAssignmentRequired: app.assignmentRequired || undefined,
+                tags: consentTags(app),
+            },
+            child,
+        );
         this.servicePrincipalObjectId = sp.objectId;
 
-        this.registerOutputs({ clientId: this.clientId, applicationId: this.applicationId, servicePrincipalObjectId: this.servicePrincipalObjectId,
-                               identifierUri: this.identifierUri, clientSecret: this.clientSecret });
+        this.registerOutputs({
+            clientId: this.clientId,
+            applicationId: this.applicationId,
+            servicePrincipalObjectId: this.servicePrincipalObjectId,
+            identifierUri: this.identifierUri,
+            clientSecret: this.clientSecret,
+        });
     }
 }

@@ -28,9 +28,11 @@ export class TenantConsent extends pulumi.ComponentResource {
         const { model, microsoft } = args;
         const principals = new Map<string, ConsentPrincipal>();
         for (const app of model.apps) {
-            const p = appRegistered(app) ? new AppRegistration(app.key, { app }, { parent: this })
-                : app.identity === "managed-identity" ? new ManagedIdentityPrincipal(app.key, { app }, { parent: this })
-                : new ExternalPrincipal(app.key, { app }, { parent: this });
+            const p = appRegistered(app)
+                ? new AppRegistration(app.key, { app }, { parent: this })
+                : app.identity === "managed-identity"
+                  ? new ManagedIdentityPrincipal(app.key, { app }, { parent: this })
+                  : new ExternalPrincipal(app.key, { app }, { parent: this });
             principals.set(app.key, p);
         }
         // The Microsoft APIs' service principals, adopted (never created nor deleted by this stack): grants and
@@ -44,15 +46,30 @@ export class TenantConsent extends pulumi.ComponentResource {
         this.principals = principals;
 
         const collect = (pick: (p: ConsentPrincipal) => pulumi.Output<string> | undefined) =>
-            pulumi.output(Object.fromEntries([...principals].flatMap(([k, p]) => { const v = pick(p); return v ? [[k, v]] : []; }))) as pulumi.Output<Record<string, string>>;
+            pulumi.output(
+                Object.fromEntries(
+                    [...principals].flatMap(([k, p]) => {
+                        const v = pick(p);
+                        return v ? [[k, v]] : [];
+                    }),
+                ),
+            ) as pulumi.Output<Record<string, string>>;
         this.clientIds = collect(p => p.clientId);
         this.identifierUris = collect(p => p.identifierUri);
-        this.adminConsentUrls = collect(p => (p instanceof ManagedIdentityPrincipal || !p.clientId ? undefined
-            : pulumi.interpolate`https://login.microsoftonline.com/${model.tenant.id}/adminconsent?client_id=${p.clientId}`));
+        this.adminConsentUrls = collect(p =>
+            p instanceof ManagedIdentityPrincipal || !p.clientId
+                ? undefined
+                : pulumi.interpolate`https://login.microsoftonline.com/${model.tenant.id}/adminconsent?client_id=${p.clientId}`,
+        );
         this.clientSecrets = pulumi.secret(collect(p => (p instanceof AppRegistration ? p.clientSecret : undefined)));
         this.consentSummary = consentSummary(model);
-        this.registerOutputs({ clientIds: this.clientIds, identifierUris: this.identifierUris, adminConsentUrls: this.adminConsentUrls,
-                               clientSecrets: this.clientSecrets, consentSummary: this.consentSummary });
+        this.registerOutputs({
+            clientIds: this.clientIds,
+            identifierUris: this.identifierUris,
+            adminConsentUrls: this.adminConsentUrls,
+            clientSecrets: this.clientSecrets,
+            consentSummary: this.consentSummary,
+        });
     }
 }
 

@@ -21,13 +21,17 @@ export interface CatalogPermission {
  * table (data/sources/aadconsentgrantpermissiontable.csv), or a rule of data/tier-rules.json.
  */
 export type TierSourceName = "eam" | "consent-risk" | "impersonation" | "equivalence";
-export interface TierSource { source: TierSourceName; tier: Tier | null; reason?: string }
+export interface TierSource {
+    source: TierSourceName;
+    tier: Tier | null;
+    reason?: string;
+}
 
 export const TIER_SOURCE_LABELS: Record<TierSourceName, string> = {
-    "eam": "the Enterprise Access Model classification",
+    eam: "the Enterprise Access Model classification",
     "consent-risk": "Microsoft's consent-grant risk table",
-    "impersonation": "the impersonation rule",
-    "equivalence": "cross-API equivalence",
+    impersonation: "the impersonation rule",
+    equivalence: "cross-API equivalence",
 };
 
 /**
@@ -78,9 +82,7 @@ export const LEAST_PRIVILEGE_ALTERNATIVES: Record<string, string> = {
     "RoleManagement.ReadWrite.Directory": "no standing role management: use Privileged Identity Management",
 };
 
-export type Resolution =
-    | { ok: true; permission: CatalogPermission }
-    | { ok: false; reason: string; suggestion?: string };
+export type Resolution = { ok: true; permission: CatalogPermission } | { ok: false; reason: string; suggestion?: string };
 
 /** The Microsoft resource applications and their permissions, from data/catalog.json. */
 export class PermissionCatalog {
@@ -122,11 +124,19 @@ export class PermissionCatalog {
 
     /** A resource by one of its identifier URIs; `https://*.vault.azure.net` also matches https://vault.azure.net. */
     resourceByIdentifierUri(uri: string): CatalogResource | undefined {
-        const u = uri.replace(/\/\.default$/, "").replace(/\/$/, "").toLowerCase();
+        const u = uri
+            .replace(/\/\.default$/, "")
+            .replace(/\/$/, "")
+            .toLowerCase();
         const matches = (pattern: string) => {
             const p = pattern.replace(/\/$/, "").toLowerCase();
             if (!p.includes("*")) return p === u;
-            const re = new RegExp(`^${p.split("*.").map(part => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")).join("([^/]+\\.)?")}$`);
+            const re = new RegExp(
+                `^${p
+                    .split("*.")
+                    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+                    .join("([^/]+\\.)?")}$`,
+            );
             return re.test(u);
         };
         return this.resources.find(r => r.identifierUris.some(matches));
@@ -169,7 +179,8 @@ export function resolvePermission(resourceName: string, permissions: readonly Ca
         const hit = ofType.find(p => p.id.toLowerCase() === lower);
         if (hit) return { ok: true, permission: hit };
         const wrongType = permissions.find(p => p.id.toLowerCase() === lower);
-        if (wrongType) return { ok: false, reason: `${name} is the ${other} permission ${wrongType.value} of ${resourceName}, not ${article(type)} ${type} permission` };
+        if (wrongType)
+            return { ok: false, reason: `${name} is the ${other} permission ${wrongType.value} of ${resourceName}, not ${article(type)} ${type} permission` };
         return { ok: false, reason: `${resourceName} has no ${type} permission with ID ${name}` };
     }
     const hit = ofType.find(p => p.value === name);
@@ -180,10 +191,20 @@ export function resolvePermission(resourceName: string, permissions: readonly Ca
     }
     const wrongType = permissions.find(p => p.value === name);
     if (wrongType) {
-        const hint = type === "application" ? " (application permissions go under `application:`, delegated ones under `delegated:`)" : " (list it under `application:`)";
+        const hint =
+            type === "application"
+                ? " (application permissions go under `application:`, delegated ones under `delegated:`)"
+                : " (list it under `application:`)";
         return { ok: false, reason: `${name} is ${article(other)} ${other} permission of ${resourceName}, not ${article(type)} ${type} one${hint}` };
     }
-    return { ok: false, reason: `${resourceName} has no ${type} permission "${name}"`, suggestion: closest(name, ofType.map(p => p.value)) };
+    return {
+        ok: false,
+        reason: `${resourceName} has no ${type} permission "${name}"`,
+        suggestion: closest(
+            name,
+            ofType.map(p => p.value),
+        ),
+    };
 }
 
 const article = (t: PermissionType): string => (t === "application" ? "an" : "a");

@@ -11,7 +11,8 @@ export function formatPath(segments: readonly (string | number)[], root = "entra
     let out = root;
     for (const s of segments) {
         if (typeof s === "number") out += `[${s}]`;
-        else if (out === root && root.endsWith(" ")) out += s; // a file's top-level key: "file.json: key"
+        else if (out === root && root.endsWith(" "))
+            out += s; // a file's top-level key: "file.json: key"
         else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) out += out === root ? s : `.${s}`;
         else out += `[${JSON.stringify(s)}]`;
     }
@@ -24,9 +25,14 @@ export function formatProblem(p: InputProblem): string {
 
 /** Invalid input: reported all at once, exit code 2, never a stack trace. */
 export class InputError extends Error {
-    constructor(readonly problems: InputProblem[], readonly source?: string) {
-        super(`${source ? `${source}: ` : ""}invalid stack configuration, ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
-              problems.map(p => `  - ${formatProblem(p)}`).join("\n"));
+    constructor(
+        readonly problems: InputProblem[],
+        readonly source?: string,
+    ) {
+        super(
+            `${source ? `${source}: ` : ""}invalid stack configuration, ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+                problems.map(p => `  - ${formatProblem(p)}`).join("\n"),
+        );
         this.name = "InputError";
     }
 }

@@ -23,7 +23,10 @@ const escapeRegex = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 export function issuerAllowed(issuer: string, allowed: readonly string[], tenant: string | undefined): boolean {
     return allowed.some(pattern => {
         if (pattern.includes("{tenant}") && !tenant) return false;
-        const source = pattern.split("{tenant}").map(part => part.split("*").map(escapeRegex).join("[^./]+")).join(escapeRegex(tenant ?? ""));
+        const source = pattern
+            .split("{tenant}")
+            .map(part => part.split("*").map(escapeRegex).join("[^./]+"))
+            .join(escapeRegex(tenant ?? ""));
         return new RegExp(`^${source}$`, "i").test(issuer);
     });
 }
@@ -45,7 +48,13 @@ export function subjectProblem(subject: string): string | undefined {
     if (github) {
         if (WILDCARD.test(github[1])) return `matches any repository (${github[1]})`;
         const context = github[2] ?? "";
-        const kind = /^ref:refs\/heads\//.test(context) ? "branch" : /^ref:refs\/tags\//.test(context) ? "tag" : /^environment:/.test(context) ? "environment" : "branch, tag, environment or event";
+        const kind = /^ref:refs\/heads\//.test(context)
+            ? "branch"
+            : /^ref:refs\/tags\//.test(context)
+              ? "tag"
+              : /^environment:/.test(context)
+                ? "environment"
+                : "branch, tag, environment or event";
         const value = context.replace(/^ref:refs\/(heads|tags)\/|^environment:/, "");
         if (!narrowed(value) || kind === "branch, tag, environment or event") return `matches any ${kind} of ${github[1]} (${context})`;
         return undefined;
@@ -59,7 +68,11 @@ export function subjectProblem(subject: string): string | undefined {
     return undefined;
 }
 
-export interface Clause { claim: string; operator: "matches" | "eq"; comparand: string }
+export interface Clause {
+    claim: string;
+    operator: "matches" | "eq";
+    comparand: string;
+}
 
 /** The clauses of a flexible credential's expression; undefined when it does not parse (then it cannot be judged). */
 export function parseClaimsExpression(expression: string): Clause[] | undefined {
@@ -81,7 +94,12 @@ export function expressionProblem(expression: string): string | undefined {
     if (!subjects.length) return "does not constrain the subject (claims['sub']), so it matches any repository or workload of the issuer";
     for (const c of clauses) {
         if (c.operator === "eq") continue;
-        const p = c.claim === "sub" ? subjectProblem(c.comparand) : c.comparand.split(/[:/@]/).some(s => !narrowed(s)) ? `matches any value of a whole part of ${c.claim} (${c.comparand})` : undefined;
+        const p =
+            c.claim === "sub"
+                ? subjectProblem(c.comparand)
+                : c.comparand.split(/[:/@]/).some(s => !narrowed(s))
+                  ? `matches any value of a whole part of ${c.claim} (${c.comparand})`
+                  : undefined;
         if (p) return p;
     }
     return undefined;

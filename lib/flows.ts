@@ -22,16 +22,25 @@ export const isFailing = (f: { outcome: string }): boolean => !PASSING_OUTCOMES.
  * refresh it): a permission missing from it is predicted user-consentable under `microsoft-managed`.
  */
 const USER_CONSENT_POLICIES = require("../data/user-consent-policies.json") as {
-    retrieved: string; policies: Record<string, { setting: string; excludes: Record<string, string[]> }>;
+    retrieved: string;
+    policies: Record<string, { setting: string; excludes: Record<string, string[]> }>;
 };
-export const MICROSOFT_MANAGED_EXCLUSIONS: Readonly<Record<string, readonly string[]>> = USER_CONSENT_POLICIES.policies["microsoft-user-default-recommended"].excludes;
+export const MICROSOFT_MANAGED_EXCLUSIONS: Readonly<Record<string, readonly string[]>> =
+    USER_CONSENT_POLICIES.policies["microsoft-user-default-recommended"].excludes;
 export const MICROSOFT_MANAGED_RETRIEVED = USER_CONSENT_POLICIES.retrieved;
 
 /** Why only an administrator may approve: it picks the admin-approval code (rule 3). */
 export type AdminReason = "admin-only" | "assignment-required" | "unverified-publisher" | "tenant-policy";
-export interface Approval { approver: Approver; reason?: AdminReason }
+export interface Approval {
+    approver: Approver;
+    reason?: AdminReason;
+}
 /** What the tenant's consent policy needs to know about the client that asks. */
-export interface ClientFacts { registeredHere: boolean; publisherVerified: boolean; assignmentRequired: boolean }
+export interface ClientFacts {
+    registeredHere: boolean;
+    publisherVerified: boolean;
+    assignmentRequired: boolean;
+}
 export type ConsentPolicy = Pick<TenantModel, "userConsent" | "lowRiskPermissions">;
 
 /**
@@ -39,20 +48,28 @@ export type ConsentPolicy = Pick<TenantModel, "userConsent" | "lowRiskPermission
  * Application permissions and admin-only scopes need an administrator; so does every permission of a client that
  * requires assignment, whatever the policy; otherwise the tenant's user consent setting decides.
  */
-export function whoMayApprove(p: Pick<CatalogPermission, "type" | "adminConsentRequired" | "value">, resource: string, client: ClientFacts, tenant: ConsentPolicy,
-                              exclusions: Readonly<Record<string, readonly string[]>> = MICROSOFT_MANAGED_EXCLUSIONS): Approval {
+export function whoMayApprove(
+    p: Pick<CatalogPermission, "type" | "adminConsentRequired" | "value">,
+    resource: string,
+    client: ClientFacts,
+    tenant: ConsentPolicy,
+    exclusions: Readonly<Record<string, readonly string[]>> = MICROSOFT_MANAGED_EXCLUSIONS,
+): Approval {
     const admin = (reason: AdminReason): Approval => ({ approver: "admin", reason });
     if (p.type === "application" || p.adminConsentRequired) return admin("admin-only");
     if (client.assignmentRequired) return admin("assignment-required");
     switch (tenant.userConsent) {
-        case "all": return { approver: "user" };
+        case "all":
+            return { approver: "user" };
         // Exclusions apply to every client here: Microsoft announced them for third-party apps, but the published policy
         // text was not readable, and predicting an admin where a user could consent is the safe error.
-        case "microsoft-managed": return exclusions[resource]?.includes(p.value) ? admin("tenant-policy") : { approver: "user" };
+        case "microsoft-managed":
+            return exclusions[resource]?.includes(p.value) ? admin("tenant-policy") : { approver: "user" };
         case "low-risk":
             if (!client.registeredHere && !client.publisherVerified) return admin("unverified-publisher");
             return tenant.lowRiskPermissions[resource]?.includes(p.value) ? { approver: "user" } : admin("tenant-policy");
-        default: return admin("tenant-policy");
+        default:
+            return admin("tenant-policy");
     }
 }
 
@@ -67,18 +84,36 @@ export function adminApprovalCode(reasons: readonly AdminReason[], adminConsentW
     return reasons.some(r => r !== "tenant-policy") ? "AADSTS90094" : "AADSTS90093";
 }
 
-export interface ScopeStatus { value: string; approvedBy: "admin-grant" | "pre-authorized" | null; approver: Approver; reason?: AdminReason }
-export interface RuleResult { outcome: Outcome; code: string | null; granted: string[]; missing: string[]; reasons?: AdminReason[] }
+export interface ScopeStatus {
+    value: string;
+    approvedBy: "admin-grant" | "pre-authorized" | null;
+    approver: Approver;
+    reason?: AdminReason;
+}
+export interface RuleResult {
+    outcome: Outcome;
+    code: string | null;
+    granted: string[];
+    missing: string[];
+    reasons?: AdminReason[];
+}
 
 /** Interactive sign-in: approved scopes are issued; the rest either the user may consent to, or an admin must. */
 export function authorizationCodeOutcome(scopes: ScopeStatus[], adminConsentWorkflow = false): RuleResult {
     const missing = scopes.filter(s => !s.approvedBy);
     const all = scopes.map(s => s.value);
     if (!missing.length) return { outcome: "issued", code: null, granted: all, missing: [] };
-    if (missing.every(s => s.approver === "user")) return { outcome: "issued-after-user-consent", code: null, granted: all, missing: missing.map(s => s.value) };
+    if (missing.every(s => s.approver === "user"))
+        return { outcome: "issued-after-user-consent", code: null, granted: all, missing: missing.map(s => s.value) };
     const admin = missing.filter(s => s.approver === "admin");
     const reasons = [...new Set(admin.map(s => s.reason ?? "tenant-policy"))].sort();
-    return { outcome: "admin-approval-required", code: adminApprovalCode(reasons, adminConsentWorkflow), granted: [], missing: admin.map(s => s.value), reasons };
+    return {
+        outcome: "admin-approval-required",
+        code: adminApprovalCode(reasons, adminConsentWorkflow),
+        granted: [],
+        missing: admin.map(s => s.value),
+        reasons,
+    };
 }
 
 /**
@@ -97,7 +132,8 @@ export function assignmentOutcome(result: RuleResult, assignment: { required: bo
 export function onBehalfOfOutcome(scopes: ScopeStatus[], viaCombinedConsent = false): RuleResult {
     const missing = scopes.filter(s => !s.approvedBy).map(s => s.value);
     if (!missing.length) return { outcome: "issued", code: null, granted: scopes.map(s => s.value), missing: [] };
-    return viaCombinedConsent ? { outcome: "issued-after-user-consent", code: null, granted: scopes.map(s => s.value), missing }
+    return viaCombinedConsent
+        ? { outcome: "issued-after-user-consent", code: null, granted: scopes.map(s => s.value), missing }
         : { outcome: "failed", code: "AADSTS65001", granted: [], missing };
 }
 
@@ -105,7 +141,11 @@ export function onBehalfOfOutcome(scopes: ScopeStatus[], viaCombinedConsent = fa
  * Rule 4, combined consent: a known client's user consents, in one prompt, to what the client asks of the API and to
  * the API's own unapproved downstream permissions. Both are consented only if the user may consent to all of them.
  */
-export function combinedConsentOutcome(client: ScopeStatus[], downstream: ScopeStatus[], adminConsentWorkflow = false): { client: RuleResult; downstreamConsented: boolean } {
+export function combinedConsentOutcome(
+    client: ScopeStatus[],
+    downstream: ScopeStatus[],
+    adminConsentWorkflow = false,
+): { client: RuleResult; downstreamConsented: boolean } {
     const prompt = authorizationCodeOutcome([...client, ...downstream], adminConsentWorkflow);
     if (prompt.outcome === "issued") return { client: authorizationCodeOutcome(client, adminConsentWorkflow), downstreamConsented: false };
     if (prompt.outcome === "issued-after-user-consent") return { client: { ...prompt, granted: client.map(s => s.value) }, downstreamConsented: true };
@@ -136,7 +176,13 @@ export function bundledConsentGaps(client: Pick<AppModel, "delegated">, api: Pic
 }
 
 /** Failures before consent is even looked at: principals missing in the tenant, Microsoft-to-Microsoft calls. */
-export function principalFailure(f: { clientHasPrincipal: boolean; resourceHasPrincipal: boolean; firstPartyClient: boolean; firstPartyResource: boolean; preAuthorized: boolean }): string | null {
+export function principalFailure(f: {
+    clientHasPrincipal: boolean;
+    resourceHasPrincipal: boolean;
+    firstPartyClient: boolean;
+    firstPartyResource: boolean;
+    preAuthorized: boolean;
+}): string | null {
     if (!f.clientHasPrincipal) return "AADSTS700016";
     if (!f.resourceHasPrincipal) return "AADSTS500011";
     if (f.firstPartyClient && f.firstPartyResource && !f.preAuthorized) return "AADSTS65002";
@@ -155,16 +201,31 @@ export function flowsOf(app: AppModel): { kind: FlowKind; request: AccessRequest
 const list = (xs: string[]) => xs.join(", ");
 
 /** The facts one delegated request is judged on: its principals, then each scope's approval and approver. */
-interface DelegatedFacts { failure: string | null; scopes: ScopeStatus[]; clientObjectId?: string; resourceObjectId?: string }
+interface DelegatedFacts {
+    failure: string | null;
+    scopes: ScopeStatus[];
+    clientObjectId?: string;
+    resourceObjectId?: string;
+}
 
 export function predictFlows(model: ConsentModel, state: TenantState, catalog: PermissionCatalog): Flow[] {
     const principalOf = (app: AppModel): string | undefined =>
-        app.managedIdentity && "principalId" in app.managedIdentity ? (state.principal(app.managedIdentity.principalId) ? app.managedIdentity.principalId : undefined)
+        app.managedIdentity && "principalId" in app.managedIdentity
+            ? state.principal(app.managedIdentity.principalId)
+                ? app.managedIdentity.principalId
+                : undefined
             : state.principalOfResource(app.identity === "managed-identity" ? identityName(app.key) : servicePrincipalName(app.key));
-    const clientIdOf = (app: AppModel): string | undefined => { const oid = principalOf(app); return oid ? state.principal(oid)?.clientId : app.externalAppId; };
+    const clientIdOf = (app: AppModel): string | undefined => {
+        const oid = principalOf(app);
+        return oid ? state.principal(oid)?.clientId : app.externalAppId;
+    };
     const appOf = (r: ResourceRef) => (r.kind === "app" ? model.apps.find(a => a.key === r.key)! : undefined);
     const resourceObjectIdOf = (r: ResourceRef) => (r.kind === "app" ? principalOf(appOf(r)!) : state.principalByClientId(r.appId)?.objectId);
-    const resourceClientIdOf = (r: ResourceRef) => { if (r.kind === "microsoft") return r.appId; const oid = resourceObjectIdOf(r); return oid ? state.principal(oid)?.clientId : undefined; };
+    const resourceClientIdOf = (r: ResourceRef) => {
+        if (r.kind === "microsoft") return r.appId;
+        const oid = resourceObjectIdOf(r);
+        return oid ? state.principal(oid)?.clientId : undefined;
+    };
     const required = (objectId: string | undefined) => !!(objectId && state.principal(objectId)?.assignmentRequired);
     const assignees = (objectId: string) => state.assignmentsTo(objectId).filter(a => a.principalType === "UserOrGroup").length;
     const { adminConsentWorkflow } = model.tenant;
@@ -175,33 +236,58 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
         const clientId = clientIdOf(app);
         const resourceObjectId = resourceObjectIdOf(r);
         const resourceClientId = resourceClientIdOf(r);
-        const preAuthorizedIds = resourceClientId && clientId ? state.application(resourceClientId)?.preAuthorized.get(clientId) ?? [] : [];
+        const preAuthorizedIds = resourceClientId && clientId ? (state.application(resourceClientId)?.preAuthorized.get(clientId) ?? []) : [];
         const failure = principalFailure({
-            clientHasPrincipal: !!clientObjectId, resourceHasPrincipal: !!resourceObjectId,
-            firstPartyClient: !!clientId && catalog.isFirstParty(clientId), firstPartyResource: r.kind === "microsoft", preAuthorized: preAuthorizedIds.length > 0,
+            clientHasPrincipal: !!clientObjectId,
+            resourceHasPrincipal: !!resourceObjectId,
+            firstPartyClient: !!clientId && catalog.isFirstParty(clientId),
+            firstPartyResource: r.kind === "microsoft",
+            preAuthorized: preAuthorizedIds.length > 0,
         });
         if (failure) return { failure, scopes: [] };
-        const granted = new Set(state.grants(clientObjectId!, resourceObjectId!).filter(g => g.consentType === "AllPrincipals").flatMap(g => g.scopes));
-        const client: ClientFacts = { registeredHere: app.identity === "application", publisherVerified: app.publisherVerified, assignmentRequired: required(clientObjectId) };
-        const scopes = request.permissions.map((p): ScopeStatus => ({
-            value: p.value,
-            approvedBy: granted.has(p.value) ? "admin-grant" : preAuthorizedIds.includes(p.id) ? "pre-authorized" : null,
-            ...whoMayApprove(p, resourceKey(r), client, model.tenant),
-        }));
+        const granted = new Set(
+            state
+                .grants(clientObjectId!, resourceObjectId!)
+                .filter(g => g.consentType === "AllPrincipals")
+                .flatMap(g => g.scopes),
+        );
+        const client: ClientFacts = {
+            registeredHere: app.identity === "application",
+            publisherVerified: app.publisherVerified,
+            assignmentRequired: required(clientObjectId),
+        };
+        const scopes = request.permissions.map(
+            (p): ScopeStatus => ({
+                value: p.value,
+                approvedBy: granted.has(p.value) ? "admin-grant" : preAuthorizedIds.includes(p.id) ? "pre-authorized" : null,
+                ...whoMayApprove(p, resourceKey(r), client, model.tenant),
+            }),
+        );
         return { failure: null, scopes, clientObjectId, resourceObjectId };
     };
 
     /** Rule 4: the known clients of an API (in the tenant) that would show its users a combined prompt. */
     const combinedClients = (api: AppModel): AppModel[] => {
         const apiClientId = clientIdOf(api);
-        const known = apiClientId ? state.application(apiClientId)?.knownClients ?? [] : [];
-        return model.apps.filter(c => c.key !== api.key && known.includes(clientIdOf(c) ?? "") && !bundledConsentGaps(c, api).length
-                                      && c.delegated.some(d => d.resource.kind === "app" && d.resource.key === api.key));
+        const known = apiClientId ? (state.application(apiClientId)?.knownClients ?? []) : [];
+        return model.apps.filter(
+            c =>
+                c.key !== api.key &&
+                known.includes(clientIdOf(c) ?? "") &&
+                !bundledConsentGaps(c, api).length &&
+                c.delegated.some(d => d.resource.kind === "app" && d.resource.key === api.key),
+        );
     };
     const downstreamOf = (api: AppModel) => api.delegated.map(d => delegatedFacts(api, d)).flatMap(f => (f.failure ? [] : f.scopes));
     // A client that requires assignment gets no user consent at all, so neither does the API's part of its prompt (cautious).
-    const combined = (client: AppModel, api: AppModel, clientScopes: ScopeStatus[]) => combinedConsentOutcome(clientScopes,
-        downstreamOf(api).map(s => (required(principalOf(client)) && s.approver === "user" ? { ...s, approver: "admin" as const, reason: "assignment-required" as const } : s)), adminConsentWorkflow);
+    const combined = (client: AppModel, api: AppModel, clientScopes: ScopeStatus[]) =>
+        combinedConsentOutcome(
+            clientScopes,
+            downstreamOf(api).map(s =>
+                required(principalOf(client)) && s.approver === "user" ? { ...s, approver: "admin" as const, reason: "assignment-required" as const } : s,
+            ),
+            adminConsentWorkflow,
+        );
 
     const flows: Flow[] = [];
     for (const app of model.apps) {
@@ -215,77 +301,159 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
             }
             const facts = delegatedFacts(app, request);
             if (facts.failure) {
-                flows.push({ ...base, outcome: "failed", code: facts.failure, claims: {}, mechanism: [], fix: principalFix(facts.failure, app, r.label, r.kind === "microsoft" ? r.appId : undefined) });
+                flows.push({
+                    ...base,
+                    outcome: "failed",
+                    code: facts.failure,
+                    claims: {},
+                    mechanism: [],
+                    fix: principalFix(facts.failure, app, r.label, r.kind === "microsoft" ? r.appId : undefined),
+                });
                 continue;
             }
             const { scopes } = facts;
             let result: RuleResult;
             let via: AppModel | undefined;
             if (kind === "on-behalf-of") {
-                via = combinedClients(app).find(c => combined(c, app, delegatedFacts(c, c.delegated.find(d => d.resource.kind === "app" && d.resource.key === app.key)!).scopes).downstreamConsented);
+                via = combinedClients(app).find(
+                    c =>
+                        combined(c, app, delegatedFacts(c, c.delegated.find(d => d.resource.kind === "app" && d.resource.key === app.key)!).scopes)
+                            .downstreamConsented,
+                );
                 result = onBehalfOfOutcome(scopes, via !== undefined);
             } else {
-                result = resourceApp && combinedClients(resourceApp).includes(app) ? combined(app, resourceApp, scopes).client : authorizationCodeOutcome(scopes, adminConsentWorkflow);
+                result =
+                    resourceApp && combinedClients(resourceApp).includes(app)
+                        ? combined(app, resourceApp, scopes).client
+                        : authorizationCodeOutcome(scopes, adminConsentWorkflow);
             }
             // Users must be assigned to the app they sign in to and to the API the token is for, where either requires it.
             const needs = [facts.clientObjectId!, facts.resourceObjectId!].filter(required);
             result = assignmentOutcome(result, { required: needs.length > 0, assignees: Math.min(...needs.map(assignees)) });
             const mechanism = [...new Set(scopes.map(s => s.approvedBy ?? (s.approver === "user" || via ? "user-consent" : "none")))];
-            flows.push({ ...base, outcome: result.outcome, code: result.code, claims: result.granted.length ? { scp: result.granted } : {}, mechanism,
-                         fix: delegatedFix({ app, resource: r.label, result, resourceApp, kind, via, assignmentOn: needs.map(oid => model.apps.find(a => principalOf(a) === oid)!.key) }) });
+            flows.push({
+                ...base,
+                outcome: result.outcome,
+                code: result.code,
+                claims: result.granted.length ? { scp: result.granted } : {},
+                mechanism,
+                fix: delegatedFix({
+                    app,
+                    resource: r.label,
+                    result,
+                    resourceApp,
+                    kind,
+                    via,
+                    assignmentOn: needs.map(oid => model.apps.find(a => principalOf(a) === oid)!.key),
+                }),
+            });
         }
     }
     return flows;
 
-    function clientCredentialsFlow(app: AppModel, request: AccessRequest, clientObjectId: string | undefined, resourceObjectId: string | undefined): Pick<Flow, "outcome" | "code" | "claims" | "mechanism" | "fix"> {
+    function clientCredentialsFlow(
+        app: AppModel,
+        request: AccessRequest,
+        clientObjectId: string | undefined,
+        resourceObjectId: string | undefined,
+    ): Pick<Flow, "outcome" | "code" | "claims" | "mechanism" | "fix"> {
         const r = request.resource;
         const clientId = clientIdOf(app);
-        const failure = principalFailure({ clientHasPrincipal: !!clientObjectId, resourceHasPrincipal: !!resourceObjectId,
-                                           firstPartyClient: !!clientId && catalog.isFirstParty(clientId), firstPartyResource: r.kind === "microsoft", preAuthorized: false });
-        if (failure) return { outcome: "failed", code: failure, claims: {}, mechanism: [], fix: principalFix(failure, app, r.label, r.kind === "microsoft" ? r.appId : undefined) };
+        const failure = principalFailure({
+            clientHasPrincipal: !!clientObjectId,
+            resourceHasPrincipal: !!resourceObjectId,
+            firstPartyClient: !!clientId && catalog.isFirstParty(clientId),
+            firstPartyResource: r.kind === "microsoft",
+            preAuthorized: false,
+        });
+        if (failure)
+            return {
+                outcome: "failed",
+                code: failure,
+                claims: {},
+                mechanism: [],
+                fix: principalFix(failure, app, r.label, r.kind === "microsoft" ? r.appId : undefined),
+            };
         const assigned = state.assignments(clientObjectId!, resourceObjectId!).map(a => a.appRoleId);
-        const result = clientCredentialsOutcome(request.permissions.map(p => p.id), assigned, required(resourceObjectId));
+        const result = clientCredentialsOutcome(
+            request.permissions.map(p => p.id),
+            assigned,
+            required(resourceObjectId),
+        );
         const byId = new Map(request.permissions.map(p => [p.id, p.value]));
         const missing = result.missing.map(id => byId.get(id)!);
         const assign = `keep them under apps.${app.key}.application.${r.label} and run pulumi up (an admin must approve application permissions)`;
-        return { outcome: result.outcome, code: result.code, claims: { roles: result.granted.map(id => byId.get(id)!) }, mechanism: ["app-role-assignment"],
-                 fix: result.code === "AADSTS501051" ? `${r.label} requires assignment and ${app.key} holds no app role on it, so Entra refuses the token: assign ${list(missing)} to ${app.key}: ${assign}.`
-                     : missing.length ? `Assign ${list(missing)} to ${app.key} in this tenant: ${assign}.` : null };
+        return {
+            outcome: result.outcome,
+            code: result.code,
+            claims: { roles: result.granted.map(id => byId.get(id)!) },
+            mechanism: ["app-role-assignment"],
+            fix:
+                result.code === "AADSTS501051"
+                    ? `${r.label} requires assignment and ${app.key} holds no app role on it, so Entra refuses the token: assign ${list(missing)} to ${app.key}: ${assign}.`
+                    : missing.length
+                      ? `Assign ${list(missing)} to ${app.key} in this tenant: ${assign}.`
+                      : null,
+        };
     }
 }
 
-interface FixFacts { app: AppModel; resource: string; result: RuleResult; resourceApp?: AppModel; kind: FlowKind; via?: AppModel; assignmentOn: string[] }
+interface FixFacts {
+    app: AppModel;
+    resource: string;
+    result: RuleResult;
+    resourceApp?: AppModel;
+    kind: FlowKind;
+    via?: AppModel;
+    assignmentOn: string[];
+}
 
 /** The one sentence a flow carries: the fix when it fails, how to assign users when only assigned users get a token. */
 function delegatedFix({ app, resource, result, resourceApp, kind, via, assignmentOn }: FixFacts): string | null {
     const where = (key: string) => `apps.${key}.assignedTo (or an app role's assignedTo, members: [user])`;
-    if (result.outcome === "issued-to-assigned-users") return `Only users and groups assigned to ${list(assignmentOn)} get a token; anyone else gets AADSTS50105: assign them under ${assignmentOn.map(where).join(" and ")}.`;
-    if (result.code === "AADSTS50105") return `${list(assignmentOn)} requires assignment and nobody is assigned in this stack, so every sign-in gets AADSTS50105: assign users or groups under ${assignmentOn.map(where).join(" and ")}.`;
-    if (result.outcome === "issued-after-user-consent" && via) return `Users consent to this in ${via.key}'s combined prompt (apps.${app.key}.knownClients): ${via.key} must request ${app.key}'s .default scope; until a user has signed in there, this fails with AADSTS65001.`;
+    if (result.outcome === "issued-to-assigned-users")
+        return `Only users and groups assigned to ${list(assignmentOn)} get a token; anyone else gets AADSTS50105: assign them under ${assignmentOn.map(where).join(" and ")}.`;
+    if (result.code === "AADSTS50105")
+        return `${list(assignmentOn)} requires assignment and nobody is assigned in this stack, so every sign-in gets AADSTS50105: assign users or groups under ${assignmentOn.map(where).join(" and ")}.`;
+    if (result.outcome === "issued-after-user-consent" && via)
+        return `Users consent to this in ${via.key}'s combined prompt (apps.${app.key}.knownClients): ${via.key} must request ${app.key}'s .default scope; until a user has signed in there, this fails with AADSTS65001.`;
     if (!result.missing.length || result.outcome === "issued-after-user-consent") return null;
-    const pre = resourceApp && kind === "authorization-code" ? `, or pre-authorize it: apps.${resourceApp.key}.preAuthorized.${app.key}: [${list(result.missing)}]` : "";
+    const pre =
+        resourceApp && kind === "authorization-code"
+            ? `, or pre-authorize it: apps.${resourceApp.key}.preAuthorized.${app.key}: [${list(result.missing)}]`
+            : "";
     const approve = `Approve ${list(result.missing)} for ${app.key} on ${resource} in this tenant: set apps.${app.key}.consent: admin so the deploy grants them${pre}`;
     const why = (result.reasons ?? []).map(r => REASON_TEXT[r]).filter(Boolean);
-    const known = kind === "on-behalf-of" ? `; or let users consent in a client's prompt: list the client in apps.${app.key}.knownClients (it must also request ${list(result.missing)} and ask for ${app.key}'s .default scope)` : "";
-    const workflow = result.code === "AADSTS90095" ? "; users can request approval (admin consent workflow): an admin approves it under Enterprise applications > Admin consent requests" : "";
+    const known =
+        kind === "on-behalf-of"
+            ? `; or let users consent in a client's prompt: list the client in apps.${app.key}.knownClients (it must also request ${list(result.missing)} and ask for ${app.key}'s .default scope)`
+            : "";
+    const workflow =
+        result.code === "AADSTS90095"
+            ? "; users can request approval (admin consent workflow): an admin approves it under Enterprise applications > Admin consent requests"
+            : "";
     return `${approve}${known}${workflow}.${why.length ? ` ${why.join(" ")}` : ""}`;
 }
 
 const REASON_TEXT: Record<AdminReason, string> = {
     "admin-only": "",
     "assignment-required": "Users cannot consent for an app that requires assignment.",
-    "unverified-publisher": "Under low-risk user consent, users consent only for apps registered in this tenant or from a verified publisher (publisherVerified).",
+    "unverified-publisher":
+        "Under low-risk user consent, users consent only for apps registered in this tenant or from a verified publisher (publisherVerified).",
     "tenant-policy": "",
 };
 
 function principalFix(code: string, app: AppModel, resource: string, msAppId?: string): string {
     switch (code) {
-        case "AADSTS700016": return app.identity === "external"
-            ? `Create the service principal of ${app.key} in this tenant (apps.${app.key} with identity: external and its appId) and run pulumi up.`
-            : `${app.key} has no service principal in this tenant: run pulumi up for this stack (the sign-in may be going to the wrong tenant).`;
-        case "AADSTS500011": return msAppId
-            ? `${resource} has no service principal in this tenant: create it once (az ad sp create --id ${msAppId}).`
-            : `${resource} has no service principal in this tenant: run pulumi up for this stack.`;
-        default: return `A Microsoft first-party client cannot call a Microsoft API with a tenant's consent: register an app of your own for ${app.key} and request the permissions for it.`;
+        case "AADSTS700016":
+            return app.identity === "external"
+                ? `Create the service principal of ${app.key} in this tenant (apps.${app.key} with identity: external and its appId) and run pulumi up.`
+                : `${app.key} has no service principal in this tenant: run pulumi up for this stack (the sign-in may be going to the wrong tenant).`;
+        case "AADSTS500011":
+            return msAppId
+                ? `${resource} has no service principal in this tenant: create it once (az ad sp create --id ${msAppId}).`
+                : `${resource} has no service principal in this tenant: run pulumi up for this stack.`;
+        default:
+            return `A Microsoft first-party client cannot call a Microsoft API with a tenant's consent: register an app of your own for ${app.key} and request the permissions for it.`;
     }
 }

@@ -44,14 +44,23 @@ export function segmentValue(segment: string): string | undefined {
     try {
         const value = decodeURIComponent(segment);
         return nameSegment(value) === segment ? value : undefined;
-    } catch { return undefined; }
+    } catch {
+        return undefined;
+    }
 }
 
 /** The resources an app owns several of, with the config parts that tell them apart. */
 export const CHILD_KINDS = {
-    owner: ["ownerObjectId"], scope: ["value"], role: ["value"], federated: ["credential"],
-    requests: ["resource"], grant: ["resource"], assign: ["resource", "value"], preauthorize: ["client"],
-    member: ["principal"], "role-member": ["value", "principal"],
+    owner: ["ownerObjectId"],
+    scope: ["value"],
+    role: ["value"],
+    federated: ["credential"],
+    requests: ["resource"],
+    grant: ["resource"],
+    assign: ["resource", "value"],
+    preauthorize: ["client"],
+    member: ["principal"],
+    "role-member": ["value", "principal"],
 } as const;
 export type ChildKind = keyof typeof CHILD_KINDS;
 
@@ -71,7 +80,7 @@ export function legacyName(owner: string, kind: ChildKind, ...parts: string[]): 
 
 /** Single-suffix names of the resources that hold an app's identity (one per app and type). */
 export const SUFFIXES = ["registration", "sp", "identity", "redirect-uris", "identifier-uri", "client-secret", "known-clients"] as const;
-export type Suffix = typeof SUFFIXES[number];
+export type Suffix = (typeof SUFFIXES)[number];
 export const suffixName = (owner: string, suffix: Suffix): string => `${owner}-${suffix}`;
 
 export interface DecodedName {
@@ -85,10 +94,23 @@ export interface DecodedName {
 }
 
 const CONFIG_FIELD: Record<ChildKind | Suffix, string | undefined> = {
-    owner: "owners", scope: "scopes", role: "appRoles", federated: "federatedCredentials", requests: undefined, grant: "delegated",
-    assign: "application", preauthorize: "preAuthorized", registration: undefined, sp: undefined, identity: "managedIdentity",
-    "redirect-uris": "redirectUris", "identifier-uri": "identifierUri", "client-secret": "clientSecret",
-    member: "assignedTo", "role-member": "appRoles", "known-clients": "knownClients",
+    owner: "owners",
+    scope: "scopes",
+    role: "appRoles",
+    federated: "federatedCredentials",
+    requests: undefined,
+    grant: "delegated",
+    assign: "application",
+    preauthorize: "preAuthorized",
+    registration: undefined,
+    sp: undefined,
+    identity: "managedIdentity",
+    "redirect-uris": "redirectUris",
+    "identifier-uri": "identifierUri",
+    "client-secret": "clientSecret",
+    member: "assignedTo",
+    "role-member": "appRoles",
+    "known-clients": "knownClients",
 };
 
 /**

@@ -28,12 +28,13 @@ export interface ExposedPermission extends CatalogPermission {
 export const DEFAULT_ACCESS_ROLE_ID = "00000000-0000-0000-0000-000000000000";
 
 /** Users and groups (object IDs, lower case, sorted) assigned to an app or one of its app roles. */
-export interface Assignees { users: string[]; groups: string[] }
+export interface Assignees {
+    users: string[];
+    groups: string[];
+}
 
 /** `label` is what resource names and reports use: the app key, or the Microsoft API's alias (else its appId). */
-export type ResourceRef =
-    | { kind: "app"; key: string; name: string; label: string }
-    | { kind: "microsoft"; appId: string; name: string; label: string };
+export type ResourceRef = { kind: "app"; key: string; name: string; label: string } | { kind: "microsoft"; appId: string; name: string; label: string };
 
 /** One key per resource API, for facts kept by resource (low-impact classifications, managed exclusions). */
 export const resourceKey = (ref: ResourceRef): string => (ref.kind === "app" ? `app:${ref.key}` : ref.appId);
@@ -104,8 +105,10 @@ export interface ConsentModel {
 export const DEFAULT_LOW_RISK_PERMISSIONS = ["openid", "profile", "email", "offline_access", "User.Read"];
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
-const assignees = (a: { users?: readonly string[]; groups?: readonly string[] }): Assignees =>
-    ({ users: (a.users ?? []).map(x => x.toLowerCase()).sort(), groups: (a.groups ?? []).map(x => x.toLowerCase()).sort() });
+const assignees = (a: { users?: readonly string[]; groups?: readonly string[] }): Assignees => ({
+    users: (a.users ?? []).map(x => x.toLowerCase()).sort(),
+    groups: (a.groups ?? []).map(x => x.toLowerCase()).sort(),
+});
 
 export function appRegistered(app: AppModel): boolean {
     return app.identity === "application";
@@ -159,34 +162,88 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
         const at = (...s: (string | number)[]) => ["apps", key, ...s];
         const identity: Identity = app.identity ?? "application";
         const kind: AppKind = app.kind ?? inferKind(app);
-        if (identity === "external" && !app.appId) report(at("appId"), "is required when identity is external", "the client ID of the multi-tenant app registered in its home tenant");
-        if (identity !== "external" && app.appId) report(at("appId"), `only applies to identity: external (this app's identity is ${identity})`, "remove it, or set identity: external");
-        if (identity === "managed-identity" && !app.managedIdentity) report(at("managedIdentity"), "is required when identity is managed-identity", "{ resourceGroup, location } to create one, or { principalId } of an existing identity");
-        if (identity !== "managed-identity" && app.managedIdentity) report(at("managedIdentity"), `only applies to identity: managed-identity (this app's identity is ${identity})`);
+        if (identity === "external" && !app.appId)
+            report(at("appId"), "is required when identity is external", "the client ID of the multi-tenant app registered in its home tenant");
+        if (identity !== "external" && app.appId)
+            report(at("appId"), `only applies to identity: external (this app's identity is ${identity})`, "remove it, or set identity: external");
+        if (identity === "managed-identity" && !app.managedIdentity)
+            report(
+                at("managedIdentity"),
+                "is required when identity is managed-identity",
+                "{ resourceGroup, location } to create one, or { principalId } of an existing identity",
+            );
+        if (identity !== "managed-identity" && app.managedIdentity)
+            report(at("managedIdentity"), `only applies to identity: managed-identity (this app's identity is ${identity})`);
         if (identity !== "application") {
-            for (const field of ["scopes", "appRoles", "preAuthorized", "identifierUri", "redirectUris", "owners", "signInAudience", "clientSecret", "federatedCredentials"] as const) {
-                if (app[field] !== undefined) report(at(field), `only applies to an app registered in this stack (identity: application), not to identity ${identity}`);
+            for (const field of [
+                "scopes",
+                "appRoles",
+                "preAuthorized",
+                "identifierUri",
+                "redirectUris",
+                "owners",
+                "signInAudience",
+                "clientSecret",
+                "federatedCredentials",
+            ] as const) {
+                if (app[field] !== undefined)
+                    report(at(field), `only applies to an app registered in this stack (identity: application), not to identity ${identity}`);
             }
         }
         if (identity === "managed-identity") {
             for (const field of ["assignmentRequired", "assignedTo"] as const) {
-                if (app[field] !== undefined) report(at(field), "a managed identity signs in as itself: no user is ever assigned to it", "set assignmentRequired and assignedTo on the app users sign in to, or on the API");
+                if (app[field] !== undefined)
+                    report(
+                        at(field),
+                        "a managed identity signs in as itself: no user is ever assigned to it",
+                        "set assignmentRequired and assignedTo on the app users sign in to, or on the API",
+                    );
             }
         }
-        if (identity !== "external" && app.publisherVerified !== undefined) report(at("publisherVerified"), `only applies to identity: external (an app registered in this tenant needs no verified publisher for user consent; this app's identity is ${identity})`, "remove it");
-        if (app.knownClients !== undefined && !app.scopes) report(at("knownClients"), "only applies to an API that exposes scopes (combined consent is for an API's own clients)", "add scopes, or remove knownClients");
+        if (identity !== "external" && app.publisherVerified !== undefined)
+            report(
+                at("publisherVerified"),
+                `only applies to identity: external (an app registered in this tenant needs no verified publisher for user consent; this app's identity is ${identity})`,
+                "remove it",
+            );
+        if (app.knownClients !== undefined && !app.scopes)
+            report(
+                at("knownClients"),
+                "only applies to an API that exposes scopes (combined consent is for an API's own clients)",
+                "add scopes, or remove knownClients",
+            );
         if (app.assignedTo && app.appRoles) {
-            report(at("assignedTo"), "is default access, which Entra offers only for apps without app roles", `assign users and groups to a role: apps.${key}.appRoles.<role>.assignedTo`);
+            report(
+                at("assignedTo"),
+                "is default access, which Entra offers only for apps without app roles",
+                `assign users and groups to a role: apps.${key}.appRoles.<role>.assignedTo`,
+            );
         }
         for (const [value, r] of Object.entries(app.appRoles ?? {})) {
             if (r.assignedTo && !(r.members ?? ["application"]).includes("user")) {
-                report(at("appRoles", value, "assignedTo"), `app role ${value} is for applications only (members: [${(r.members ?? ["application"]).join(", ")}]); users and groups cannot be assigned it`, `add user to apps.${key}.appRoles["${value}"].members`);
+                report(
+                    at("appRoles", value, "assignedTo"),
+                    `app role ${value} is for applications only (members: [${(r.members ?? ["application"]).join(", ")}]); users and groups cannot be assigned it`,
+                    `add user to apps.${key}.appRoles["${value}"].members`,
+                );
             }
         }
-        if (identity === "managed-identity" && app.delegated) report(at("delegated"), "a managed identity has no signed-in user, so it cannot hold delegated permissions", "list application permissions under `application:`");
-        if (kind === "daemon" && app.delegated && identity !== "managed-identity") report(at("delegated"), "a daemon has no signed-in user, so it cannot use delegated permissions", "set kind to web, spa, native or api, or request application permissions");
-        if (identity === "managed-identity" && app.kind && app.kind !== "daemon") report(at("kind"), `a managed identity signs in as itself: kind must be daemon, not ${app.kind}`);
-        if ((kind === "web" || kind === "spa") && !app.redirectUris?.length) report(at("redirectUris"), `a ${kind} app needs at least one redirect URI`, "e.g. https://app.contoso.example/signin-oidc");
+        if (identity === "managed-identity" && app.delegated)
+            report(
+                at("delegated"),
+                "a managed identity has no signed-in user, so it cannot hold delegated permissions",
+                "list application permissions under `application:`",
+            );
+        if (kind === "daemon" && app.delegated && identity !== "managed-identity")
+            report(
+                at("delegated"),
+                "a daemon has no signed-in user, so it cannot use delegated permissions",
+                "set kind to web, spa, native or api, or request application permissions",
+            );
+        if (identity === "managed-identity" && app.kind && app.kind !== "daemon")
+            report(at("kind"), `a managed identity signs in as itself: kind must be daemon, not ${app.kind}`);
+        if ((kind === "web" || kind === "spa") && !app.redirectUris?.length)
+            report(at("redirectUris"), `a ${kind} app needs at least one redirect URI`, "e.g. https://app.contoso.example/signin-oidc");
         if (identity === "application") {
             (app.redirectUris ?? []).forEach((u, i) => {
                 const p = redirectUriProblem(u, REDIRECT_PLATFORM[kind]);
@@ -195,40 +252,93 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
         }
 
         for (const [fname, f] of identity === "application" ? Object.entries(app.federatedCredentials ?? {}) : []) {
-            if (!issuerAllowed(f.issuer, DEFAULT_ALLOWED_ISSUERS, tenant.id)) report(at("federatedCredentials", fname, "issuer"), `"${f.issuer}" is not an issuer this project trusts`, `one of ${DEFAULT_ALLOWED_ISSUERS.join(", ").replace(/\{tenant\}/g, tenant.id)}`);
+            if (!issuerAllowed(f.issuer, DEFAULT_ALLOWED_ISSUERS, tenant.id))
+                report(
+                    at("federatedCredentials", fname, "issuer"),
+                    `"${f.issuer}" is not an issuer this project trusts`,
+                    `one of ${DEFAULT_ALLOWED_ISSUERS.join(", ").replace(/\{tenant\}/g, tenant.id)}`,
+                );
             const broad = subjectProblem(f.subject);
-            if (broad) report(at("federatedCredentials", fname, "subject"), `"${f.subject}" ${broad}`, "name one repository and one branch, tag or environment (repo:contoso/orders:environment:prod), or one namespace and service account");
+            if (broad)
+                report(
+                    at("federatedCredentials", fname, "subject"),
+                    `"${f.subject}" ${broad}`,
+                    "name one repository and one branch, tag or environment (repo:contoso/orders:environment:prod), or one namespace and service account",
+                );
         }
 
-        const scopes: ExposedPermission[] = Object.entries(app.scopes ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([value, s]) => ({
-            id: exposedPermissionId(key, "scope", value), value, type: "delegated" as PermissionType,
-            adminConsentRequired: (s.consent ?? "admin") === "admin", tier: (s.tier ?? 2) as Tier,
-            displayName: s.displayName ?? value, description: s.description,
-        }));
-        const appRoles: ExposedPermission[] = Object.entries(app.appRoles ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([value, r]) => ({
-            id: exposedPermissionId(key, "role", value), value, type: "application" as PermissionType, adminConsentRequired: true,
-            tier: (r.tier ?? 2) as Tier, displayName: r.displayName ?? value, description: r.description,
-            members: [...(r.members ?? ["application"])].sort() as ("application" | "user")[],
-            ...(r.assignedTo ? { assignedTo: assignees(r.assignedTo) } : {}),
-        }));
-        for (const s of scopes) if (appRoles.some(r => r.value === s.value)) {
-            report(at("appRoles", s.value), `"${s.value}" is also a scope of this API`, "Entra requires scope and app role values to be unique within an app");
-        }
+        const scopes: ExposedPermission[] = Object.entries(app.scopes ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([value, s]) => ({
+                id: exposedPermissionId(key, "scope", value),
+                value,
+                type: "delegated" as PermissionType,
+                adminConsentRequired: (s.consent ?? "admin") === "admin",
+                tier: (s.tier ?? 2) as Tier,
+                displayName: s.displayName ?? value,
+                description: s.description,
+            }));
+        const appRoles: ExposedPermission[] = Object.entries(app.appRoles ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([value, r]) => ({
+                id: exposedPermissionId(key, "role", value),
+                value,
+                type: "application" as PermissionType,
+                adminConsentRequired: true,
+                tier: (r.tier ?? 2) as Tier,
+                displayName: r.displayName ?? value,
+                description: r.description,
+                members: [...(r.members ?? ["application"])].sort() as ("application" | "user")[],
+                ...(r.assignedTo ? { assignedTo: assignees(r.assignedTo) } : {}),
+            }));
+        for (const s of scopes)
+            if (appRoles.some(r => r.value === s.value)) {
+                report(
+                    at("appRoles", s.value),
+                    `"${s.value}" is also a scope of this API`,
+                    "Entra requires scope and app role values to be unique within an app",
+                );
+            }
         apps.set(key, {
-            key, displayName: app.displayName ?? key, kind, kindInferred: app.kind === undefined, identity,
-            consent: app.consent ?? "admin", signInAudience: app.signInAudience ?? "AzureADMyOrg",
-            redirectUris: [...(app.redirectUris ?? [])], owners: [...(app.owners ?? [])].map(o => o.toLowerCase()),
-            identifierUri: app.identifierUri, scopes, appRoles, preAuthorized: [], delegated: [], application: [],
+            key,
+            displayName: app.displayName ?? key,
+            kind,
+            kindInferred: app.kind === undefined,
+            identity,
+            consent: app.consent ?? "admin",
+            signInAudience: app.signInAudience ?? "AzureADMyOrg",
+            redirectUris: [...(app.redirectUris ?? [])],
+            owners: [...(app.owners ?? [])].map(o => o.toLowerCase()),
+            identifierUri: app.identifierUri,
+            scopes,
+            appRoles,
+            preAuthorized: [],
+            delegated: [],
+            application: [],
             externalAppId: app.appId?.toLowerCase(),
-            assignmentRequired: app.assignmentRequired ?? false, assignedTo: assignees(app.assignedTo ?? {}),
-            publisherVerified: app.publisherVerified ?? false, knownClients: [],
+            assignmentRequired: app.assignmentRequired ?? false,
+            assignedTo: assignees(app.assignedTo ?? {}),
+            publisherVerified: app.publisherVerified ?? false,
+            knownClients: [],
             clientSecret: app.clientSecret && { expiresInDays: app.clientSecret.expiresInDays },
-            federatedCredentials: Object.entries(app.federatedCredentials ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, f]) => ({
-                name, issuer: f.issuer, subject: f.subject, audiences: [...(f.audiences ?? ["api://AzureADTokenExchange"])], description: f.description,
-            })),
-            managedIdentity: app.managedIdentity && ("principalId" in app.managedIdentity
-                ? { principalId: app.managedIdentity.principalId!.toLowerCase() }
-                : { resourceGroup: app.managedIdentity.resourceGroup!, location: app.managedIdentity.location!, name: app.managedIdentity.name ?? `id-${key}` }),
+            federatedCredentials: Object.entries(app.federatedCredentials ?? {})
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([name, f]) => ({
+                    name,
+                    issuer: f.issuer,
+                    subject: f.subject,
+                    audiences: [...(f.audiences ?? ["api://AzureADTokenExchange"])],
+                    description: f.description,
+                })),
+            managedIdentity:
+                app.managedIdentity &&
+                ("principalId" in app.managedIdentity
+                    ? { principalId: app.managedIdentity.principalId!.toLowerCase() }
+                    : {
+                          resourceGroup: app.managedIdentity.resourceGroup!,
+                          location: app.managedIdentity.location!,
+                          name: app.managedIdentity.name ?? `id-${key}`,
+                      }),
         });
     }
 
@@ -237,34 +347,72 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
     for (const app of apps.values()) {
         if (!app.identifierUri) continue;
         const other = uriOwner.get(app.identifierUri.toLowerCase());
-        if (other) report(["apps", app.key, "identifierUri"], `"${app.identifierUri}" is already the identifier URI of ${other}`, "identifier URIs are unique in a tenant");
+        if (other)
+            report(
+                ["apps", app.key, "identifierUri"],
+                `"${app.identifierUri}" is already the identifier URI of ${other}`,
+                "identifier URIs are unique in a tenant",
+            );
         else uriOwner.set(app.identifierUri.toLowerCase(), app.key);
     }
     const externalIds = new Map([...apps.values()].filter(a => a.externalAppId).map(a => [a.externalAppId!, a.key]));
     for (const [appId, key] of externalIds) {
-        if (catalog.isFirstParty(appId)) report(["apps", key, "appId"], `${appId} is the Microsoft first-party app "${catalog.firstPartyName(appId)}"`, "a tenant cannot approve permissions for a Microsoft app (AADSTS65002): register an app of your own");
+        if (catalog.isFirstParty(appId))
+            report(
+                ["apps", key, "appId"],
+                `${appId} is the Microsoft first-party app "${catalog.firstPartyName(appId)}"`,
+                "a tenant cannot approve permissions for a Microsoft app (AADSTS65002): register an app of your own",
+            );
     }
 
     // Pass 2: references between apps and to Microsoft APIs.
-    const resolveResource = (segments: (string | number)[], ref: string): { ref: ResourceRef; permissions: readonly CatalogPermission[]; catalogResource?: CatalogResource; app?: AppModel } | undefined => {
+    const resolveResource = (
+        segments: (string | number)[],
+        ref: string,
+    ): { ref: ResourceRef; permissions: readonly CatalogPermission[]; catalogResource?: CatalogResource; app?: AppModel } | undefined => {
         const own = apps.get(ref);
         if (own) {
-            if (own.identity !== "application") { report(segments, `"${ref}" is ${own.identity === "external" ? "an external app" : "a managed identity"}, which exposes no API here`); return undefined; }
+            if (own.identity !== "application") {
+                report(segments, `"${ref}" is ${own.identity === "external" ? "an external app" : "a managed identity"}, which exposes no API here`);
+                return undefined;
+            }
             return { ref: { kind: "app", key: ref, name: own.displayName, label: ref }, permissions: [...own.scopes, ...own.appRoles], app: own };
         }
         const ms = catalog.resource(ref);
-        if (ms) return { ref: { kind: "microsoft", appId: ms.appId, name: ms.name, label: ms.aliases[0] ?? ms.appId }, permissions: ms.permissions, catalogResource: ms };
+        if (ms)
+            return {
+                ref: { kind: "microsoft", appId: ms.appId, name: ms.name, label: ms.aliases[0] ?? ms.appId },
+                permissions: ms.permissions,
+                catalogResource: ms,
+            };
         const suggestion = closest(ref, [...appKeys, ...catalog.aliases()]);
-        report(segments, `unknown resource "${ref}"`,
-               suggestion ? `did you mean "${suggestion}"?` : "name an app key of this stack, a well-known alias such as microsoft-graph, or the appId of a Microsoft API in the catalog");
+        report(
+            segments,
+            `unknown resource "${ref}"`,
+            suggestion
+                ? `did you mean "${suggestion}"?`
+                : "name an app key of this stack, a well-known alias such as microsoft-graph, or the appId of a Microsoft API in the catalog",
+        );
         return undefined;
     };
-    const resolveList = (segments: (string | number)[], resourceName: string, permissions: readonly CatalogPermission[], names: readonly string[], type: PermissionType): CatalogPermission[] => {
+    const resolveList = (
+        segments: (string | number)[],
+        resourceName: string,
+        permissions: readonly CatalogPermission[],
+        names: readonly string[],
+        type: PermissionType,
+    ): CatalogPermission[] => {
         const out: CatalogPermission[] = [];
         names.forEach((name, i) => {
             const r = resolvePermission(resourceName, permissions, name, type);
-            if (!r.ok) { report([...segments, i], r.reason, r.suggestion ? `did you mean "${r.suggestion}"?` : undefined); return; }
-            if (out.some(p => p.id === r.permission.id)) { report([...segments, i], `${r.permission.value} is listed twice (by name and by ID)`, "list each permission once"); return; }
+            if (!r.ok) {
+                report([...segments, i], r.reason, r.suggestion ? `did you mean "${r.suggestion}"?` : undefined);
+                return;
+            }
+            if (out.some(p => p.id === r.permission.id)) {
+                report([...segments, i], `${r.permission.value} is listed twice (by name and by ID)`, "list each permission once");
+                return;
+            }
             out.push(r.permission);
         });
         return out.sort((a, b) => a.value.localeCompare(b.value));
@@ -282,12 +430,18 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
                 if (type === "application" && resource.app) {
                     for (const p of permissions) {
                         const role = resource.app.appRoles.find(r => r.id === p.id)!;
-                        if (!role.members!.includes("application")) report(at, `app role ${p.value} of ${ref} is for users only (members: [user])`, `add application to apps.${ref}.appRoles["${p.value}"].members`);
+                        if (!role.members!.includes("application"))
+                            report(
+                                at,
+                                `app role ${p.value} of ${ref} is for users only (members: [user])`,
+                                `add application to apps.${ref}.appRoles["${p.value}"].members`,
+                            );
                     }
                 }
                 const list = type === "delegated" ? app.delegated : app.application;
                 const firstKey = keysSeen.get(`${type}|${resource.ref.label}`);
-                if (firstKey !== undefined) report(at, `names the same resource (${resource.ref.name}) as "${firstKey}"`, "list all permissions of one resource under one key");
+                if (firstKey !== undefined)
+                    report(at, `names the same resource (${resource.ref.name}) as "${firstKey}"`, "list all permissions of one resource under one key");
                 else {
                     keysSeen.set(`${type}|${resource.ref.label}`, ref);
                     if (permissions.length) list.push({ resource: resource.ref, permissions });
@@ -299,7 +453,8 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
             let client: ClientRef | undefined;
             const clientApp = apps.get(clientRef);
             if (clientApp) {
-                if (clientApp.identity === "managed-identity") report(at, `"${clientRef}" is a managed identity; it signs in as itself, so delegated scopes do not apply`);
+                if (clientApp.identity === "managed-identity")
+                    report(at, `"${clientRef}" is a managed identity; it signs in as itself, so delegated scopes do not apply`);
                 else client = clientApp.externalAppId ? { kind: "appId", appId: clientApp.externalAppId } : { kind: "app", key: clientRef };
             } else if (isGuid(clientRef)) {
                 const appId = clientRef.toLowerCase();
@@ -313,8 +468,15 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
                 const r = resolvePermission(app.displayName, [...app.scopes, ...app.appRoles], name, "delegated");
                 if (!r.ok) {
                     const role = app.appRoles.find(x => x.value === name || x.id === name.toLowerCase());
-                    report([...at, i], role ? `${name} is an app role; pre-authorization covers delegated scopes only` : r.reason,
-                           role ? "approve app roles with an app role assignment (the client's application: list)" : r.suggestion ? `did you mean "${r.suggestion}"?` : `scopes of ${key}: ${app.scopes.map(s => s.value).join(", ") || "none"}`);
+                    report(
+                        [...at, i],
+                        role ? `${name} is an app role; pre-authorization covers delegated scopes only` : r.reason,
+                        role
+                            ? "approve app roles with an app role assignment (the client's application: list)"
+                            : r.suggestion
+                              ? `did you mean "${r.suggestion}"?`
+                              : `scopes of ${key}: ${app.scopes.map(s => s.value).join(", ") || "none"}`,
+                    );
                     return;
                 }
                 scopes.push(r.permission as ExposedPermission);
@@ -325,10 +487,22 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
             const at = ["apps", key, "knownClients", i];
             const client = apps.get(clientKey);
             if (!client) {
-                const s = closest(clientKey, appKeys.filter(k => k !== key));
-                report(at, `unknown app "${clientKey}"`, s ? `did you mean "${s}"?` : "name the app key of a client of this stack (known clients must be apps of the same stack)");
+                const s = closest(
+                    clientKey,
+                    appKeys.filter(k => k !== key),
+                );
+                report(
+                    at,
+                    `unknown app "${clientKey}"`,
+                    s ? `did you mean "${s}"?` : "name the app key of a client of this stack (known clients must be apps of the same stack)",
+                );
             } else if (clientKey === key) report(at, "is this API itself", "name the client apps that sign users in and call this API");
-            else if (client.identity === "managed-identity" || client.kind === "daemon") report(at, `"${clientKey}" is a ${client.identity === "managed-identity" ? "managed identity" : "daemon"}: no user signs in to it, so there is no consent to combine`, "name a web, spa or native client");
+            else if (client.identity === "managed-identity" || client.kind === "daemon")
+                report(
+                    at,
+                    `"${clientKey}" is a ${client.identity === "managed-identity" ? "managed identity" : "daemon"}: no user signs in to it, so there is no consent to combine`,
+                    "name a web, spa or native client",
+                );
             else app.knownClients.push(clientKey);
         });
         app.knownClients.sort();
@@ -349,8 +523,14 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
 
     return {
         // userConsent defaults to none, as before: the prediction that asks for an admin grant is never too optimistic.
-        tenant: { id: tenant.id.toLowerCase(), name: tenant.name, ...(tenant.displayName ? { displayName: tenant.displayName } : {}),
-                  userConsent: tenant.userConsent ?? "none", lowRiskPermissions: lowRisk, adminConsentWorkflow: tenant.adminConsentWorkflow ?? false },
+        tenant: {
+            id: tenant.id.toLowerCase(),
+            name: tenant.name,
+            ...(tenant.displayName ? { displayName: tenant.displayName } : {}),
+            userConsent: tenant.userConsent ?? "none",
+            lowRiskPermissions: lowRisk,
+            adminConsentWorkflow: tenant.adminConsentWorkflow ?? false,
+        },
         apps: [...apps.values()],
     };
 }

@@ -18,15 +18,20 @@ export function microsoftResourcesUsed(model: ConsentModel): Map<string, string>
 
 export function tenantMismatch(model: ConsentModel, signedInTenantId: string): string | undefined {
     if (signedInTenantId.toLowerCase() === model.tenant.id) return undefined;
-    return `this deploy is signed in to tenant ${signedInTenantId}, but stack ${pulumi.getStack()} declares tenant ${model.tenant.name} (${model.tenant.id}). ` +
-        "Sign in to the stack's tenant (az login --tenant ...) or select the stack of the tenant you are signed in to; nothing was written.";
+    return (
+        `this deploy is signed in to tenant ${signedInTenantId}, but stack ${pulumi.getStack()} declares tenant ${model.tenant.name} (${model.tenant.id}). ` +
+        "Sign in to the stack's tenant (az login --tenant ...) or select the stack of the tenant you are signed in to; nothing was written."
+    );
 }
 
 /** Every requested Microsoft permission whose ID in the tenant differs from the catalog, or is missing there. */
 export function permissionIdMismatches(model: ConsentModel, principals: ReadonlyMap<string, MicrosoftResourcePrincipal>): string[] {
     const problems: string[] = [];
     for (const app of model.apps) {
-        for (const [type, requests] of [["delegated", app.delegated], ["application", app.application]] as const) {
+        for (const [type, requests] of [
+            ["delegated", app.delegated],
+            ["application", app.application],
+        ] as const) {
             for (const r of requests) {
                 if (r.resource.kind !== "microsoft") continue;
                 const sp = principals.get(r.resource.appId);
@@ -34,8 +39,12 @@ export function permissionIdMismatches(model: ConsentModel, principals: Readonly
                 const ids = type === "delegated" ? sp.oauth2PermissionScopeIds : sp.appRoleIds;
                 for (const p of r.permissions) {
                     const actual = ids[p.value];
-                    if (actual === undefined) problems.push(`apps.${app.key}.${type}.${r.resource.label}: ${r.resource.name} in this tenant has no ${type} permission ${p.value}`);
-                    else if (actual.toLowerCase() !== p.id) problems.push(`apps.${app.key}.${type}.${r.resource.label}: ${p.value} is ${actual} in this tenant but ${p.id} in the catalog; refresh the catalog (npm run catalog -- --graph-sp export.json)`);
+                    if (actual === undefined)
+                        problems.push(`apps.${app.key}.${type}.${r.resource.label}: ${r.resource.name} in this tenant has no ${type} permission ${p.value}`);
+                    else if (actual.toLowerCase() !== p.id)
+                        problems.push(
+                            `apps.${app.key}.${type}.${r.resource.label}: ${p.value} is ${actual} in this tenant but ${p.id} in the catalog; refresh the catalog (npm run catalog -- --graph-sp export.json)`,
+                        );
                 }
             }
         }
@@ -51,14 +60,16 @@ export async function preflight(model: ConsentModel, opts?: pulumi.InvokeOptions
 
     const principals = new Map<string, MicrosoftResourcePrincipal>();
     const missing: string[] = [];
-    await Promise.all([...microsoftResourcesUsed(model)].map(async ([appId, name]) => {
-        try {
-            const sp = await azuread.getServicePrincipal({ clientId: appId }, opts);
-            principals.set(appId, { appId, objectId: sp.objectId, appRoleIds: sp.appRoleIds, oauth2PermissionScopeIds: sp.oauth2PermissionScopeIds });
-        } catch (e) {
-            missing.push(lookupFailure(name, appId, model.tenant.name, (e as Error).message));
-        }
-    }));
+    await Promise.all(
+        [...microsoftResourcesUsed(model)].map(async ([appId, name]) => {
+            try {
+                const sp = await azuread.getServicePrincipal({ clientId: appId }, opts);
+                principals.set(appId, { appId, objectId: sp.objectId, appRoleIds: sp.appRoleIds, oauth2PermissionScopeIds: sp.oauth2PermissionScopeIds });
+            } catch (e) {
+                missing.push(lookupFailure(name, appId, model.tenant.name, (e as Error).message));
+            }
+        }),
+    );
     const problems = [...missing.sort(), ...permissionIdMismatches(model, principals)];
     if (problems.length) throw new pulumi.RunError(`the tenant does not match the plan; nothing was written:\n  - ${problems.join("\n  - ")}`);
     return principals;
@@ -74,9 +85,13 @@ const DENIED = /Authorization_RequestDenied|Insufficient privileges|\b403\b|Forb
 export function lookupFailure(name: string, appId: string, tenantName: string, message: string): string {
     const said = message.split("\n")[0];
     if (DENIED.test(message)) {
-        return `the deploying identity may not read the service principal of ${name} (${appId}) in tenant ${tenantName}: give it Application.Read.All ` +
-               `(or a directory role that reads applications) and run again; nothing says the service principal is missing. Lookup said: ${said}`;
+        return (
+            `the deploying identity may not read the service principal of ${name} (${appId}) in tenant ${tenantName}: give it Application.Read.All ` +
+            `(or a directory role that reads applications) and run again; nothing says the service principal is missing. Lookup said: ${said}`
+        );
     }
-    return `${name} (${appId}) has no service principal in tenant ${tenantName}: tokens for it fail with AADSTS500011. ` +
-           `Create it once (az ad sp create --id ${appId}). Lookup said: ${said}`;
+    return (
+        `${name} (${appId}) has no service principal in tenant ${tenantName}: tokens for it fail with AADSTS500011. ` +
+        `Create it once (az ad sp create --id ${appId}). Lookup said: ${said}`
+    );
 }

@@ -26,7 +26,8 @@ export interface RedirectProblem {
 /** Why a redirect URI may not be registered on this platform, or undefined when it may. */
 export function redirectUriProblem(uri: string, platform: RedirectPlatform): RedirectProblem | undefined {
     const native = platform === "PublicClient";
-    const accepted = native ? "https://, http:// on localhost, 127.0.0.1 or [::1], or an app's own scheme such as myapp://auth"
+    const accepted = native
+        ? "https://, http:// on localhost, 127.0.0.1 or [::1], or an app's own scheme such as myapp://auth"
         : "https://, or http:// on localhost, 127.0.0.1 or [::1] while developing";
     const problem = (message: string, hint = accepted) => ({ message, hint });
     // The URL parser drops tabs and newlines and trims spaces; judge the string as written, not a cleaned-up one.
@@ -36,11 +37,19 @@ export function redirectUriProblem(uri: string, platform: RedirectPlatform): Red
     if (uri.includes("\\")) return problem("contains a backslash, which browsers read as / and other parsers do not", "write / (or %5C inside a path)");
     if (/[!$'(),;]/.test(uri)) return problem("contains a character Entra does not support in redirect URIs (! $ ' ( ) , ;)");
     let url: URL;
-    try { url = new URL(uri); } catch { return problem("is not an absolute URL"); }
+    try {
+        url = new URL(uri);
+    } catch {
+        return problem("is not an absolute URL");
+    }
     if (uri.includes("#") || url.hash) return problem("has a fragment (#...), which the authorization response would overwrite or leak", "remove the fragment");
     // userinfo makes the part before "@" look like the host: http://localhost:@evil.example goes to evil.example.
     const authority = /^[a-z][a-z0-9+.-]*:(?:\/\/)?([^/?#]*)/i.exec(uri)?.[1] ?? "";
-    if (url.username || url.password || authority.includes("@")) return problem(`has a user name or password before "@", so it goes to ${url.host || "another host"}, not what it shows`, "remove everything up to and including the @");
+    if (url.username || url.password || authority.includes("@"))
+        return problem(
+            `has a user name or password before "@", so it goes to ${url.host || "another host"}, not what it shows`,
+            "remove everything up to and including the @",
+        );
     if (url.protocol === "https:") return url.hostname ? undefined : problem("names no host");
     if (url.protocol === "http:") {
         if (LOOPBACK_HOSTS.has(url.hostname)) return undefined;
@@ -52,4 +61,7 @@ export function redirectUriProblem(uri: string, platform: RedirectPlatform): Red
 }
 
 /** Config kind -> the platform its redirect URIs are registered on (components/registration.ts registers them so). */
-export const REDIRECT_PLATFORM = { web: "Web", api: "Web", daemon: "Web", spa: "SPA", native: "PublicClient" } as const satisfies Record<string, RedirectPlatform>;
+export const REDIRECT_PLATFORM = { web: "Web", api: "Web", daemon: "Web", spa: "SPA", native: "PublicClient" } as const satisfies Record<
+    string,
+    RedirectPlatform
+>;

@@ -8,7 +8,10 @@ export function closest(input: string, candidates: Iterable<string>): string | u
     for (const c of candidates) {
         // Case differences cost little: Entra names are case-sensitive, but a case variant is the likeliest typo.
         const score = c.toLowerCase() === lower ? 0.5 : distance(lower, c.toLowerCase());
-        if (score < bestScore) { best = c; bestScore = score; }
+        if (score < bestScore) {
+            best = c;
+            bestScore = score;
+        }
     }
     const limit = Math.max(2, Math.floor(input.length / 3));
     return bestScore <= limit ? best : undefined;

@@ -39,26 +39,42 @@ export function consentSummary(model: ConsentModel): Record<string, AppSummary> 
         const requests: ApprovalLine[] = [];
         for (const r of app.delegated) {
             const pre = preAuthorizedScopes(model, app, r.resource);
-            requests.push({ resource: r.resource.label, type: "delegated", permissions: r.permissions.map(p => ({
-                value: p.value, id: p.id,
-                mechanism: app.consent === "admin" ? "admin-grant" : pre.has(p.id) ? "pre-authorized" : "user-consent",
-            })) });
+            requests.push({
+                resource: r.resource.label,
+                type: "delegated",
+                permissions: r.permissions.map(p => ({
+                    value: p.value,
+                    id: p.id,
+                    mechanism: app.consent === "admin" ? "admin-grant" : pre.has(p.id) ? "pre-authorized" : "user-consent",
+                })),
+            });
         }
         for (const r of app.application) {
-            requests.push({ resource: r.resource.label, type: "application", permissions: r.permissions.map(p => ({ value: p.value, id: p.id, mechanism: "app-role-assignment" })) });
+            requests.push({
+                resource: r.resource.label,
+                type: "application",
+                permissions: r.permissions.map(p => ({ value: p.value, id: p.id, mechanism: "app-role-assignment" })),
+            });
         }
         out[app.key] = {
-            kind: app.kind, identity: app.identity, consent: app.consent,
+            kind: app.kind,
+            identity: app.identity,
+            consent: app.consent,
             exposes: { scopes: app.scopes.map(s => s.value), appRoles: app.appRoles.map(r => r.value) },
-            preAuthorizes: Object.fromEntries(app.preAuthorized.map(p => [p.client.kind === "app" ? p.client.key : p.client.appId, p.scopes.map(s => s.value)])),
+            preAuthorizes: Object.fromEntries(
+                app.preAuthorized.map(p => [p.client.kind === "app" ? p.client.key : p.client.appId, p.scopes.map(s => s.value)]),
+            ),
             requests,
             credentials: [
                 ...(app.clientSecret ? [`client secret, expires after ${app.clientSecret.expiresInDays} days`] : []),
                 ...app.federatedCredentials.map(f => `federated ${f.name}: ${f.issuer} ${f.subject}`),
             ],
         };
-        const assigned = Object.fromEntries([["(default access)", app.assignedTo] as const, ...app.appRoles.map(r => [r.value, r.assignedTo] as const)]
-            .filter(([, a]) => a && a.users.length + a.groups.length > 0)) as Record<string, { users: string[]; groups: string[] }>;
+        const assigned = Object.fromEntries(
+            [["(default access)", app.assignedTo] as const, ...app.appRoles.map(r => [r.value, r.assignedTo] as const)].filter(
+                ([, a]) => a && a.users.length + a.groups.length > 0,
+            ),
+        ) as Record<string, { users: string[]; groups: string[] }>;
         if (app.assignmentRequired || Object.keys(assigned).length) out[app.key].assignment = { required: app.assignmentRequired, assignedTo: assigned };
         if (app.knownClients.length) out[app.key].knownClients = [...app.knownClients];
     }

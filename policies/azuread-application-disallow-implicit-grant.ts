@@ -11,8 +11,13 @@ export const policy: ResourceValidationPolicy = {
             const g = args.props.web?.implicitGrant ?? {};
             on = [g.accessTokenIssuanceEnabled && "access tokens", g.idTokenIssuanceEnabled && "ID tokens"].filter(Boolean) as string[];
         } else if (args.type === T.registration) {
-            on = [args.props.implicitAccessTokenIssuanceEnabled && "access tokens", args.props.implicitIdTokenIssuanceEnabled && "ID tokens"].filter(Boolean) as string[];
+            on = [args.props.implicitAccessTokenIssuanceEnabled && "access tokens", args.props.implicitIdTokenIssuanceEnabled && "ID tokens"].filter(
+                Boolean,
+            ) as string[];
         } else return;
-        if (on.length) report(`The implicit grant is on for ${on.join(" and ")}: tokens travel in the URL fragment, where history, logs and referrers can keep them. Turn it off and use the authorization code flow with PKCE.`);
+        if (on.length)
+            report(
+                `The implicit grant is on for ${on.join(" and ")}: tokens travel in the URL fragment, where history, logs and referrers can keep them. Turn it off and use the authorization code flow with PKCE.`,
+            );
     },
 };

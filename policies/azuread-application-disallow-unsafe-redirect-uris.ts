@@ -11,21 +11,29 @@ function redirectLists(type: string, props: Record<string, any>): [RedirectPlatf
         return [[PLATFORMS.includes(props.type) ? props.type : "Web", props.redirectUris]];
     }
     if (type === T.application) {
-        return [["Web", props.web?.redirectUris], ["SPA", props.singlePageApplication?.redirectUris], ["PublicClient", props.publicClient?.redirectUris]];
+        return [
+            ["Web", props.web?.redirectUris],
+            ["SPA", props.singlePageApplication?.redirectUris],
+            ["PublicClient", props.publicClient?.redirectUris],
+        ];
     }
     return [];
 }
 
 export const policy: ResourceValidationPolicy = {
     name: "azuread-application-disallow-unsafe-redirect-uris",
-    description: "Redirect URIs use https (http only on the loopback interface), carry no wildcard, user name or fragment, and custom schemes only for native apps.",
+    description:
+        "Redirect URIs use https (http only on the loopback interface), carry no wildcard, user name or fragment, and custom schemes only for native apps.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         for (const [platform, list] of redirectLists(args.type, args.props)) {
             if (list === undefined || list === null) continue;
             for (const uri of Array.isArray(list) ? list : [list]) {
                 const p = typeof uri === "string" ? redirectUriProblem(uri, platform) : { message: "is not a string", hint: "a URI" };
-                if (p) report(`The redirect URI ${JSON.stringify(uri)} on the ${platform} platform ${p.message}: the authorization code or token for this app would go where the URI really points. Use ${p.hint}. (Microsoft Entra: "Redirect URI (reply URL) best practices and limitations".)`);
+                if (p)
+                    report(
+                        `The redirect URI ${JSON.stringify(uri)} on the ${platform} platform ${p.message}: the authorization code or token for this app would go where the URI really points. Use ${p.hint}. (Microsoft Entra: "Redirect URI (reply URL) best practices and limitations".)`,
+                    );
             }
         }
     },

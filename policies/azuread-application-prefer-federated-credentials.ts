@@ -8,6 +8,8 @@ export const policy: ResourceValidationPolicy = {
     validateResource: (args, report) => {
         const secret = args.type === T.appPassword || args.type === T.spPassword || (args.type === T.application && args.props.password);
         if (!secret) return;
-        report("This app gets a client secret. A workload in Azure can use a managed identity, and one in GitHub Actions, Kubernetes or another cloud a federated identity credential (azuread.ApplicationFederatedIdentityCredential): no secret to leak or rotate.");
+        report(
+            "This app gets a client secret. A workload in Azure can use a managed identity, and one in GitHub Actions, Kubernetes or another cloud a federated identity credential (azuread.ApplicationFederatedIdentityCredential): no secret to leak or rotate.",
+        );
     },
 };

@@ -14,10 +14,20 @@ export const policy: ResourceValidationPolicy = {
         if (args.type !== T.application && args.type !== T.registration) return;
         const audience: string = args.props.signInAudience ?? "AzureADMyOrg";
         if (audience === "AzureADMyOrg") return;
-        const subject: Subject = { type: "sign-in-audience", clientNames: [args.name.replace(/-registration$/, ""), args.name], resourceNames: [], permissionNames: [audience] };
+        const subject: Subject = {
+            type: "sign-in-audience",
+            clientNames: [args.name.replace(/-registration$/, ""), args.name],
+            resourceNames: [],
+            permissionNames: [audience],
+        };
         const tenant = tenantOf(args, args);
         judgeFinding(report, {
-            policy: name, ledger: new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenant), subject, tier0: false, tenant, urn: args.urn,
+            policy: name,
+            ledger: new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenant),
+            subject,
+            tier0: false,
+            tenant,
+            urn: args.urn,
             message: `This app registration accepts sign-ins from ${audience === "AzureADMultipleOrgs" ? "any Entra tenant" : "other tenants and personal accounts"} (${audience}): anyone in another tenant can consent to it and get tokens.`,
             fields: { app: subject.clientNames[0], permission: audience, type: "sign-in-audience" },
         });

@@ -26,23 +26,41 @@ export const policy: StackValidationPolicy = {
             const label = `${r.client.label} requests the ${j.resourceName} ${r.type} permission ${j.value}`;
             if (r.type === "application") {
                 const ok = stack.assignments.some(a => a.principal.app === r.client && sameResource(a.target, r.resource) && a.appRoleId === r.id);
-                if (!ok) report(`${label}, but no app role assignment approves it in this stack: its client-credentials token for ${stack.resourceLabel(r.resource)}/.default will lack this role and the API will answer 403. Add the assignment (list it under application:), or stop requesting it.`, r.urn);
+                if (!ok)
+                    report(
+                        `${label}, but no app role assignment approves it in this stack: its client-credentials token for ${stack.resourceLabel(r.resource)}/.default will lack this role and the API will answer 403. Add the assignment (list it under application:), or stop requesting it.`,
+                        r.urn,
+                    );
                 continue;
             }
             const granted = stack.grants.some(g => g.client.app === r.client && sameResource(g.target, r.resource) && g.values.includes(j.value));
-            const preAuthorized = r.resource.kind === "app" && stack.preAuthorizations.some(p => p.api === (r.resource as any).app && p.client === r.client && p.permissionIds.includes(r.id!));
+            const preAuthorized =
+                r.resource.kind === "app" &&
+                stack.preAuthorizations.some(p => p.api === (r.resource as any).app && p.client === r.client && p.permissionIds.includes(r.id!));
             if (granted || preAuthorized || userConsentable(stack, r)) continue;
             const why = r.client.userConsent ? "users cannot consent to it (it needs an administrator)" : "nothing approves it";
-            report(`${label}, but ${why} in this stack: non-interactive flows (on-behalf-of, silent, refresh) fail with AADSTS65001 and sign-ins show "needs admin approval". Approve it here (consent: admin, or pre-authorize the client on its API), or stop requesting it.`, r.urn);
+            report(
+                `${label}, but ${why} in this stack: non-interactive flows (on-behalf-of, silent, refresh) fail with AADSTS65001 and sign-ins show "needs admin approval". Approve it here (consent: admin, or pre-authorize the client on its API), or stop requesting it.`,
+                r.urn,
+            );
         }
         const requested = (app: unknown, target: ResourceKey, type: "delegated" | "application", id: string | undefined, value: string) =>
-            stack.requests.some(r => r.client === app && r.type === type && sameResource(r.resource, target) && (r.id === id || (!!r.id && stack.judge(r.resource, type, r.id).value === value)));
+            stack.requests.some(
+                r =>
+                    r.client === app &&
+                    r.type === type &&
+                    sameResource(r.resource, target) &&
+                    (r.id === id || (!!r.id && stack.judge(r.resource, type, r.id).value === value)),
+            );
         for (const g of stack.grants) {
             if (g.client.kind !== "app" || g.target.kind === "pending" || g.target.kind === "unidentified") continue;
             for (const value of g.values) {
                 const j = stack.judge(g.target, "delegated", value);
                 if (!requested(g.client.app, g.target, "delegated", j.id, j.value)) {
-                    report(`${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value}, which it does not request: a grant nobody asked for is hidden privilege. Request it (list it under delegated:) or remove it from the grant.`, g.resource.urn);
+                    report(
+                        `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value}, which it does not request: a grant nobody asked for is hidden privilege. Request it (list it under delegated:) or remove it from the grant.`,
+                        g.resource.urn,
+                    );
                 }
             }
         }
@@ -50,7 +68,10 @@ export const policy: StackValidationPolicy = {
             if (a.principal.kind !== "app" || !a.appRoleId || a.target.kind === "pending" || a.target.kind === "unidentified") continue;
             const j = stack.judge(a.target, "application", a.appRoleId);
             if (!requested(a.principal.app, a.target, "application", j.id, j.value)) {
-                report(`${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value}, which it does not request: an assignment nobody asked for is hidden privilege. Request it (list it under application:) or remove the assignment.`, a.resource.urn);
+                report(
+                    `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value}, which it does not request: an assignment nobody asked for is hidden privilege. Request it (list it under application:) or remove the assignment.`,
+                    a.resource.urn,
+                );
             }
         }
         for (const p of stack.preAuthorizations) {
@@ -58,7 +79,10 @@ export const policy: StackValidationPolicy = {
             for (const id of p.permissionIds) {
                 const scope = p.api.scopes.get(id);
                 if (scope && !requested(p.client, { kind: "app", app: p.api }, "delegated", id, scope.value)) {
-                    report(`${p.api.label} pre-authorizes ${p.client.label} for ${scope.value}, which ${p.client.label} does not request: pre-authorize only what the client asks for.`, p.resource.urn);
+                    report(
+                        `${p.api.label} pre-authorizes ${p.client.label} for ${scope.value}, which ${p.client.label} does not request: pre-authorize only what the client asks for.`,
+                        p.resource.urn,
+                    );
                 }
             }
         }

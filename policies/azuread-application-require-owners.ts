@@ -18,12 +18,19 @@ export const policy: StackValidationPolicy = {
             }
             if (r.type === T.owner) {
                 const reg = dependency(r, "applicationId");
-                if (reg) { managed.add(reg.urn); owners.set(reg.urn, (owners.get(reg.urn) ?? 0) + 1); }
+                if (reg) {
+                    managed.add(reg.urn);
+                    owners.set(reg.urn, (owners.get(reg.urn) ?? 0) + 1);
+                }
             }
         }
         for (const urn of managed) {
             const n = owners.get(urn) ?? 0;
-            if (n < minOwners) report(`This app registration has ${n} owner${n === 1 ? "" : "s"}; at least ${minOwners} keep it from depending on one person (who may leave, or whose account may be taken over).`, urn);
+            if (n < minOwners)
+                report(
+                    `This app registration has ${n} owner${n === 1 ? "" : "s"}; at least ${minOwners} keep it from depending on one person (who may leave, or whose account may be taken over).`,
+                    urn,
+                );
         }
     },
 };

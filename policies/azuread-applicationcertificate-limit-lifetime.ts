@@ -15,9 +15,13 @@ export const policy: ResourceValidationPolicy = {
         const lifetime = credentialLifetime(args.props);
         if (lifetime.kind === "invalid") return report(invalidLifetimeMessage("certificate credential", lifetime));
         if (lifetime.kind === "unset") {
-            report(`This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate or endDateRelative.`);
+            report(
+                `This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate or endDateRelative.`,
+            );
         } else if (lifetime.days > maxDays) {
-            report(`This certificate credential lives ${Math.round(lifetime.days)} days; the limit is ${maxDays}. Shorten it and rotate, or use a federated credential.`);
+            report(
+                `This certificate credential lives ${Math.round(lifetime.days)} days; the limit is ${maxDays}. Shorten it and rotate, or use a federated credential.`,
+            );
         }
     },
 };

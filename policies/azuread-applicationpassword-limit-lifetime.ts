@@ -20,8 +20,13 @@ export const policy: ResourceValidationPolicy = {
         if (lifetime.kind === "invalid") return report(invalidLifetimeMessage("client secret", lifetime));
         const days = lifetime.kind === "days" ? lifetime.days : PROVIDER_DEFAULT_DAYS;
         if (days > maxDays) {
-            const set = lifetime.kind === "days" ? `lives ${Math.round(days)} days` : `has no end date, so it lives the provider's default ${PROVIDER_DEFAULT_DAYS} days`;
-            report(`This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDateRelative to ${maxDays * 24}h or less and rotate it (rotateWhenChanged), or better, use a federated credential or a managed identity.`);
+            const set =
+                lifetime.kind === "days"
+                    ? `lives ${Math.round(days)} days`
+                    : `has no end date, so it lives the provider's default ${PROVIDER_DEFAULT_DAYS} days`;
+            report(
+                `This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDateRelative to ${maxDays * 24}h or less and rotate it (rotateWhenChanged), or better, use a federated credential or a managed identity.`,
+            );
         }
     },
 };

@@ -15,9 +15,12 @@ export const policy: StackValidationPolicy = {
             for (const id of p.permissionIds) {
                 if (p.api.scopes.has(id)) continue;
                 const role = p.api.roles.get(id) ?? catalog.permissionById(id, "application")?.permission;
-                report(role
-                    ? `${p.api.label} pre-authorizes ${client} for the app role ${role.value}: pre-authorization covers delegated scopes only and never replaces the admin approval of an application permission. Approve it with an app role assignment instead.`
-                    : `${p.api.label} pre-authorizes ${client} for ${id}, which is not a delegated scope of ${p.api.label}. Name one of: ${[...p.api.scopes.values()].map(s => s.value).join(", ") || "(it exposes no scopes)"}.`, p.resource.urn);
+                report(
+                    role
+                        ? `${p.api.label} pre-authorizes ${client} for the app role ${role.value}: pre-authorization covers delegated scopes only and never replaces the admin approval of an application permission. Approve it with an app role assignment instead.`
+                        : `${p.api.label} pre-authorizes ${client} for ${id}, which is not a delegated scope of ${p.api.label}. Name one of: ${[...p.api.scopes.values()].map(s => s.value).join(", ") || "(it exposes no scopes)"}.`,
+                    p.resource.urn,
+                );
             }
         }
     },

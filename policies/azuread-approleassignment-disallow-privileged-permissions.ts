@@ -18,7 +18,8 @@ const isUserOnly = (members: string[] | undefined) => !!members?.length && membe
  */
 export const policy: StackValidationPolicy = {
     name,
-    description: "Application permissions of tier 0 (control plane) are denied and those of tier 1 need an approval from the security team, as do assignments whose principal or resource the pack cannot identify.",
+    description:
+        "Application permissions of tier 0 (control plane) are denied and those of tier 1 need an approval from the security team, as do assignments whose principal or resource the pack cannot identify.",
     enforcementLevel: "mandatory",
     configSchema: tierPolicyConfigSchema("application"),
     validateStack: (args, report) => {
@@ -30,8 +31,14 @@ export const policy: StackValidationPolicy = {
             if (a.appRolePending) {
                 // The engine judges the stack on its final outputs, after the steps: a permission nobody can read before the
                 // write would be judged only once it exists. Fail closed in the preview.
-                reportFinding(report, { urn: a.resource.urn, app: a.principal.label, resource: stack.resourceLabel(a.target), type: "application", tier: null,
-                    message: `${a.principal.label} is assigned an application permission of ${stack.resourceLabel(a.target)} whose app role ID is not known before the write (it comes from another resource's outputs), so no policy can judge it before it exists. Name the app role by its ID, a literal from the catalog.` });
+                reportFinding(report, {
+                    urn: a.resource.urn,
+                    app: a.principal.label,
+                    resource: stack.resourceLabel(a.target),
+                    type: "application",
+                    tier: null,
+                    message: `${a.principal.label} is assigned an application permission of ${stack.resourceLabel(a.target)} whose app role ID is not known before the write (it comes from another resource's outputs), so no policy can judge it before it exists. Name the app role by its ID, a literal from the catalog.`,
+                });
                 continue;
             }
             if (!a.appRoleId || a.principal.kind === "pending" || a.target.kind === "pending") continue;
@@ -43,15 +50,31 @@ export const policy: StackValidationPolicy = {
             const unidentified = unidentifiedText(a.principal, a.target);
             const what = `${a.principal.label} is assigned the ${j.resourceName} application permission ${j.value} (${tierText(j)}).`;
             const fields = { app: a.principal.label, resource: stack.resourceLabel(a.target), type: "application", ...tierFields(j) };
-            if (j.effectiveTier === 2 && !unidentified) { noteLoweredTier(report, j, { urn: a.resource.urn, message: what, ...fields }); continue; }
+            if (j.effectiveTier === 2 && !unidentified) {
+                noteLoweredTier(report, j, { urn: a.resource.urn, message: what, ...fields });
+                continue;
+            }
             const tier0 = j.effectiveTier === 0;
-            const subject: Subject = { type: "application", clientNames: a.principal.names, resourceNames: stack.resourceNames(a.target), permissionNames: [j.value, ...(j.id ? [j.id] : [])] };
-            const verdict = tier0 ? "Tier-0 application permissions are denied: one token can take over the tenant, with no user in the loop."
-                : j.effectiveTier === 1 ? "Tier-1 application permissions need an approval: the app acts on the whole tenant as itself."
-                : "An assignment the pack cannot identify needs an approval.";
+            const subject: Subject = {
+                type: "application",
+                clientNames: a.principal.names,
+                resourceNames: stack.resourceNames(a.target),
+                permissionNames: [j.value, ...(j.id ? [j.id] : [])],
+            };
+            const verdict = tier0
+                ? "Tier-0 application permissions are denied: one token can take over the tenant, with no user in the loop."
+                : j.effectiveTier === 1
+                  ? "Tier-1 application permissions need an approval: the app acts on the whole tenant as itself."
+                  : "An assignment the pack cannot identify needs an approval.";
             judgeFinding(report, {
-                policy: name, ledger, subject, tier0, tenant: tenantOf(a.resource, args), urn: a.resource.urn,
-                message: `${what}${unidentified} ${verdict}${alternativeText(j)}`, fields,
+                policy: name,
+                ledger,
+                subject,
+                tier0,
+                tenant: tenantOf(a.resource, args),
+                urn: a.resource.urn,
+                message: `${what}${unidentified} ${verdict}${alternativeText(j)}`,
+                fields,
             });
         }
         reportUnusedApprovals(report, name, ledger, knownPermissionNames(stack, "application"));

@@ -11,7 +11,8 @@ import { APPLICATION_CREDENTIAL_TYPES, PRINCIPAL_CREDENTIAL_TYPES } from "../lib
  */
 export const policy: StackValidationPolicy = {
     name: "azuread-credential-disallow-foreign-principals",
-    description: "A secret, certificate or federated credential is only added to an app registration or service principal that this stack creates, never to another team's app or an adopted one.",
+    description:
+        "A secret, certificate or federated credential is only added to an app registration or service principal that this stack creates, never to another team's app or an adopted one.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
@@ -20,12 +21,20 @@ export const policy: StackValidationPolicy = {
                 const { app } = stack.appByApplicationId(r);
                 if (app) continue;
                 const named = knownString(r.props, "applicationId") ?? "an application not known before the write";
-                report(`This credential is added to ${named}, which is not an app registration of this stack: whoever holds it gets every permission that app holds. Add credentials in the stack that owns the app.`, r.urn);
+                report(
+                    `This credential is added to ${named}, which is not an app registration of this stack: whoever holds it gets every permission that app holds. Add credentials in the stack that owns the app.`,
+                    r.urn,
+                );
             } else if (PRINCIPAL_CREDENTIAL_TYPES.includes(r.type)) {
                 const { sp } = stack.servicePrincipalByResourceId(r, "servicePrincipalId");
                 if (sp && raw(sp.props).useExisting !== true) continue;
-                const named = sp ? `the adopted service principal ${sp.name} (useExisting: another team's or Microsoft's app)` : `${knownString(r.props, "servicePrincipalId") ?? "a service principal not known before the write"}, which is not a service principal this stack creates`;
-                report(`This credential is added to ${named}: whoever holds it signs in as that app with every permission it holds. Add credentials in the stack that owns the app.`, r.urn);
+                const named = sp
+                    ? `the adopted service principal ${sp.name} (useExisting: another team's or Microsoft's app)`
+                    : `${knownString(r.props, "servicePrincipalId") ?? "a service principal not known before the write"}, which is not a service principal this stack creates`;
+                report(
+                    `This credential is added to ${named}: whoever holds it signs in as that app with every permission it holds. Add credentials in the stack that owns the app.`,
+                    r.urn,
+                );
             }
         }
     },

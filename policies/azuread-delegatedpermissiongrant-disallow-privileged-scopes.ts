@@ -15,7 +15,8 @@ const name = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
  */
 export const policy: StackValidationPolicy = {
     name,
-    description: "Tenant-wide consent to tier-0 delegated scopes (grants and pre-authorizations) is denied and to tier-1 scopes needs an approval, as do single-user grants and user-consentable requests of tier-0 scopes and grants the pack cannot identify.",
+    description:
+        "Tenant-wide consent to tier-0 delegated scopes (grants and pre-authorizations) is denied and to tier-1 scopes needs an approval, as do single-user grants and user-consentable requests of tier-0 scopes and grants the pack cannot identify.",
     enforcementLevel: "mandatory",
     configSchema: tierPolicyConfigSchema("delegated"),
     validateStack: (args, report) => {
@@ -23,13 +24,23 @@ export const policy: StackValidationPolicy = {
         const config = args.getConfig<{ approvals?: Approval[]; tiers?: TierOverride[] }>();
         const ledger = new ApprovalLedger(config.approvals ?? [], tenantOf(undefined, args));
         const overrides = new TierOverrides(config.tiers ?? [], catalog);
-        const subjectOf = (clientNames: string[], resourceNames: string[], value: string, id?: string): Subject =>
-            ({ type: "delegated", clientNames, resourceNames, permissionNames: [value, ...(id ? [id] : [])] });
+        const subjectOf = (clientNames: string[], resourceNames: string[], value: string, id?: string): Subject => ({
+            type: "delegated",
+            clientNames,
+            resourceNames,
+            permissionNames: [value, ...(id ? [id] : [])],
+        });
 
         for (const g of stack.grants) {
             if (g.valuesPending) {
-                reportFinding(report, { urn: g.resource.urn, app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", tier: null,
-                    message: `${g.client.label} is granted delegated permissions of ${stack.resourceLabel(g.target)} that are not known before the write (they come from another resource's outputs), so no policy can judge them before they exist. List the scopes as literal values.` });
+                reportFinding(report, {
+                    urn: g.resource.urn,
+                    app: g.client.label,
+                    resource: stack.resourceLabel(g.target),
+                    type: "delegated",
+                    tier: null,
+                    message: `${g.client.label} is granted delegated permissions of ${stack.resourceLabel(g.target)} that are not known before the write (they come from another resource's outputs), so no policy can judge them before they exist. List the scopes as literal values.`,
+                });
             }
             if (g.client.kind === "pending" || g.target.kind === "pending") continue;
             const unidentified = unidentifiedText(g.client, g.target);
@@ -39,13 +50,24 @@ export const policy: StackValidationPolicy = {
                 const scope = g.allPrincipals ? "for every user in the tenant (AllPrincipals)" : "for one user";
                 const what = `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).`;
                 const fields = { app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", ...tierFields(j) };
-                if (!needsApproval) { noteLoweredTier(report, j, { urn: g.resource.urn, message: what, ...fields }); continue; }
+                if (!needsApproval) {
+                    noteLoweredTier(report, j, { urn: g.resource.urn, message: what, ...fields });
+                    continue;
+                }
                 const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
-                const verdict = g.allPrincipals && j.effectiveTier === 0 ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
-                    : "This grant needs an approval.";
+                const verdict =
+                    g.allPrincipals && j.effectiveTier === 0
+                        ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
+                        : "This grant needs an approval.";
                 judgeFinding(report, {
-                    policy: name, ledger, subject: subjectOf(g.client.names, stack.resourceNames(g.target), j.value, j.id), tier0, tenant: tenantOf(g.resource, args), urn: g.resource.urn,
-                    message: `${what}${unidentified} ${verdict}${alternativeText(j)}`, fields,
+                    policy: name,
+                    ledger,
+                    subject: subjectOf(g.client.names, stack.resourceNames(g.target), j.value, j.id),
+                    tier0,
+                    tenant: tenantOf(g.resource, args),
+                    urn: g.resource.urn,
+                    message: `${what}${unidentified} ${verdict}${alternativeText(j)}`,
+                    fields,
                 });
             }
         }
@@ -55,7 +77,12 @@ export const policy: StackValidationPolicy = {
             if (!p.api) {
                 if (p.apiPending) continue;
                 judgeFinding(report, {
-                    policy: name, ledger, subject: subjectOf([p.clientId ?? "?"], ["?"], p.permissionIds[0] ?? "?"), tier0: true, tenant: tenantOf(p.resource, args), urn: p.resource.urn,
+                    policy: name,
+                    ledger,
+                    subject: subjectOf([p.clientId ?? "?"], ["?"], p.permissionIds[0] ?? "?"),
+                    tier0: true,
+                    tenant: tenantOf(p.resource, args),
+                    urn: p.resource.urn,
                     message: `A pre-authorization names an application that is not an app registration of this stack, so the pack cannot judge what it approves. What the pack cannot identify it treats as tier 0.`,
                     fields: { app: p.clientId, type: "delegated", tier: null },
                 });
@@ -68,7 +95,12 @@ export const policy: StackValidationPolicy = {
                 const j = stack.judge({ kind: "app", app: p.api }, "delegated", id);
                 if (j.effectiveTier === 2) continue;
                 judgeFinding(report, {
-                    policy: name, ledger, subject: subjectOf(clientNames, p.api.names, j.value, j.id), tier0: j.effectiveTier === 0, tenant: tenantOf(p.resource, args), urn: p.resource.urn,
+                    policy: name,
+                    ledger,
+                    subject: subjectOf(clientNames, p.api.names, j.value, j.id),
+                    tier0: j.effectiveTier === 0,
+                    tenant: tenantOf(p.resource, args),
+                    urn: p.resource.urn,
                     message: `${p.api.label} pre-authorizes ${clientLabel} for ${j.value} (${tierText(j)}): every user of that client gets it without a prompt, like a tenant-wide grant. ${j.effectiveTier === 0 ? "Denied without a tier-0 approval." : "This needs an approval."}`,
                     fields: { app: clientLabel, resource: p.api.label, type: "delegated", ...tierFields(j) },
                 });
@@ -81,7 +113,12 @@ export const policy: StackValidationPolicy = {
             const j = stack.judge(r.resource, "delegated", r.id, { overrides, tenant: tenantOf(r.client.registration, args) });
             if (j.effectiveTier !== 0 || j.adminConsentRequired !== false) continue;
             judgeFinding(report, {
-                policy: name, ledger, subject: subjectOf(r.client.names, stack.resourceNames(r.resource), j.value, j.id), tier0: true, tenant: tenantOf(r.client.registration, args), urn: r.urn,
+                policy: name,
+                ledger,
+                subject: subjectOf(r.client.names, stack.resourceNames(r.resource), j.value, j.id),
+                tier0: true,
+                tenant: tenantOf(r.client.registration, args),
+                urn: r.urn,
                 message: `${r.client.label} requests the ${j.resourceName} delegated permission ${j.value} (${tierText(j)}), which users may consent to themselves, without an administrator: one phished click hands it over.`,
                 fields: { app: r.client.label, resource: stack.resourceLabel(r.resource), type: "delegated", ...tierFields(j) },
             });
@@ -90,7 +127,12 @@ export const policy: StackValidationPolicy = {
             for (const s of api.scopes.values()) {
                 if (s.adminOnly || (api.tiers.get(s.value) ?? 2) !== 0) continue;
                 judgeFinding(report, {
-                    policy: name, ledger, subject: subjectOf(api.names, api.names, s.value, s.id), tier0: true, tenant: tenantOf(api.registration, args), urn: s.resource?.urn ?? api.registration.urn,
+                    policy: name,
+                    ledger,
+                    subject: subjectOf(api.names, api.names, s.value, s.id),
+                    tier0: true,
+                    tenant: tenantOf(api.registration, args),
+                    urn: s.resource?.urn ?? api.registration.urn,
                     message: `${api.label} exposes its tier-0 scope ${s.value} for user consent (type User): any user can hand it to any client. Make it admin-consent (consent: admin).`,
                     fields: { app: api.label, resource: api.label, permission: s.value, type: "delegated", tier: 0 },
                 });

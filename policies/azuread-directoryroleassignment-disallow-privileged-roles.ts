@@ -10,7 +10,13 @@ import { T } from "../lib/resource-types";
 const name = "azuread-directoryroleassignment-disallow-privileged-roles";
 
 /** What a role reference names. `pending`: not known yet in a first preview (judged at the update). */
-export interface RoleVerdict { pending?: boolean; privileged: boolean; label: string; names: string[]; why: string }
+export interface RoleVerdict {
+    pending?: boolean;
+    privileged: boolean;
+    label: string;
+    names: string[];
+    why: string;
+}
 
 /** The stack's DirectoryRole and CustomDirectoryRole resources, by the object (and template) IDs they output. */
 export class RoleIndex {
@@ -34,8 +40,19 @@ export class RoleIndex {
             const node = this.byId.get(id);
             if (node) return judgeRoleResource(node, id);
             const builtIn = builtInRole(id);
-            if (builtIn) return { privileged: builtIn.privileged, label: builtIn.displayName, names: [builtIn.displayName, builtIn.templateId], why: "a built-in role Microsoft labels PRIVILEGED" };
-            return { privileged: true, label: id, names: [id], why: `role ID ${id} is neither a built-in role template nor a DirectoryRole or CustomDirectoryRole of this stack, so the pack counts it as privileged` };
+            if (builtIn)
+                return {
+                    privileged: builtIn.privileged,
+                    label: builtIn.displayName,
+                    names: [builtIn.displayName, builtIn.templateId],
+                    why: "a built-in role Microsoft labels PRIVILEGED",
+                };
+            return {
+                privileged: true,
+                label: id,
+                names: [id],
+                why: `role ID ${id} is neither a built-in role template nor a DirectoryRole or CustomDirectoryRole of this stack, so the pack counts it as privileged`,
+            };
         }
         const dep = dependency(r, prop);
         if (dep && (dep.type === T.directoryRole || dep.type === T.customDirectoryRole)) return judgeRoleResource(dep);
@@ -51,23 +68,46 @@ export function judgeRoleResource(node: PolicyResource, id?: string): RoleVerdic
     if (node.type === T.directoryRole) {
         const template = knownString(node.props, "templateId");
         const builtIn = template ? builtInRole(template) : display ? builtInRoleByName(display) : undefined;
-        if (builtIn) return { privileged: builtIn.privileged, label: builtIn.displayName, names: [builtIn.displayName, builtIn.templateId, ...ids], why: "a built-in role Microsoft labels PRIVILEGED" };
+        if (builtIn)
+            return {
+                privileged: builtIn.privileged,
+                label: builtIn.displayName,
+                names: [builtIn.displayName, builtIn.templateId, ...ids],
+                why: "a built-in role Microsoft labels PRIVILEGED",
+            };
         if (!template && !display) return { pending: true, privileged: false, label: node.name, names: ids, why: "" };
-        return { privileged: true, label: display ?? template!, names: [...(display ? [display] : []), ...(template ? [template] : []), ...ids],
-                 why: `the DirectoryRole ${node.name} names no built-in role Microsoft publishes, so the pack counts it as privileged` };
+        return {
+            privileged: true,
+            label: display ?? template!,
+            names: [...(display ? [display] : []), ...(template ? [template] : []), ...ids],
+            why: `the DirectoryRole ${node.name} names no built-in role Microsoft publishes, so the pack counts it as privileged`,
+        };
     }
-    const actions: unknown[] = (Array.isArray(p.permissions) ? p.permissions : []).flatMap((x: any) => Array.isArray(x?.allowedResourceActions) ? x.allowedResourceActions : [x?.allowedResourceActions]);
+    const actions: unknown[] = (Array.isArray(p.permissions) ? p.permissions : []).flatMap((x: any) =>
+        Array.isArray(x?.allowedResourceActions) ? x.allowedResourceActions : [x?.allowedResourceActions],
+    );
     const unreadable = actions.filter(a => typeof a !== "string" || isUnknown(a));
     const hits = privilegedActions(actions.filter((a): a is string => typeof a === "string" && !isUnknown(a)));
     const label = display ?? node.name;
     const names = [label, ...ids];
-    if (hits.length) return { privileged: true, label, names, why: `a custom role whose permissions include ${hits.join(", ")} (credential, role, consent or policy management)` };
+    if (hits.length)
+        return {
+            privileged: true,
+            label,
+            names,
+            why: `a custom role whose permissions include ${hits.join(", ")} (credential, role, consent or policy management)`,
+        };
     if (unreadable.length) return { privileged: true, label, names, why: "a custom role with permissions the pack cannot read, so it counts as privileged" };
     return { privileged: false, label, names, why: "" };
 }
 
 /** Who holds a role: a principal, by one property of a resource (assignment, eligibility, membership). */
-interface Holding { resource: PolicyResource; role: RoleVerdict; principal: Principal; how: string }
+interface Holding {
+    resource: PolicyResource;
+    role: RoleVerdict;
+    principal: Principal;
+    how: string;
+}
 
 /** The routes to a directory role: resource type -> the role property and the principal property. */
 const ROUTES: { type: string; role: string; principal: string; how: string }[] = [
@@ -100,7 +140,8 @@ export function roleHoldings(resources: PolicyResource[], stack: StackConsent): 
     }
     const viaGroups: Holding[] = [];
     const through = (r: PolicyResource, group: PolicyResource, principal: Principal, how: string) => {
-        for (const role of groupRoles.get(group.urn) ?? []) viaGroups.push({ resource: r, role, principal, how: `${how} the group ${group.name}, which holds` });
+        for (const role of groupRoles.get(group.urn) ?? [])
+            viaGroups.push({ resource: r, role, principal, how: `${how} the group ${group.name}, which holds` });
     };
     for (const route of GROUP_ROUTES) {
         for (const r of resources.filter(x => x.type === route.type)) {
@@ -150,7 +191,8 @@ function viaOwnership(resources: PolicyResource[], stack: StackConsent, direct: 
 
 export const policy: StackValidationPolicy = {
     name,
-    description: "A service principal or managed identity is never given a privileged directory role, by assignment, PIM eligibility, role membership or a role-assignable group.",
+    description:
+        "A service principal or managed identity is never given a privileged directory role, by assignment, PIM eligibility, role membership or a role-assignable group.",
     enforcementLevel: "mandatory",
     configSchema: approvalsConfigSchema,
     validateStack: (args, report) => {
@@ -162,9 +204,17 @@ export const policy: StackValidationPolicy = {
             // people are out of this policy's scope, groups pass roles on to their members; a first preview is judged at the update
             if (!role.privileged || role.pending || ["pending", "user", "group"].includes(principal.kind)) continue;
             const subject: Subject = { type: "directory-role", clientNames: principal.names, resourceNames: [], permissionNames: role.names };
-            const who = principal.kind === "unidentified" ? `${principal.label} (a principal the pack cannot identify, so it counts as a workload)` : `${principal.label} (a workload identity)`;
+            const who =
+                principal.kind === "unidentified"
+                    ? `${principal.label} (a principal the pack cannot identify, so it counts as a workload)`
+                    : `${principal.label} (a workload identity)`;
             judgeFinding(report, {
-                policy: name, ledger, subject, tier0: true, tenant: tenantOf(r, args), urn: r.urn,
+                policy: name,
+                ledger,
+                subject,
+                tier0: true,
+                tenant: tenantOf(r, args),
+                urn: r.urn,
                 message: `${who} ${how} the directory role ${role.label}, ${role.why}: whoever holds its credential can take over the tenant. Give it the narrowest Graph permission for the job instead.`,
                 fields: { app: principal.label, permission: role.label, type: "directory-role", tier: 0 },
             });

@@ -9,20 +9,34 @@ const name = "azuread-federatedcredential-disallow-untrusted-workloads";
 /** Every resource that makes an app or identity trust an external token, and how to read what it trusts. */
 const CREDENTIALS: Record<string, (p: Record<string, any>) => { issuer: unknown; subject?: unknown; expression?: unknown }> = {
     "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": p => ({ issuer: p.issuer, subject: p.subject }),
-    "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential": p => ({ issuer: p.issuer, expression: p.claimsMatchingExpression }),
+    "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential": p => ({
+        issuer: p.issuer,
+        expression: p.claimsMatchingExpression,
+    }),
     // a user-assigned managed identity trusts external tokens the same way (subject, or the preview's expression)
-    "azure-native:managedidentity:FederatedIdentityCredential": p => ({ issuer: p.issuer, subject: p.subject, expression: p.claimsMatchingExpression?.value ?? p.claimsMatchingExpression }),
+    "azure-native:managedidentity:FederatedIdentityCredential": p => ({
+        issuer: p.issuer,
+        subject: p.subject,
+        expression: p.claimsMatchingExpression?.value ?? p.claimsMatchingExpression,
+    }),
 };
 
 export const policy: ResourceValidationPolicy = {
     name,
-    description: "Federated credentials trust only allowed issuers, and subjects or claim expressions that name one repository, branch, environment or namespace.",
+    description:
+        "Federated credentials trust only allowed issuers, and subjects or claim expressions that name one repository, branch, environment or namespace.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: {
-        ...approvalsConfigSchema.properties,
-        allowedIssuers: { type: "array", items: { type: "string", minLength: 1 }, default: DEFAULT_ALLOWED_ISSUERS,
-                          description: "issuers a federated credential may trust; * is one DNS label or path segment, {tenant} the stack's tenant ID" },
-    } },
+    configSchema: {
+        properties: {
+            ...approvalsConfigSchema.properties,
+            allowedIssuers: {
+                type: "array",
+                items: { type: "string", minLength: 1 },
+                default: DEFAULT_ALLOWED_ISSUERS,
+                description: "issuers a federated credential may trust; * is one DNS label or path segment, {tenant} the stack's tenant ID",
+            },
+        },
+    },
     validateResource: (args, report) => {
         const read = CREDENTIALS[args.type];
         if (!read) return;
@@ -31,17 +45,36 @@ export const policy: ResourceValidationPolicy = {
         const tenant = tenantOf(args, args);
         const problems: string[] = [];
         if (typeof issuer !== "string") problems.push("it names no issuer");
-        else if (!issuerAllowed(issuer, allowedIssuers, tenant)) problems.push(`it trusts tokens from ${issuer}, an issuer that is not allowed (allowedIssuers: ${allowedIssuers.join(", ")})`);
+        else if (!issuerAllowed(issuer, allowedIssuers, tenant))
+            problems.push(`it trusts tokens from ${issuer}, an issuer that is not allowed (allowedIssuers: ${allowedIssuers.join(", ")})`);
         const matched = expression ?? subject;
-        const tooBroad = expression !== undefined && expression !== null
-            ? (typeof expression === "string" ? expressionProblem(expression) : "has a claims expression that is not a string")
-            : typeof subject === "string" ? subjectProblem(subject) : "names neither a subject nor a claims expression";
-        if (tooBroad) problems.push(`${expression !== undefined && expression !== null ? `its expression ${JSON.stringify(expression)}` : `its subject ${JSON.stringify(subject)}`} ${tooBroad}`);
+        const tooBroad =
+            expression !== undefined && expression !== null
+                ? typeof expression === "string"
+                    ? expressionProblem(expression)
+                    : "has a claims expression that is not a string"
+                : typeof subject === "string"
+                  ? subjectProblem(subject)
+                  : "names neither a subject nor a claims expression";
+        if (tooBroad)
+            problems.push(
+                `${expression !== undefined && expression !== null ? `its expression ${JSON.stringify(expression)}` : `its subject ${JSON.stringify(subject)}`} ${tooBroad}`,
+            );
         if (!problems.length) return;
         const app = decodeName(args.name)?.app;
-        const s: Subject = { type: "federated-credential", clientNames: [...(app ? [app] : []), args.name], resourceNames: [String(issuer)], permissionNames: [String(matched)] };
+        const s: Subject = {
+            type: "federated-credential",
+            clientNames: [...(app ? [app] : []), args.name],
+            resourceNames: [String(issuer)],
+            permissionNames: [String(matched)],
+        };
         judgeFinding(report, {
-            policy: name, ledger: new ApprovalLedger(approvals, tenant), subject: s, tier0: false, tenant, urn: args.urn,
+            policy: name,
+            ledger: new ApprovalLedger(approvals, tenant),
+            subject: s,
+            tier0: false,
+            tenant,
+            urn: args.urn,
             message: `The federated credential ${args.name}: ${problems.join("; ")}. A workload this tenant does not control could sign in as the app, with all its permissions.`,
             fields: { app: s.clientNames[0], resource: String(issuer), permission: String(matched), type: "federated-credential" },
         });

@@ -49,35 +49,68 @@ export const RESOURCE_ALIASES: Record<string, string[]> = {
     "cc15fd57-2c6c-4117-a88c-83b1d56b4bbe": ["teams-services"],
 };
 
-interface GraphExportRole { id: string; value: string; allowedMemberTypes?: string[]; isEnabled?: boolean; displayName?: string }
-interface GraphExportScope { id: string; value: string; type?: "User" | "Admin"; isEnabled?: boolean; adminConsentDisplayName?: string }
+interface GraphExportRole {
+    id: string;
+    value: string;
+    allowedMemberTypes?: string[];
+    isEnabled?: boolean;
+    displayName?: string;
+}
+interface GraphExportScope {
+    id: string;
+    value: string;
+    type?: "User" | "Admin";
+    isEnabled?: boolean;
+    adminConsentDisplayName?: string;
+}
 
 function readJson(file: string): any {
     return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
 /** Rebuilds the Graph permission list from a tenant export, keeping known tiers by GUID; new ones get tier null. */
-export function graphPermissionsFromExport(sp: { appId?: string; appRoles?: GraphExportRole[]; oauth2PermissionScopes?: GraphExportScope[] },
-                                           known: CatalogPermission[]): CatalogPermission[] {
+export function graphPermissionsFromExport(
+    sp: { appId?: string; appRoles?: GraphExportRole[]; oauth2PermissionScopes?: GraphExportScope[] },
+    known: CatalogPermission[],
+): CatalogPermission[] {
     if (sp.appId !== undefined && sp.appId !== GRAPH_APP_ID) {
         throw new Error(`the export is the service principal of ${sp.appId}, not Microsoft Graph (${GRAPH_APP_ID})`);
     }
     if (!Array.isArray(sp.appRoles) || !Array.isArray(sp.oauth2PermissionScopes)) {
-        throw new Error("the export has no appRoles / oauth2PermissionScopes arrays: export it with GET /servicePrincipals(appId='00000003-0000-0000-c000-000000000000')");
+        throw new Error(
+            "the export has no appRoles / oauth2PermissionScopes arrays: export it with GET /servicePrincipals(appId='00000003-0000-0000-c000-000000000000')",
+        );
     }
     const tierById = new Map(known.map(p => [p.id, p.tier]));
     const roles: CatalogPermission[] = sp.appRoles
         .filter(r => r.isEnabled !== false && (r.allowedMemberTypes ?? ["Application"]).includes("Application"))
-        .map(r => ({ id: r.id.toLowerCase(), value: r.value, type: "application", adminConsentRequired: true,
-                     tier: tierById.get(r.id.toLowerCase()) ?? null, displayName: r.displayName ?? r.value }));
+        .map(r => ({
+            id: r.id.toLowerCase(),
+            value: r.value,
+            type: "application",
+            adminConsentRequired: true,
+            tier: tierById.get(r.id.toLowerCase()) ?? null,
+            displayName: r.displayName ?? r.value,
+        }));
     const scopes: CatalogPermission[] = sp.oauth2PermissionScopes
         .filter(s => s.isEnabled !== false)
-        .map(s => ({ id: s.id.toLowerCase(), value: s.value, type: "delegated", adminConsentRequired: s.type !== "User",
-                     tier: tierById.get(s.id.toLowerCase()) ?? null, displayName: s.adminConsentDisplayName ?? s.value }));
+        .map(s => ({
+            id: s.id.toLowerCase(),
+            value: s.value,
+            type: "delegated",
+            adminConsentRequired: s.type !== "User",
+            tier: tierById.get(s.id.toLowerCase()) ?? null,
+            displayName: s.adminConsentDisplayName ?? s.value,
+        }));
     return [...roles, ...scopes];
 }
 
-export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, rulesFile = RULES_FILE, additionsFile = ADDITIONS_FILE): { catalog: CatalogFile; warnings: string[] } {
+export function buildCatalog(
+    sourcesDir = SOURCES_DIR,
+    graphExport?: unknown,
+    rulesFile = RULES_FILE,
+    additionsFile = ADDITIONS_FILE,
+): { catalog: CatalogFile; warnings: string[] } {
     const warnings: string[] = [];
     const graph = readJson(path.join(sourcesDir, "graph-permissions.json"));
     const others = readJson(path.join(sourcesDir, "microsoft-api-permissions.json"));
@@ -98,8 +131,14 @@ export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, ru
     }
     let graphPermissions: CatalogPermission[] = graph.permissions
         .filter((p: any) => p.isEnabled !== false)
-        .map((p: any) => ({ id: p.id.toLowerCase(), value: p.value, type: p.type, adminConsentRequired: p.type === "application" || p.adminConsentRequired !== false,
-                            tier: p.tier ?? null, displayName: p.displayName ?? p.value }));
+        .map((p: any) => ({
+            id: p.id.toLowerCase(),
+            value: p.value,
+            type: p.type,
+            adminConsentRequired: p.type === "application" || p.adminConsentRequired !== false,
+            tier: p.tier ?? null,
+            displayName: p.displayName ?? p.value,
+        }));
     if (graphExport !== undefined) {
         graphPermissions = graphPermissionsFromExport(graphExport as any, graphPermissions);
     }
@@ -124,7 +163,10 @@ export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, ru
     const resources = [...byApp.values()].sort((a, b) => a.appId.localeCompare(b.appId));
     classify(resources, parseRiskTable(fs.readFileSync(path.join(sourcesDir, RISK_TABLE), "utf8")), readJson(rulesFile) as TierRules);
     const catalog: CatalogFile = {
-        source: graphExport === undefined ? "data/sources and data/tier-rules.json (see data/SOURCES.md)" : "data/sources and data/tier-rules.json, Microsoft Graph refreshed from a tenant export",
+        source:
+            graphExport === undefined
+                ? "data/sources and data/tier-rules.json (see data/SOURCES.md)"
+                : "data/sources and data/tier-rules.json, Microsoft Graph refreshed from a tenant export",
         resources,
         firstPartyApps,
     };
@@ -134,17 +176,26 @@ export function buildCatalog(sourcesDir = SOURCES_DIR, graphExport?: unknown, ru
 /** Builds and writes the catalog, printing what changed tier since the file it replaces; returns the exit code (2: bad input). */
 export function main(argv = process.argv.slice(2), log: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
     try {
-        const { values } = parseArgs({ args: argv, options: { sources: { type: "string" }, rules: { type: "string" }, "graph-sp": { type: "string" }, out: { type: "string" } } });
+        const { values } = parseArgs({
+            args: argv,
+            options: { sources: { type: "string" }, rules: { type: "string" }, "graph-sp": { type: "string" }, out: { type: "string" } },
+        });
         const out = path.resolve(values.out ?? path.join(ROOT, "data", "catalog.json"));
         const graphExport = values["graph-sp"] ? readJson(values["graph-sp"]) : undefined;
         const { catalog, warnings } = buildCatalog(path.resolve(values.sources ?? SOURCES_DIR), graphExport, path.resolve(values.rules ?? RULES_FILE));
         for (const w of warnings) err(`warning: ${w}`);
         const changes = tierChanges(fs.existsSync(out) ? readJson(out) : undefined, catalog);
         fs.writeFileSync(out, JSON.stringify(catalog) + "\n");
-        log(changes.length ? `${changes.length} permission${changes.length === 1 ? "" : "s"} changed tier since the last build:` : "no permission changed tier since the last build");
+        log(
+            changes.length
+                ? `${changes.length} permission${changes.length === 1 ? "" : "s"} changed tier since the last build:`
+                : "no permission changed tier since the last build",
+        );
         for (const c of changes) log(`  ${formatTierChange(c)}`);
         const count = catalog.resources.reduce((n, r) => n + r.permissions.length, 0);
-        log(`wrote ${path.relative(process.cwd(), out)}: ${catalog.resources.length} resources, ${count} permissions, ${Object.keys(catalog.firstPartyApps).length} first-party apps`);
+        log(
+            `wrote ${path.relative(process.cwd(), out)}: ${catalog.resources.length} resources, ${count} permissions, ${Object.keys(catalog.firstPartyApps).length} first-party apps`,
+        );
         return 0;
     } catch (e) {
         err(`catalog: ${(e as Error).message}`);

@@ -23,16 +23,32 @@ export async function buildPack(out = DEFAULT_OUT): Promise<string> {
     await build({
         entryPoints: [path.join(ROOT, "policies", "index.ts")],
         outfile: path.join(out, "index.js"),
-        bundle: true, platform: "node", target: "node20", format: "cjs", external: EXTERNAL,
-        legalComments: "linked", logLevel: "warning",
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        external: EXTERNAL,
+        legalComments: "linked",
+        logLevel: "warning",
     });
     fs.copyFileSync(path.join(ROOT, "policies", "PulumiPolicy.yaml"), path.join(out, "PulumiPolicy.yaml"));
     fs.copyFileSync(path.join(ROOT, "NOTICE"), path.join(out, "NOTICE"));
-    fs.writeFileSync(path.join(out, "package.json"), JSON.stringify({
-        name: packPackage.name, version: rootPackage.version, description: rootPackage.description, license: rootPackage.license,
-        main: "index.js", engines: rootPackage.engines,
-        dependencies: Object.fromEntries(EXTERNAL.map(d => [d, rootPackage.dependencies[d]])),
-    }, null, 2) + "\n");
+    fs.writeFileSync(
+        path.join(out, "package.json"),
+        JSON.stringify(
+            {
+                name: packPackage.name,
+                version: rootPackage.version,
+                description: rootPackage.description,
+                license: rootPackage.license,
+                main: "index.js",
+                engines: rootPackage.engines,
+                dependencies: Object.fromEntries(EXTERNAL.map(d => [d, rootPackage.dependencies[d]])),
+            },
+            null,
+            2,
+        ) + "\n",
+    );
     return out;
 }
 
@@ -40,5 +56,9 @@ if (require.main === module) {
     const { values } = parseArgs({ options: { out: { type: "string" } } });
     buildPack(values.out ? path.resolve(values.out) : undefined).then(
         out => console.log(`policy pack built in ${path.relative(process.cwd(), out) || "."}: pulumi policy publish ${path.relative(process.cwd(), out)}`),
-        e => { console.error(`build:pack: ${(e as Error).message}`); process.exitCode = 1; });
+        e => {
+            console.error(`build:pack: ${(e as Error).message}`);
+            process.exitCode = 1;
+        },
+    );
 }

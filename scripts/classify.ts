@@ -13,7 +13,12 @@ import type { CatalogFile, CatalogPermission, CatalogResource, PermissionType, T
 import { classificationReason } from "../lib/catalog";
 
 export type RiskLevel = "High" | "Medium" | "Low";
-export interface RiskEntry { type: PermissionType; permission: string; level: RiskLevel; reason: string }
+export interface RiskEntry {
+    type: PermissionType;
+    permission: string;
+    level: RiskLevel;
+    reason: string;
+}
 
 export interface TierRules {
     riskTable: { tiers: Record<RiskLevel, Tier> };
@@ -25,12 +30,17 @@ export interface TierRules {
 /** Parses the risk table (Type,Permission,Privilege,Reason); a malformed row is an error naming the line. */
 export function parseRiskTable(csv: string): RiskEntry[] {
     const lines = csv.split(/\r?\n/).filter(l => l.trim() !== "");
-    const header = lines.shift()?.split(",").map(s => s.trim());
-    if (header?.join(",") !== "Type,Permission,Privilege,Reason") throw new Error(`the risk table's header is "${header?.join(",")}", not Type,Permission,Privilege,Reason`);
+    const header = lines
+        .shift()
+        ?.split(",")
+        .map(s => s.trim());
+    if (header?.join(",") !== "Type,Permission,Privilege,Reason")
+        throw new Error(`the risk table's header is "${header?.join(",")}", not Type,Permission,Privilege,Reason`);
     return lines.map((line, i) => {
         const [type, permission, level, ...reason] = line.split(",").map(s => s.trim());
         const t = type === "Delegated" ? "delegated" : type === "Application" ? "application" : undefined;
-        if (!t || !permission || !["High", "Medium", "Low"].includes(level) || !reason.length) throw new Error(`the risk table's line ${i + 2} is not Type,Permission,Privilege,Reason: ${line}`);
+        if (!t || !permission || !["High", "Medium", "Low"].includes(level) || !reason.length)
+            throw new Error(`the risk table's line ${i + 2} is not Type,Permission,Privilege,Reason: ${line}`);
         return { type: t, permission, level: level as RiskLevel, reason: reason.join(",") };
     });
 }
@@ -43,7 +53,13 @@ export function riskOf(table: readonly RiskEntry[], type: PermissionType, value:
     return table.find(e => e.type === type && e.permission === value) ?? table.find(e => e.type === type && e.permission === value.split(".")[0]);
 }
 
-const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map(s => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+const glob = (pattern: string) =>
+    new RegExp(
+        `^${pattern
+            .split("*")
+            .map(s => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
 
 /** The strictest tier; unclassified (null) counts as tier 0 and stays null, so it is never mistaken for a classification. */
 function strictest(tiers: (Tier | null)[]): Tier | null {
@@ -74,11 +90,12 @@ function applyEquivalences(resources: CatalogResource[], groups: TierRules["equi
         const [ref, type, value, ...extra] = member.split(" ");
         const r = resources.find(x => x.appId === ref || x.aliases.includes(ref));
         const p = r?.permissions.find(q => q.type === type && q.value === value);
-        if (!r || !p || extra.length) throw new Error(`data/tier-rules.json: the equivalence member "${member}" is not "<resource> <type> <value>" of a catalog permission`);
+        if (!r || !p || extra.length)
+            throw new Error(`data/tier-rules.json: the equivalence member "${member}" is not "<resource> <type> <value>" of a catalog permission`);
         return p;
     };
     const resolved = groups.map(g => ({ reason: g.reason, members: g.members.map(m => ({ name: m, p: find(m) })) }));
-    for (let changed = true; changed;) {
+    for (let changed = true; changed; ) {
         changed = false;
         for (const g of resolved) {
             const classified = g.members.filter(m => m.p.tier !== null);
@@ -87,8 +104,10 @@ function applyEquivalences(resources: CatalogResource[], groups: TierRules["equi
             const strictestMember = classified.find(m => m.p.tier === tier)!;
             for (const { p } of classified) {
                 if (p.tier! <= tier) continue;
-                p.sources = [...(p.sources ?? []).filter(s => s.source !== "equivalence"),
-                             { source: "equivalence", tier, reason: `equivalent to ${strictestMember.name}: ${g.reason}` }];
+                p.sources = [
+                    ...(p.sources ?? []).filter(s => s.source !== "equivalence"),
+                    { source: "equivalence", tier, reason: `equivalent to ${strictestMember.name}: ${g.reason}` },
+                ];
                 p.tier = tier;
                 changed = true;
             }
@@ -96,7 +115,14 @@ function applyEquivalences(resources: CatalogResource[], groups: TierRules["equi
     }
 }
 
-export interface TierChange { resource: string; type: PermissionType; value: string; from: Tier | null | "absent"; to: Tier | null | "absent"; reason: string }
+export interface TierChange {
+    resource: string;
+    type: PermissionType;
+    value: string;
+    from: Tier | null | "absent";
+    to: Tier | null | "absent";
+    reason: string;
+}
 
 /** What changed tier between two builds, by (resource, type, value); new and removed permissions included. */
 export function tierChanges(before: CatalogFile | undefined, after: CatalogFile): TierChange[] {
@@ -111,12 +137,27 @@ export function tierChanges(before: CatalogFile | undefined, after: CatalogFile)
             seen.add(k);
             const was = old.get(k);
             if (was && was.tier === p.tier) continue;
-            changes.push({ resource: r.aliases[0] ?? r.name, type: p.type, value: p.value, from: was ? was.tier : "absent", to: p.tier,
-                           reason: classificationReason(p) || (p.tier === null ? "not classified yet" : "per the Enterprise Access Model classification") });
+            changes.push({
+                resource: r.aliases[0] ?? r.name,
+                type: p.type,
+                value: p.value,
+                from: was ? was.tier : "absent",
+                to: p.tier,
+                reason: classificationReason(p) || (p.tier === null ? "not classified yet" : "per the Enterprise Access Model classification"),
+            });
         }
     }
     for (const r of before?.resources ?? []) {
-        for (const p of r.permissions) if (!seen.has(key(r, p))) changes.push({ resource: r.aliases[0] ?? r.name, type: p.type, value: p.value, from: p.tier, to: "absent", reason: "no longer in the sources" });
+        for (const p of r.permissions)
+            if (!seen.has(key(r, p)))
+                changes.push({
+                    resource: r.aliases[0] ?? r.name,
+                    type: p.type,
+                    value: p.value,
+                    from: p.tier,
+                    to: "absent",
+                    reason: "no longer in the sources",
+                });
     }
     return changes;
 }

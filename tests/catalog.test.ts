@@ -56,7 +56,10 @@ describe("permission catalog", () => {
     it("treats an unclassified permission as tier 0", () => {
         assert.equal(effectiveTier({ tier: null }), 0);
         assert.equal(effectiveTier({ tier: 2 }), 2);
-        assert.ok(graph.permissions.some(p => p.tier === null), "the shared data has unclassified permissions");
+        assert.ok(
+            graph.permissions.some(p => p.tier === null),
+            "the shared data has unclassified permissions",
+        );
     });
 
     it("is rebuilt from the files in the repository by the build script, identically", () => {
@@ -67,22 +70,31 @@ describe("permission catalog", () => {
     it("refreshes Microsoft Graph from a tenant export, keeping known tiers and marking new permissions unclassified", () => {
         const known = graph.permissions;
         const userReadAll = known.find(p => p.value === "User.Read.All" && p.type === "application")!;
-        const refreshed = graphPermissionsFromExport({
-            appId: "00000003-0000-0000-c000-000000000000",
-            appRoles: [
-                { id: userReadAll.id.toUpperCase(), value: "User.Read.All", allowedMemberTypes: ["Application"], isEnabled: true },
-                { id: "aaaaaaaa-0000-4000-8000-000000000001", value: "Brand.New.All", allowedMemberTypes: ["Application"], isEnabled: true },
-                { id: "aaaaaaaa-0000-4000-8000-000000000002", value: "Disabled.All", allowedMemberTypes: ["Application"], isEnabled: false },
+        const refreshed = graphPermissionsFromExport(
+            {
+                appId: "00000003-0000-0000-c000-000000000000",
+                appRoles: [
+                    { id: userReadAll.id.toUpperCase(), value: "User.Read.All", allowedMemberTypes: ["Application"], isEnabled: true },
+                    { id: "aaaaaaaa-0000-4000-8000-000000000001", value: "Brand.New.All", allowedMemberTypes: ["Application"], isEnabled: true },
+                    { id: "aaaaaaaa-0000-4000-8000-000000000002", value: "Disabled.All", allowedMemberTypes: ["Application"], isEnabled: false },
+                ],
+                oauth2PermissionScopes: [{ id: "aaaaaaaa-0000-4000-8000-000000000003", value: "Brand.New", type: "User", isEnabled: true }],
+            },
+            known,
+        );
+        assert.deepEqual(
+            refreshed.map(p => [p.value, p.type, p.tier, p.adminConsentRequired]),
+            [
+                ["User.Read.All", "application", userReadAll.tier, true],
+                ["Brand.New.All", "application", null, true],
+                ["Brand.New", "delegated", null, false],
             ],
-            oauth2PermissionScopes: [{ id: "aaaaaaaa-0000-4000-8000-000000000003", value: "Brand.New", type: "User", isEnabled: true }],
-        }, known);
-        assert.deepEqual(refreshed.map(p => [p.value, p.type, p.tier, p.adminConsentRequired]), [
-            ["User.Read.All", "application", userReadAll.tier, true],
-            ["Brand.New.All", "application", null, true],
-            ["Brand.New", "delegated", null, false],
-        ]);
+        );
         assert.equal(refreshed[0].id, userReadAll.id);
-        assert.throws(() => graphPermissionsFromExport({ appId: "00000002-0000-0000-c000-000000000000", appRoles: [], oauth2PermissionScopes: [] }, known), /not Microsoft Graph/);
+        assert.throws(
+            () => graphPermissionsFromExport({ appId: "00000002-0000-0000-c000-000000000000", appRoles: [], oauth2PermissionScopes: [] }, known),
+            /not Microsoft Graph/,
+        );
         assert.throws(() => graphPermissionsFromExport({}, known), /no appRoles/);
     });
 });

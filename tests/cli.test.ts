@@ -33,7 +33,10 @@ describe("npm run plan (CLI)", () => {
         config["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["User.Reed"];
         const r = plan(["--config", writeStack(config)]);
         assert.equal(r.code, 2, r.stdout + r.stderr);
-        assert.match(r.stdout, /entra-consent:apps\["orders-web"\]\.delegated\["microsoft-graph"\]\[0\]: Microsoft Graph has no delegated permission "User.Reed" \(did you mean "User.Read"\?\)/);
+        assert.match(
+            r.stdout,
+            /entra-consent:apps\["orders-web"\]\.delegated\["microsoft-graph"\]\[0\]: Microsoft Graph has no delegated permission "User.Reed" \(did you mean "User.Read"\?\)/,
+        );
         assert.match(r.stdout, /nothing was planned/);
         assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack trace");
     });
@@ -46,7 +49,12 @@ describe("npm run plan (CLI)", () => {
     });
 
     it("exits 1 when the tenant would reject the deploy (--program)", () => {
-        const r = plan(["--config", writeStack({ "azuread:tenantId": TENANT_ID, "test:case": "duplicate-grant" }), "--program", path.join(ROOT, "tests", "fixtures", "programs", "wiring.ts")]);
+        const r = plan([
+            "--config",
+            writeStack({ "azuread:tenantId": TENANT_ID, "test:case": "duplicate-grant" }),
+            "--program",
+            path.join(ROOT, "tests", "fixtures", "programs", "wiring.ts"),
+        ]);
         assert.equal(r.code, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /the deploy would fail:\n\s+- .*409 Permission entry already exists/);
     });
@@ -67,12 +75,48 @@ describe("npm run plan (CLI)", () => {
 
 describe("every class of bad input exits 2 with a path", () => {
     const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
-        ["unknown config key", c => { c["entra-consent:aps"] = c["entra-consent:apps"]; }, /^entra-consent:aps: unknown config key; did you mean "entra-consent:apps"\?/],
-        ["missing tenant", c => { delete c["entra-consent:tenant"]; }, /^entra-consent:tenant: is required/],
-        ["schema", c => { c["entra-consent:apps"]["orders-web"].consent = "everyone"; }, /^entra-consent:apps\["orders-web"\]\.consent: "everyone" is not allowed/],
-        ["unknown resource", c => { c["entra-consent:apps"]["orders-web"].delegated.graph2 = ["User.Read"]; }, /delegated\.graph2: unknown resource/],
-        ["case variant", c => { c["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["user.read"]; }, /case-sensitive.*did you mean "User.Read"/],
-        ["tenant mismatch", c => { c["azuread:tenantId"] = "22222222-2222-2222-2222-222222222222"; }, /^entra-consent:tenant\.id: is 11111111-/],
+        [
+            "unknown config key",
+            c => {
+                c["entra-consent:aps"] = c["entra-consent:apps"];
+            },
+            /^entra-consent:aps: unknown config key; did you mean "entra-consent:apps"\?/,
+        ],
+        [
+            "missing tenant",
+            c => {
+                delete c["entra-consent:tenant"];
+            },
+            /^entra-consent:tenant: is required/,
+        ],
+        [
+            "schema",
+            c => {
+                c["entra-consent:apps"]["orders-web"].consent = "everyone";
+            },
+            /^entra-consent:apps\["orders-web"\]\.consent: "everyone" is not allowed/,
+        ],
+        [
+            "unknown resource",
+            c => {
+                c["entra-consent:apps"]["orders-web"].delegated.graph2 = ["User.Read"];
+            },
+            /delegated\.graph2: unknown resource/,
+        ],
+        [
+            "case variant",
+            c => {
+                c["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["user.read"];
+            },
+            /case-sensitive.*did you mean "User.Read"/,
+        ],
+        [
+            "tenant mismatch",
+            c => {
+                c["azuread:tenantId"] = "22222222-2222-2222-2222-222222222222";
+            },
+            /^entra-consent:tenant\.id: is 11111111-/,
+        ],
     ];
     for (const [name, change, pattern] of cases) {
         it(name, async () => {
@@ -80,7 +124,10 @@ describe("every class of bad input exits 2 with a path", () => {
             change(config);
             const result = await planStack({ configFile: writeStack(config), catalog });
             assert.equal(exitCode(result), 2);
-            assert.ok(result.problems!.some(p => pattern.test(`${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`)), JSON.stringify(result.problems, null, 1));
+            assert.ok(
+                result.problems!.some(p => pattern.test(`${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`)),
+                JSON.stringify(result.problems, null, 1),
+            );
             assert.equal(result.resources.length, 0);
         });
     }

@@ -14,7 +14,9 @@ const graphId = (value: string, type: "delegated" | "application") => {
 
 describe("components: the sample dev stack under the simulated tenant", () => {
     let plan: PlanResult;
-    before(async () => { plan = await planConfig(devConfig()); });
+    before(async () => {
+        plan = await planConfig(devConfig());
+    });
 
     const named = (name: string) => {
         const r = plan.resources.find(x => x.name === name);
@@ -30,23 +32,37 @@ describe("components: the sample dev stack under the simulated tenant", () => {
     it("creates every resource kind the stack needs", () => {
         const types = new Set(plan.resources.map(r => r.type));
         for (const t of [
-            "entra-consent:index:TenantConsent", "entra-consent:index:AppRegistration", "entra-consent:index:AppAccess",
-            "entra-consent:index:ManagedIdentityPrincipal", "entra-consent:index:ExternalPrincipal",
-            "azuread:index/applicationRegistration:ApplicationRegistration", "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
-            "azuread:index/applicationPermissionScope:ApplicationPermissionScope", "azuread:index/applicationAppRole:ApplicationAppRole",
-            "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized", "azuread:index/applicationApiAccess:ApplicationApiAccess",
-            "azuread:index/applicationRedirectUris:ApplicationRedirectUris", "azuread:index/servicePrincipal:ServicePrincipal",
+            "entra-consent:index:TenantConsent",
+            "entra-consent:index:AppRegistration",
+            "entra-consent:index:AppAccess",
+            "entra-consent:index:ManagedIdentityPrincipal",
+            "entra-consent:index:ExternalPrincipal",
+            "azuread:index/applicationRegistration:ApplicationRegistration",
+            "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
+            "azuread:index/applicationPermissionScope:ApplicationPermissionScope",
+            "azuread:index/applicationAppRole:ApplicationAppRole",
+            "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
+            "azuread:index/applicationApiAccess:ApplicationApiAccess",
+            "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
+            "azuread:index/servicePrincipal:ServicePrincipal",
             "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
-            "azuread:index/appRoleAssignment:AppRoleAssignment", "azure-native:managedidentity:UserAssignedIdentity",
-            "azuread:index/applicationPassword:ApplicationPassword", "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
-        ]) assert.ok(types.has(t), `missing ${t}`);
+            "azuread:index/appRoleAssignment:AppRoleAssignment",
+            "azure-native:managedidentity:UserAssignedIdentity",
+            "azuread:index/applicationPassword:ApplicationPassword",
+            "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+        ])
+            assert.ok(types.has(t), `missing ${t}`);
     });
 
     it("makes exactly one delegated grant per client and resource, holding all its scopes", () => {
         const grants = byType(plan.resources, "ServicePrincipalDelegatedPermissionGrant");
         const keys = grants.map(g => `${g.inputs.servicePrincipalObjectId}|${g.inputs.resourceServicePrincipalObjectId}`);
         assert.equal(new Set(keys).size, keys.length);
-        assert.deepEqual(grants.map(g => g.name).sort(), ["orders-api/grant/microsoft-graph", "orders-web/grant/microsoft-graph", "orders-web/grant/orders-api"]);
+        assert.deepEqual(grants.map(g => g.name).sort(), [
+            "orders-api/grant/microsoft-graph",
+            "orders-web/grant/microsoft-graph",
+            "orders-web/grant/orders-api",
+        ]);
         assert.deepEqual(named("orders-web/grant/microsoft-graph").inputs.claimValues, ["openid", "profile", "User.Read"]);
         assert.deepEqual(named("orders-web/grant/orders-api").inputs.claimValues, ["Orders.Read", "Orders.ReadWrite"]);
         assert.equal(named("orders-web/grant/orders-api").inputs.userObjectId, undefined, "admin consent is tenant-wide");
@@ -64,10 +80,14 @@ describe("components: the sample dev stack under the simulated tenant", () => {
     });
 
     it("gives one app role assignment per application permission", () => {
-        const assignments = byType(plan.resources, "AppRoleAssignment").map(a => a.name).sort();
+        const assignments = byType(plan.resources, "AppRoleAssignment")
+            .map(a => a.name)
+            .sort();
         assert.deepEqual(assignments, [
-            "orders-reports/assign/microsoft-graph/User.ReadBasic.All", "orders-reports/assign/orders-api/Orders.Process",
-            "orders-worker/assign/microsoft-graph/User.ReadBasic.All", "orders-worker/assign/orders-api/Orders.Process",
+            "orders-reports/assign/microsoft-graph/User.ReadBasic.All",
+            "orders-reports/assign/orders-api/Orders.Process",
+            "orders-worker/assign/microsoft-graph/User.ReadBasic.All",
+            "orders-worker/assign/orders-api/Orders.Process",
             "partner-sync/assign/microsoft-graph/Group.Read.All",
         ]);
         assert.equal(named("orders-reports/assign/orders-api/Orders.Process").inputs.appRoleId, exposedPermissionId("orders-api", "role", "Orders.Process"));
@@ -93,7 +113,11 @@ describe("components: the sample dev stack under the simulated tenant", () => {
     });
 
     it("creates the managed identity and the external app's service principal", () => {
-        assert.deepEqual(named("orders-worker-identity").inputs, { resourceGroupName: "rg-orders-dev", location: "westeurope", resourceName: "id-orders-worker" });
+        assert.deepEqual(named("orders-worker-identity").inputs, {
+            resourceGroupName: "rg-orders-dev",
+            location: "westeurope",
+            resourceName: "id-orders-worker",
+        });
         assert.deepEqual(named("partner-sync-sp").inputs, { clientId: "7d0c9a4e-2b1f-4c1e-9d55-3a6f1f0b2c11", useExisting: true });
     });
 
@@ -112,15 +136,26 @@ describe("components: the sample dev stack under the simulated tenant", () => {
     it("adopts the Microsoft APIs' and external apps' service principals and never deletes them", () => {
         const adopted = plan.resources.filter(r => r.type.endsWith(":ServicePrincipal") && r.inputs.useExisting === true);
         const microsoft = adopted.filter(r => catalog.resource(String(r.inputs.clientId)));
-        assert.deepEqual(microsoft.map(r => r.inputs.clientId), [GRAPH], "the one Microsoft API the dev stack uses");
-        assert.ok(adopted.some(r => r.name === "partner-sync-sp"), "the external app");
+        assert.deepEqual(
+            microsoft.map(r => r.inputs.clientId),
+            [GRAPH],
+            "the one Microsoft API the dev stack uses",
+        );
+        assert.ok(
+            adopted.some(r => r.name === "partner-sync-sp"),
+            "the external app",
+        );
         for (const r of adopted) assert.equal(r.retainOnDelete, true, `${r.name} is retained on delete`);
         const created = plan.resources.filter(r => r.type.endsWith(":ServicePrincipal") && !r.inputs.useExisting);
         assert.ok(created.length > 0 && created.every(r => !r.retainOnDelete), "what the stack creates, it deletes");
     });
 
     it("creates the client secret as a Pulumi secret that no plan output shows, and federated credentials", () => {
-        assert.deepEqual(named("orders-web-client-secret").inputs, { applicationId: named("orders-web-client-secret").inputs.applicationId, displayName: "entra-consent", endDateRelative: "2160h" });
+        assert.deepEqual(named("orders-web-client-secret").inputs, {
+            applicationId: named("orders-web-client-secret").inputs.applicationId,
+            displayName: "entra-consent",
+            endDateRelative: "2160h",
+        });
         assert.equal((plan.outputs as any).clientSecrets, "[secret]");
         assert.doesNotMatch(JSON.stringify(plan), /sim-secret-/);
         assert.deepEqual(named("orders-reports/federated/github-main").inputs.audiences, ["api://AzureADTokenExchange"]);
@@ -129,8 +164,13 @@ describe("components: the sample dev stack under the simulated tenant", () => {
 
     it("outputs client IDs, identifier URIs, admin-consent URLs and a consent summary", () => {
         assert.ok(plan.consent);
-        assert.deepEqual(plan.consent!["orders-web"].requests.map(r => [r.resource, r.permissions.map(p => p.mechanism)]), [
-            ["microsoft-graph", ["admin-grant", "admin-grant", "admin-grant"]], ["orders-api", ["admin-grant", "admin-grant"]]]);
+        assert.deepEqual(
+            plan.consent!["orders-web"].requests.map(r => [r.resource, r.permissions.map(p => p.mechanism)]),
+            [
+                ["microsoft-graph", ["admin-grant", "admin-grant", "admin-grant"]],
+                ["orders-api", ["admin-grant", "admin-grant"]],
+            ],
+        );
     });
 
     it("keeps every URN and every scope and role ID when config keys are reordered", async () => {
@@ -142,20 +182,30 @@ describe("components: the sample dev stack under the simulated tenant", () => {
             for (const list of Object.values<any>(app.delegated ?? {})) list.reverse();
         }
         const again = await planConfig(config);
-        const snapshot = (p: PlanResult) => p.resources.map(r => ({ urn: r.urn, ids: [r.inputs.scopeId, r.inputs.roleId, r.inputs.appRoleId, r.inputs.permissionIds, r.inputs.claimValues] }))
-            .sort((a, b) => a.urn.localeCompare(b.urn));
+        const snapshot = (p: PlanResult) =>
+            p.resources
+                .map(r => ({ urn: r.urn, ids: [r.inputs.scopeId, r.inputs.roleId, r.inputs.appRoleId, r.inputs.permissionIds, r.inputs.claimValues] }))
+                .sort((a, b) => a.urn.localeCompare(b.urn));
         assert.deepEqual(snapshot(again), snapshot(plan));
     });
 });
 
 describe("components: stack outputs", () => {
     it("returns client IDs, identifier URIs and admin-consent URLs from the program", async () => {
-        const run = await runProgram({ program: "index.ts", config: devConfig(), stack: "dev", tenant: new SimulatedTenant({ tenantId: "11111111-1111-1111-1111-111111111111", catalog }) });
+        const run = await runProgram({
+            program: "index.ts",
+            config: devConfig(),
+            stack: "dev",
+            tenant: new SimulatedTenant({ tenantId: "11111111-1111-1111-1111-111111111111", catalog }),
+        });
         const out = run.outputs as any;
         assert.deepEqual(Object.keys(out.clientIds).sort(), ["orders-api", "orders-reports", "orders-web", "orders-worker", "partner-sync"]);
         assert.equal(out.clientIds["partner-sync"], "7d0c9a4e-2b1f-4c1e-9d55-3a6f1f0b2c11");
         assert.deepEqual(out.identifierUris, { "orders-api": "api://contoso-orders-dev" });
-        assert.equal(out.adminConsentUrls["orders-web"], `https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/adminconsent?client_id=${out.clientIds["orders-web"]}`);
+        assert.equal(
+            out.adminConsentUrls["orders-web"],
+            `https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/adminconsent?client_id=${out.clientIds["orders-web"]}`,
+        );
         assert.equal(out.adminConsentUrls["orders-worker"], undefined, "a managed identity has no consent URL");
         assert.ok(out.consentSummary["orders-api"].preAuthorizes["orders-web"]);
     });
@@ -165,7 +215,15 @@ describe("components: from another program (examples/in-code.ts)", () => {
     it("builds a tenant declared in code, validated the same way", async () => {
         const plan = await planStack({ configFile: "examples/Pulumi.example.yaml", program: "examples/in-code.ts", catalog });
         assert.deepEqual(plan.errors, []);
-        assert.deepEqual(byType(plan.resources, "AppRoleAssignment").map(r => r.name).sort(), ["reports-job/assign/microsoft-graph/User.ReadBasic.All", "reports-job/assign/reports-api/Reports.Generate"]);
-        assert.deepEqual(plan.violations.filter(v => v.enforcementLevel === "mandatory"), []);
+        assert.deepEqual(
+            byType(plan.resources, "AppRoleAssignment")
+                .map(r => r.name)
+                .sort(),
+            ["reports-job/assign/microsoft-graph/User.ReadBasic.All", "reports-job/assign/reports-api/Reports.Generate"],
+        );
+        assert.deepEqual(
+            plan.violations.filter(v => v.enforcementLevel === "mandatory"),
+            [],
+        );
     });
 });

@@ -4,8 +4,17 @@
  */
 import { strict as assert } from "assert";
 import {
-    adminApprovalCode, assignmentOutcome, authorizationCodeOutcome, bundledConsentGaps, clientCredentialsOutcome, combinedConsentOutcome,
-    isFailing, MICROSOFT_MANAGED_EXCLUSIONS, predictFlows, ScopeStatus, whoMayApprove,
+    adminApprovalCode,
+    assignmentOutcome,
+    authorizationCodeOutcome,
+    bundledConsentGaps,
+    clientCredentialsOutcome,
+    combinedConsentOutcome,
+    isFailing,
+    MICROSOFT_MANAGED_EXCLUSIONS,
+    predictFlows,
+    ScopeStatus,
+    whoMayApprove,
 } from "../lib/flows";
 import { InputError } from "../lib/errors";
 import { decodeName } from "../lib/ids";
@@ -19,21 +28,36 @@ import { planDev } from "./policy-helpers";
 const here = { registeredHere: true, publisherVerified: false, assignmentRequired: false };
 const external = { ...here, registeredHere: false };
 const userScope = (value: string) => ({ type: "delegated" as const, value, adminConsentRequired: false });
-const policy = (userConsent: "none" | "low-risk" | "microsoft-managed" | "all", lowRisk: Record<string, string[]> = { [GRAPH_APP_ID]: ["User.Read"] }) =>
-    ({ userConsent, lowRiskPermissions: lowRisk });
-const status = (value: string, approver: "user" | "admin", reason?: ScopeStatus["reason"], approvedBy: ScopeStatus["approvedBy"] = null): ScopeStatus =>
-    ({ value, approvedBy, approver, ...(reason ? { reason } : {}) });
+const policy = (userConsent: "none" | "low-risk" | "microsoft-managed" | "all", lowRisk: Record<string, string[]> = { [GRAPH_APP_ID]: ["User.Read"] }) => ({
+    userConsent,
+    lowRiskPermissions: lowRisk,
+});
+const status = (value: string, approver: "user" | "admin", reason?: ScopeStatus["reason"], approvedBy: ScopeStatus["approvedBy"] = null): ScopeStatus => ({
+    value,
+    approvedBy,
+    approver,
+    ...(reason ? { reason } : {}),
+});
 const flowOf = (plan: PlanResult, client: string, resource: string) => {
     const f = plan.flows.find(x => x.client === client && x.resource === resource);
     assert.ok(f, `no flow ${client} -> ${resource}: ${plan.flows.map(x => `${x.client}->${x.resource}`).join(", ")}`);
     return f;
 };
 const problems = (raw: unknown): string[] => {
-    try { buildModel(raw, catalog); return []; } catch (e) { if (e instanceof InputError) return e.problems.map(p => `${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`); throw e; }
+    try {
+        buildModel(raw, catalog);
+        return [];
+    } catch (e) {
+        if (e instanceof InputError) return e.problems.map(p => `${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`);
+        throw e;
+    }
 };
 const expectProblem = (raw: unknown, path: string, pattern: RegExp) => {
     const found = problems(raw);
-    assert.ok(found.some(p => p.startsWith(`${path}: `) && pattern.test(p)), `expected ${path} ${pattern}, got:\n${found.join("\n")}`);
+    assert.ok(
+        found.some(p => p.startsWith(`${path}: `) && pattern.test(p)),
+        `expected ${path} ${pattern}, got:\n${found.join("\n")}`,
+    );
 };
 const USER = "aaaaaaaa-0000-4000-8000-000000000001";
 const GROUP = "bbbbbbbb-0000-4000-8000-000000000002";
@@ -77,7 +101,11 @@ describe("rule 1: assignment required", () => {
         const f = flows.find(x => x.client === "orders-reports" && x.resource === "orders-api")!;
         assert.deepEqual(pick(f), ["failed", "AADSTS501051"]);
         assert.match(f.fix!, /orders-api requires assignment and orders-reports holds no app role on it.*apps.orders-reports.application.orders-api/);
-        assert.deepEqual(pick(flows.find(x => x.client === "orders-reports" && x.resource === "microsoft-graph")!), ["missing-roles", null], "Graph does not require assignment");
+        assert.deepEqual(
+            pick(flows.find(x => x.client === "orders-reports" && x.resource === "microsoft-graph")!),
+            ["missing-roles", null],
+            "Graph does not require assignment",
+        );
     });
 
     it("plans users and groups as app role assignments, the service principal requiring assignment, and the flow for assigned users", async () => {
@@ -88,13 +116,24 @@ describe("rule 1: assignment required", () => {
         const sp = plan.resources.find(r => r.name === "orders-web-sp")!;
         assert.equal(sp.inputs.appRoleAssignmentRequired, true);
         const members = plan.resources.filter(r => r.type === T.assignment && r.name.startsWith("orders-web/member/"));
-        assert.deepEqual(members.map(m => [m.name, m.inputs.principalObjectId, m.inputs.appRoleId]).sort(),
-                         [[`orders-web/member/${USER}`, USER, DEFAULT_ACCESS_ROLE_ID], [`orders-web/member/${GROUP}`, GROUP, DEFAULT_ACCESS_ROLE_ID]].sort());
-        assert.ok(members.every(m => m.parent?.endsWith("AppAccess::orders-web")), "children of the app's AppAccess");
+        assert.deepEqual(
+            members.map(m => [m.name, m.inputs.principalObjectId, m.inputs.appRoleId]).sort(),
+            [
+                [`orders-web/member/${USER}`, USER, DEFAULT_ACCESS_ROLE_ID],
+                [`orders-web/member/${GROUP}`, GROUP, DEFAULT_ACCESS_ROLE_ID],
+            ].sort(),
+        );
+        assert.ok(
+            members.every(m => m.parent?.endsWith("AppAccess::orders-web")),
+            "children of the app's AppAccess",
+        );
         for (const resource of ["microsoft-graph", "orders-api"]) {
             const f = flowOf(plan, "orders-web", resource);
             assert.equal(f.outcome, "issued-to-assigned-users");
-            assert.match(f.fix!, /Only users and groups assigned to orders-web get a token; anyone else gets AADSTS50105: assign them under apps.orders-web.assignedTo/);
+            assert.match(
+                f.fix!,
+                /Only users and groups assigned to orders-web get a token; anyone else gets AADSTS50105: assign them under apps.orders-web.assignedTo/,
+            );
         }
         assert.equal(plan.summary.failingFlows, 0);
         assert.ok(!plan.resources.find(r => r.name === "orders-api-sp")!.inputs.appRoleAssignmentRequired, "only the app that asks for it");
@@ -131,7 +170,11 @@ describe("rule 1: assignment required", () => {
 
         const raw = devRaw();
         raw.apps["orders-api"].appRoles["Orders.Process"].assignedTo = { users: [USER] };
-        expectProblem(raw, 'entra-consent:apps["orders-api"].appRoles["Orders.Process"].assignedTo', /is for applications only \(members: \[application\]\).*add user to apps.orders-api.appRoles\["Orders.Process"\].members/);
+        expectProblem(
+            raw,
+            'entra-consent:apps["orders-api"].appRoles["Orders.Process"].assignedTo',
+            /is for applications only \(members: \[application\]\).*add user to apps.orders-api.appRoles\["Orders.Process"\].members/,
+        );
     });
 
     // Graph appRoleAssignment: a user, group or service principal assigned an app role; the app role's allowedMemberTypes
@@ -141,24 +184,67 @@ describe("rule 1: assignment required", () => {
         const sim = new SimulatedTenant({ tenantId: TENANT_ID, catalog });
         const reg = sim.newResource({ type: T.registration, name: "api-registration", inputs: { displayName: "api" }, provider: "", id: "", custom: true });
         const appId = reg.id!;
-        sim.newResource({ type: T.appRole, name: "role", inputs: { applicationId: appId, roleId: "cccccccc-0000-4000-8000-000000000003", value: "Jobs.Run", allowedMemberTypes: ["Application"] }, provider: "", id: "", custom: true });
+        sim.newResource({
+            type: T.appRole,
+            name: "role",
+            inputs: { applicationId: appId, roleId: "cccccccc-0000-4000-8000-000000000003", value: "Jobs.Run", allowedMemberTypes: ["Application"] },
+            provider: "",
+            id: "",
+            custom: true,
+        });
         const sp = sim.newResource({ type: T.servicePrincipal, name: "api-sp", inputs: { clientId: reg.state.clientId }, provider: "", id: "", custom: true });
-        const assign = (roleId: string) => () => sim.newResource({ type: T.assignment, name: `a-${roleId}`, inputs: { principalObjectId: USER, resourceObjectId: sp.id, appRoleId: roleId }, provider: "", id: "", custom: true });
-        assert.throws(assign("cccccccc-0000-4000-8000-000000000003"), (e: unknown) => e instanceof TenantRejection && /does not allow users or groups \(allowedMemberTypes: Application\)/.test(e.message));
-        assert.throws(assign(DEFAULT_ACCESS_ROLE_ID), (e: unknown) => e instanceof TenantRejection && /was not found/.test(e.message), "default access: only apps without app roles");
+        const assign = (roleId: string) => () =>
+            sim.newResource({
+                type: T.assignment,
+                name: `a-${roleId}`,
+                inputs: { principalObjectId: USER, resourceObjectId: sp.id, appRoleId: roleId },
+                provider: "",
+                id: "",
+                custom: true,
+            });
+        assert.throws(
+            assign("cccccccc-0000-4000-8000-000000000003"),
+            (e: unknown) => e instanceof TenantRejection && /does not allow users or groups \(allowedMemberTypes: Application\)/.test(e.message),
+        );
+        assert.throws(
+            assign(DEFAULT_ACCESS_ROLE_ID),
+            (e: unknown) => e instanceof TenantRejection && /was not found/.test(e.message),
+            "default access: only apps without app roles",
+        );
 
         const plain = sim.newResource({ type: T.registration, name: "web-registration", inputs: { displayName: "web" }, provider: "", id: "", custom: true });
-        const webSp = sim.newResource({ type: T.servicePrincipal, name: "web-sp", inputs: { clientId: plain.state.clientId, appRoleAssignmentRequired: true }, provider: "", id: "", custom: true });
-        sim.newResource({ type: T.assignment, name: "member", inputs: { principalObjectId: USER, resourceObjectId: webSp.id, appRoleId: DEFAULT_ACCESS_ROLE_ID }, provider: "", id: "", custom: true });
+        const webSp = sim.newResource({
+            type: T.servicePrincipal,
+            name: "web-sp",
+            inputs: { clientId: plain.state.clientId, appRoleAssignmentRequired: true },
+            provider: "",
+            id: "",
+            custom: true,
+        });
+        sim.newResource({
+            type: T.assignment,
+            name: "member",
+            inputs: { principalObjectId: USER, resourceObjectId: webSp.id, appRoleId: DEFAULT_ACCESS_ROLE_ID },
+            provider: "",
+            id: "",
+            custom: true,
+        });
         const state = sim.state();
         assert.equal(state.principal(webSp.id!)!.assignmentRequired, true);
-        assert.deepEqual(state.assignmentsTo(webSp.id!).map(a => a.principalType), ["UserOrGroup"]);
+        assert.deepEqual(
+            state.assignmentsTo(webSp.id!).map(a => a.principalType),
+            ["UserOrGroup"],
+        );
     });
 
     it("config errors: default access beside app roles, assignment on a managed identity", () => {
         const raw = devRaw();
         raw.apps["orders-api"].assignedTo = { users: [USER] };
-        expectProblem(raw, 'entra-consent:apps["orders-api"].assignedTo', /default access, which Entra offers only for apps without app roles.*apps.orders-api.appRoles.<role>.assignedTo/);
+        expectProblem(
+            raw,
+            'entra-consent:apps["orders-api"].assignedTo',
+            /default access, which Entra offers only for apps without app roles.*apps.orders-api.appRoles.<role>.assignedTo/,
+        );
         const mi = devRaw();
         mi.apps["orders-worker"].assignmentRequired = true;
         expectProblem(mi, 'entra-consent:apps["orders-worker"].assignmentRequired', /a managed identity signs in as itself/);
@@ -180,7 +266,10 @@ describe("rule 2: the tenant's user consent setting", () => {
 
     it("low-risk: classified low impact, and only for apps registered here or from a verified publisher", () => {
         assert.equal(whoMayApprove(userScope("User.Read"), GRAPH_APP_ID, here, policy("low-risk")).approver, "user");
-        assert.deepEqual(whoMayApprove(userScope("User.Read"), GRAPH_APP_ID, external, policy("low-risk")), { approver: "admin", reason: "unverified-publisher" });
+        assert.deepEqual(whoMayApprove(userScope("User.Read"), GRAPH_APP_ID, external, policy("low-risk")), {
+            approver: "admin",
+            reason: "unverified-publisher",
+        });
         assert.equal(whoMayApprove(userScope("User.Read"), GRAPH_APP_ID, { ...external, publisherVerified: true }, policy("low-risk")).approver, "user");
         assert.deepEqual(whoMayApprove(userScope("Files.Read"), GRAPH_APP_ID, here, policy("low-risk")), { approver: "admin", reason: "tenant-policy" });
         // classifications are per resource: an own API's scope, and a Graph value on another resource, are different permissions
@@ -195,10 +284,25 @@ describe("rule 2: the tenant's user consent setting", () => {
         assert.equal(data.complete, false);
         assert.match(data.retrieved, /^\d{4}-\d{2}-\d{2}$/);
         assert.ok(MICROSOFT_MANAGED_EXCLUSIONS[GRAPH_APP_ID].includes("Files.Read.All"));
-        assert.deepEqual(whoMayApprove(userScope("Files.Read.All"), GRAPH_APP_ID, here, policy("microsoft-managed")), { approver: "admin", reason: "tenant-policy" });
-        assert.equal(whoMayApprove(userScope("Files.Read"), GRAPH_APP_ID, external, policy("microsoft-managed")).approver, "user", "only the .All variants are named");
-        assert.equal(whoMayApprove(userScope("Files.Read.All"), "app:orders-api", here, policy("microsoft-managed")).approver, "user", "the list is Microsoft Graph's");
-        assert.equal(whoMayApprove(userScope("X.Y"), GRAPH_APP_ID, here, policy("microsoft-managed"), { [GRAPH_APP_ID]: ["X.Y"] }).approver, "admin", "the list is data");
+        assert.deepEqual(whoMayApprove(userScope("Files.Read.All"), GRAPH_APP_ID, here, policy("microsoft-managed")), {
+            approver: "admin",
+            reason: "tenant-policy",
+        });
+        assert.equal(
+            whoMayApprove(userScope("Files.Read"), GRAPH_APP_ID, external, policy("microsoft-managed")).approver,
+            "user",
+            "only the .All variants are named",
+        );
+        assert.equal(
+            whoMayApprove(userScope("Files.Read.All"), "app:orders-api", here, policy("microsoft-managed")).approver,
+            "user",
+            "the list is Microsoft Graph's",
+        );
+        assert.equal(
+            whoMayApprove(userScope("X.Y"), GRAPH_APP_ID, here, policy("microsoft-managed"), { [GRAPH_APP_ID]: ["X.Y"] }).approver,
+            "admin",
+            "the list is data",
+        );
         // every value in the data is a delegated permission of its resource (a refresh cannot slip in a typo)
         for (const [appId, values] of Object.entries(MICROSOFT_MANAGED_EXCLUSIONS)) {
             const r = catalog.resource(appId)!;
@@ -218,14 +322,26 @@ describe("rule 2: the tenant's user consent setting", () => {
             c["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"].push("Files.Read.All");
         });
         const f = flowOf(files, "orders-web", "microsoft-graph");
-        assert.deepEqual([f.outcome, f.code, f.fix], ["admin-approval-required", "AADSTS90093",
-            "Approve Files.Read.All for orders-web on microsoft-graph in this tenant: set apps.orders-web.consent: admin so the deploy grants them."]);
+        assert.deepEqual(
+            [f.outcome, f.code, f.fix],
+            [
+                "admin-approval-required",
+                "AADSTS90093",
+                "Approve Files.Read.All for orders-web on microsoft-graph in this tenant: set apps.orders-web.consent: admin so the deploy grants them.",
+            ],
+        );
     });
 
     it("plans low-risk for an external app: unverified publisher needs an admin (AADSTS90094), verified does not", async () => {
         const change = (verified?: boolean) => (c: Record<string, any>) => {
-            c["entra-consent:apps"]["partner-portal"] = { kind: "native", identity: "external", appId: "5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b", consent: "user",
-                                                          ...(verified === undefined ? {} : { publisherVerified: verified }), delegated: { "microsoft-graph": ["User.Read"] } };
+            c["entra-consent:apps"]["partner-portal"] = {
+                kind: "native",
+                identity: "external",
+                appId: "5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b",
+                consent: "user",
+                ...(verified === undefined ? {} : { publisherVerified: verified }),
+                delegated: { "microsoft-graph": ["User.Read"] },
+            };
         };
         const unverified = flowOf(await planDev(change()), "partner-portal", "microsoft-graph");
         assert.deepEqual(pick(unverified), ["admin-approval-required", "AADSTS90094"]);
@@ -279,7 +395,8 @@ describe("rule 3: admin approval carries its code", () => {
     it("90095 with the workflow; else 90094 for admin-only, assignment required, unverified app; else 90093", () => {
         assert.equal(adminApprovalCode(["admin-only"], true), "AADSTS90095");
         assert.equal(adminApprovalCode(["tenant-policy"], true), "AADSTS90095");
-        for (const r of ["admin-only", "assignment-required", "unverified-publisher"] as const) assert.equal(adminApprovalCode(["tenant-policy", r], false), "AADSTS90094", r);
+        for (const r of ["admin-only", "assignment-required", "unverified-publisher"] as const)
+            assert.equal(adminApprovalCode(["tenant-policy", r], false), "AADSTS90094", r);
         assert.equal(adminApprovalCode(["tenant-policy"], false), "AADSTS90093");
     });
 
@@ -290,8 +407,17 @@ describe("rule 3: admin approval carries its code", () => {
         });
         const f = flowOf(plan, "orders-web", "orders-api");
         assert.deepEqual(pick(f), ["admin-approval-required", "AADSTS90095"]);
-        assert.match(f.fix!, /users can request approval \(admin consent workflow\): an admin approves it under Enterprise applications > Admin consent requests/);
-        const off = flowOf(await planDev(c => { c["entra-consent:apps"]["orders-web"].consent = "user"; }), "orders-web", "orders-api");
+        assert.match(
+            f.fix!,
+            /users can request approval \(admin consent workflow\): an admin approves it under Enterprise applications > Admin consent requests/,
+        );
+        const off = flowOf(
+            await planDev(c => {
+                c["entra-consent:apps"]["orders-web"].consent = "user";
+            }),
+            "orders-web",
+            "orders-api",
+        );
         assert.deepEqual(pick(off), ["admin-approval-required", "AADSTS90094"], "Orders.ReadWrite is admin-only");
     });
 });
@@ -304,10 +430,19 @@ describe("rule 4: combined consent for a middle tier (knownClients)", () => {
     // list all of the API's permissions.
     it("one prompt: both consented if the user may consent to everything in it, else admin approval for the client", () => {
         const ok = combinedConsentOutcome([status("Orders.Read", "user")], [status("User.Read", "user")]);
-        assert.deepEqual([ok.client.outcome, ok.client.granted, ok.client.missing, ok.downstreamConsented], ["issued-after-user-consent", ["Orders.Read"], ["Orders.Read", "User.Read"], true]);
+        assert.deepEqual(
+            [ok.client.outcome, ok.client.granted, ok.client.missing, ok.downstreamConsented],
+            ["issued-after-user-consent", ["Orders.Read"], ["Orders.Read", "User.Read"], true],
+        );
         const no = combinedConsentOutcome([status("Orders.Read", "user", undefined, "pre-authorized")], [status("User.Read.All", "admin", "admin-only")]);
-        assert.deepEqual([no.client.outcome, no.client.code, no.client.missing, no.downstreamConsented], ["admin-approval-required", "AADSTS90094", ["User.Read.All"], false]);
-        const nothing = combinedConsentOutcome([status("Orders.Read", "user", undefined, "admin-grant")], [status("User.Read", "user", undefined, "admin-grant")]);
+        assert.deepEqual(
+            [no.client.outcome, no.client.code, no.client.missing, no.downstreamConsented],
+            ["admin-approval-required", "AADSTS90094", ["User.Read.All"], false],
+        );
+        const nothing = combinedConsentOutcome(
+            [status("Orders.Read", "user", undefined, "admin-grant")],
+            [status("User.Read", "user", undefined, "admin-grant")],
+        );
         assert.deepEqual([nothing.client.outcome, nothing.downstreamConsented], ["issued", false]);
     });
 
@@ -318,15 +453,18 @@ describe("rule 4: combined consent for a middle tier (knownClients)", () => {
         assert.deepEqual(bundledConsentGaps({ delegated: [] }, app("orders-api")), [{ resource: "microsoft-graph", values: ["User.Read"] }]);
     });
 
-    const middleTier = (more: (c: Record<string, any>) => void = () => {}) => planDev(c => {
-        const apps = c["entra-consent:apps"];
-        apps["orders-api"].consent = "user";
-        apps["orders-api"].knownClients = ["orders-web"];
-        more(c);
-    });
+    const middleTier = (more: (c: Record<string, any>) => void = () => {}) =>
+        planDev(c => {
+            const apps = c["entra-consent:apps"];
+            apps["orders-api"].consent = "user";
+            apps["orders-api"].knownClients = ["orders-web"];
+            more(c);
+        });
 
     it("without known clients on-behalf-of still needs an admin grant (AADSTS65001)", async () => {
-        const plan = await planDev(c => { c["entra-consent:apps"]["orders-api"].consent = "user"; });
+        const plan = await planDev(c => {
+            c["entra-consent:apps"]["orders-api"].consent = "user";
+        });
         assert.deepEqual(pick(flowOf(plan, "orders-api", "microsoft-graph")), ["failed", "AADSTS65001"]);
         assert.match(flowOf(plan, "orders-api", "microsoft-graph").fix!, /apps.orders-api.knownClients/);
     });
@@ -359,19 +497,25 @@ describe("rule 4: combined consent for a middle tier (knownClients)", () => {
     });
 
     it("a known client whose registration lacks the API's downstream permissions gets no combined consent", async () => {
-        const plan = await middleTier(c => { c["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["openid", "profile"]; });
+        const plan = await middleTier(c => {
+            c["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["openid", "profile"];
+        });
         assert.deepEqual(pick(flowOf(plan, "orders-api", "microsoft-graph")), ["failed", "AADSTS65001"]);
         assert.equal(flowOf(plan, "orders-web", "orders-api").outcome, "issued");
     });
 
     it("the middle tier requiring assignment: users cannot consent for it, so no combined consent", async () => {
-        const plan = await middleTier(c => { c["entra-consent:apps"]["orders-api"].assignmentRequired = true; });
+        const plan = await middleTier(c => {
+            c["entra-consent:apps"]["orders-api"].assignmentRequired = true;
+        });
         assert.equal(flowOf(plan, "orders-web", "orders-api").code, "AADSTS90094");
         assert.equal(flowOf(plan, "orders-api", "microsoft-graph").code, "AADSTS65001");
     });
 
     it("a known client that requires assignment: no user consent in its prompt, for the API's part either", async () => {
-        const plan = await middleTier(c => { c["entra-consent:apps"]["orders-web"].assignmentRequired = true; });
+        const plan = await middleTier(c => {
+            c["entra-consent:apps"]["orders-web"].assignmentRequired = true;
+        });
         assert.deepEqual(pick(flowOf(plan, "orders-web", "orders-api")), ["admin-approval-required", "AADSTS90094"]);
         assert.deepEqual(pick(flowOf(plan, "orders-api", "microsoft-graph")), ["failed", "AADSTS65001"]);
     });
@@ -397,8 +541,16 @@ function fakeTenant(opts: { assignmentRequired: string[] }): TenantState {
     return {
         tenantId: "t",
         principalOfResource: name => `oid-${name}`,
-        principal: id => (id.startsWith("oid-") ? { objectId: id, clientId: `client-${id}`, displayName: id, kind: "application",
-                                                    assignmentRequired: opts.assignmentRequired.some(k => id === `oid-${k}-sp`) } : undefined),
+        principal: id =>
+            id.startsWith("oid-")
+                ? {
+                      objectId: id,
+                      clientId: `client-${id}`,
+                      displayName: id,
+                      kind: "application",
+                      assignmentRequired: opts.assignmentRequired.some(k => id === `oid-${k}-sp`),
+                  }
+                : undefined,
         principalByClientId: id => ({ objectId: `ms-${id}`, clientId: id, displayName: id, kind: "microsoft" }),
         grants: () => [],
         assignments: () => [],

@@ -20,15 +20,27 @@ describe("credential dates (pure)", () => {
         assert.equal(parseGoDuration("1500us"), 1.5);
         assert.equal(parseGoDuration("0"), 0);
         assert.equal(parseGoDuration("-24h"), -24 * 3600e3);
-        for (const bad of ["", "h", "24", "24 h", "1d", "1y", "P180D", "24h ", "1h-1m", "ms", "4320hh", "+"]) assert.equal(parseGoDuration(bad), undefined, bad);
+        for (const bad of ["", "h", "24", "24 h", "1d", "1y", "P180D", "24h ", "1h-1m", "ms", "4320hh", "+"])
+            assert.equal(parseGoDuration(bad), undefined, bad);
     });
 
     it("reads RFC 3339 timestamps of real calendar dates only", () => {
         assert.equal(parseTimestamp("2027-01-31T00:00:00Z"), Date.UTC(2027, 0, 31));
         assert.equal(parseTimestamp("2028-02-29T12:00:00+02:00"), Date.UTC(2028, 1, 29, 10));
         assert.equal(parseTimestamp("2027-01-31T00:00:00.250Z"), Date.UTC(2027, 0, 31) + 250);
-        for (const bad of ["2026-02-30T00:00:00Z", "2027-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-04-31T00:00:00Z", "2026-01-01T24:00:00Z",
-                           "2026-01-01", "tomorrow", "31/01/2027", "2026-01-01T00:00:00", "2026-01-01T00:00:00+25:00", ""]) {
+        for (const bad of [
+            "2026-02-30T00:00:00Z",
+            "2027-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01",
+            "tomorrow",
+            "31/01/2027",
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00+25:00",
+            "",
+        ]) {
             assert.equal(parseTimestamp(bad), undefined, bad);
         }
     });
@@ -45,7 +57,10 @@ describe("credential dates (pure)", () => {
 });
 
 describe("lifetime policies: dates that do not parse are mandatory violations", () => {
-    for (const [policy, key] of [[PASSWORD, "password"], [CERT, "certificate"]] as const) {
+    for (const [policy, key] of [
+        [PASSWORD, "password"],
+        [CERT, "certificate"],
+    ] as const) {
         it(`${policy}: endDate not a calendar date, in a raw program`, async () => {
             for (const endDate of ["2026-02-30T00:00:00Z", "tomorrow", "2099-12-31"]) {
                 const v = mandatoryOf(await planRaw({ [key]: { endDate } }), policy);

@@ -42,80 +42,212 @@ interface Case {
 
 /** Every fixture: the facts it carries, and the diagnosis. The code is the file name's prefix. */
 const CORPUS: Record<string, Case> = {
-    "65001-msal-dotnet-stack-trace.txt": { facts: { clientId: WEB, clientName: "Contoso Orders Web", traceId: TRACE, correlationId: CORRELATION, timestamp: "2026-10-02 08:15:44Z" },
-        stack: "userConsent", app: "orders-web", fix: ["entra-consent:apps.orders-web.consent", "admin"], cause: /does not approve .*Orders\.ReadWrite on orders-api/ },
-    "65001-url-encoded-runtime-scope.txt": { facts: { clientId: WEB, clientName: "Contoso Orders Web", tenant: TENANT, scopes: ["openid", "profile", "User.Read", "Mail.Read"], redirectUri: "https://orders.contoso.example/signin-oidc", timestamp: "2026-10-03 11:02:09Z" },
-        app: "orders-web", fix: ["entra-consent:apps.orders-web.delegated.microsoft-graph", ["openid", "profile", "User.Read", "Mail.Read"]], cause: /asked at runtime for Mail\.Read on microsoft-graph, which orders-web's config does not request/ },
-    "65001-german-msal.txt": { facts: { clientId: WEB, clientName: "Contoso Orders Web" },
-        app: "orders-web", cause: /Most often the app asked at runtime for a scope that is not in config: .*entra-consent:apps\.orders-web\.delegated/ },
-    "65001-daemon-client-credentials.txt": { facts: { clientId: PARTNER, clientName: "Partner Sync", scopes: ["api://contoso-orders-dev/.default"], resource: "api://contoso-orders-dev", tenant: TENANT, traceId: TRACE },
-        app: "partner-sync", fix: ["entra-consent:apps.partner-sync.application.orders-api", ["Orders.Process"]], cause: /daemon .*app roles .*never delegated scopes/ },
-    "65002-az-cli.txt": { facts: { clientId: AZ_CLI, resource: GRAPH, correlationId: CORRELATION },
-        cause: /Microsoft Azure CLI.*first-party client/, action: /register an app of your own/ },
-    "65004-redirect-cancel.txt": { facts: { clientId: WEB, scopes: ["openid", "profile", "User.Read"], traceId: TRACE },
-        app: "orders-web", cause: /declined/, action: /consent: admin/ },
-    "65005-scope-not-on-api.txt": { facts: { clientName: "Contoso Orders Web", resource: API, scopes: ["Orders.Write"], otherCodes: ["70002"] },
-        cause: /orders-api exposes no scope Orders\.Write/, action: /Request Orders\.\w+ instead of Orders\.Write/ },
-    "650052-callback-query.txt": { facts: { resource: KEY_VAULT, resourceName: "Azure Key Vault", tenant: TENANT, timestamp: "2025-12-10 17:14:23Z" },
-        cause: /Azure Key Vault has no service principal in tenant contoso-dev/, action: new RegExp(`az ad sp create --id ${KEY_VAULT}`) },
-    "650056-misconfigured-graph.txt": { facts: { clientId: WEB, resourceName: "Microsoft Graph" },
-        app: "orders-web", cause: /The plan requests microsoft-graph for orders-web; the registration that answered does not/, action: /pulumi up --stack dev/ },
-    "650057-client-redacted.txt": { facts: { resource: KEY_VAULT, redacted: ["clientId"] },
-        app: null, cause: /does not request/ },
-    "650057-msal-python.txt": { facts: { clientId: WEB, clientName: "Contoso Orders Web", resource: KEY_VAULT, scopes: ["https://vault.azure.net/user_impersonation"] },
-        app: "orders-web", fix: ["entra-consent:apps.orders-web.delegated.azure-key-vault", ["user_impersonation"]] },
-    "700016-powershell-wrapped.txt": { facts: { clientId: PARTNER, tenant: TENANT, correlationId: CORRELATION },
-        app: "partner-sync", cause: /creates the service principal of partner-sync in contoso-dev/ },
-    "700016-wrong-tenant.txt": { facts: { clientId: PARTNER, tenant: "9c1f6a2e-5b7d-4e3a-8f21-0d4c6b8a7e95" },
-        app: "partner-sync", cause: /names tenant 9c1f6a2e-5b7d-4e3a-8f21-0d4c6b8a7e95, but partner-sync is planned in contoso-dev/ },
-    "500011-plus-encoded-url.txt": { facts: { resource: "api://contoso-orders-dev", tenant: TENANT, traceId: TRACE, timestamp: "2026-03-20 08:28:44Z" },
-        cause: /api:\/\/contoso-orders-dev is orders-api, whose service principal stack dev creates/ },
-    "500011-empty-tenant.txt": { facts: { resource: "https://vault.azure.net" },
-        action: new RegExp(`az ad sp create --id ${KEY_VAULT}`) },
-    "50011-reply-address-old.txt": { facts: { clientId: WEB, redirectUri: "http://localhost:5000/signin-oidc" },
-        app: "orders-web", fix: ["entra-consent:apps.orders-web.redirectUris", ["https://orders.contoso.example/signin-oidc", "http://localhost:5000/signin-oidc"]] },
-    "50011-sign-in-page-curly.txt": { facts: { clientId: WEB, redirectUri: "https://orders.contoso.example/callback" },
-        app: "orders-web", fix: ["entra-consent:apps.orders-web.redirectUris", ["https://orders.contoso.example/signin-oidc", "https://orders.contoso.example/callback"]] },
-    "50011-japanese.txt": { facts: { clientId: WEB, redirectUri: "https://orders.contoso.example/auth/callback" },
-        app: "orders-web", fix: ["entra-consent:apps.orders-web.redirectUris", ["https://orders.contoso.example/signin-oidc", "https://orders.contoso.example/auth/callback"]] },
-    "500113-sample-placeholder.txt": { facts: { redacted: ["clientId"], scopes: ["User.Read"] },
-        cause: /redacted in the pasted text/, action: /Add the redirect URI/ },
-    "7000215-azure-login-masked.txt": { facts: { redacted: ["clientId"], traceId: TRACE, timestamp: "2026-01-09 08:26:10Z" },
-        cause: /redacted/, action: /client secret value|value of a current client secret/ },
-    "7000215-terraform-json.txt": { facts: { clientId: REPORTS, traceId: TRACE, correlationId: CORRELATION },
-        app: "orders-reports", cause: /workload identity federation \(github-main.*yet the caller sent a secret/, action: /azure\/login with client-id/ },
-    "7000218-password-grant.txt": { facts: { clientId: WEB, tenant: TENANT, scopes: ["openid", "User.Read"] },
-        app: "orders-web", cause: /confidential client and has a client secret in config, but the request sent none/, action: /clientSecrets --show-secrets/ },
-    "700024-github-oidc.txt": { facts: { clientId: REPORTS, tenant: TENANT },
-        app: "orders-reports", cause: /workload identity federation .*expired or not yet valid/, action: /right before the login/ },
-    "90009-msal4j.txt": { facts: { clientId: API, clientName: "api://contoso-orders-dev" },
-        app: "orders-api", action: new RegExp(`Request ${API}/\\.default`) },
-    "90093-policy-blocks-user-consent.txt": { facts: { clientId: WEB, scopes: ["User.Read", "Calendars.Read"] },
-        app: "orders-web", fix: ["entra-consent:apps.orders-web.delegated.microsoft-graph", ["openid", "profile", "User.Read", "Calendars.Read"]], cause: /tenant's policy does not allow user consent.*Calendars\.Read/ },
-    "90094-sign-in-page-details.txt": { facts: { clientId: WEB, clientName: "Contoso Orders Web", correlationId: CORRELATION },
-        stack: "userConsent", app: "orders-web", fix: ["entra-consent:apps.orders-web.consent", "admin"], cause: /only an administrator can grant/ },
-    "90095-french-msal-js.txt": { facts: { clientId: WEB, resource: "api://contoso-orders-dev" },
-        stack: "userConsent", app: "orders-web", fix: ["entra-consent:apps.orders-web.consent", "admin"], cause: /Admin consent requests/ },
-    "900981-risky-app.txt": { facts: { clientId: PARTNER, scopes: ["https://graph.microsoft.com/Group.Read.All"] },
-        app: "partner-sync", cause: /partner-sync is a daemon: .*app roles.*publisher verifying/ },
-    "50105-assignment-required.txt": { facts: { clientId: WEB, clientName: "Contoso Orders Web", user: "alice@contoso.example" },
-        app: "orders-web", fix: ["entra-consent:apps.orders-web.assignedTo", { users: ["<object ID of alice@contoso.example>"] }] },
-    "501051-daemon-no-role.txt": { facts: { clientId: PARTNER, clientName: "Partner Sync", resource: "api://contoso-orders-dev", resourceName: "Contoso Orders API" },
-        app: "partner-sync", fix: ["entra-consent:apps.partner-sync.application.orders-api", ["Orders.Process"]], cause: /requires assignment and partner-sync holds no app role/ },
-    "70001-disabled.txt": { facts: { clientId: WEB, traceId: TRACE },
-        app: "orders-web", cause: /disabled/, action: /Enabled for users to sign in/ },
-    "53003-az-cli-traceback.txt": { facts: { clientId: AZ_CLI, clientName: "Microsoft Azure CLI", correlationId: CORRELATION },
-        cause: /Microsoft's "Microsoft Azure CLI"/, action: /Conditional Access tab/ },
-    "50076-windows-powershell.txt": { facts: { resource: GRAPH, traceId: TRACE, correlationId: CORRELATION },
-        cause: /Conditional Access, not consent/, action: new RegExp(`complete MFA.*${CORRELATION}`) },
-    "50079-mfa-registration-msal-node.txt": { facts: { clientId: WEB, resource: GRAPH, traceId: TRACE },
-        app: "orders-web", cause: /Conditional Access, not consent: .*has not registered/, action: /aka\.ms\/mysecurityinfo/ },
-    "900941-admin-consent-json.txt": { facts: { clientId: WEB, scopes: ["openid", "api://contoso-orders-dev/Orders.ReadWrite"], resource: "api://contoso-orders-dev" },
-        stack: "userConsent", app: "orders-web", fix: ["entra-consent:apps.orders-web.consent", "admin"], cause: /does not allow user consent/ },
-    "50020-guest-display-name.txt": { facts: { clientId: WEB, clientName: "Contoso Orders Web", user: "bob@fabrikam.example", identityProvider: "live.com", tenant: "Contoso Development" },
-        app: "orders-web", cause: /bob@fabrikam\.example \(from live\.com\) has no account.*set entra-consent:tenant\.displayName/, action: /Invite the user as a guest/ },
-    "700054-react-msal1.txt": { facts: { clientId: WEB, redirectUri: "https://orders.contoso.example/", scopes: ["openid", "profile"] },
-        app: "orders-web", cause: /implicit ID tokens off/, action: /response_type=code/ },
+    "65001-msal-dotnet-stack-trace.txt": {
+        facts: { clientId: WEB, clientName: "Contoso Orders Web", traceId: TRACE, correlationId: CORRELATION, timestamp: "2026-10-02 08:15:44Z" },
+        stack: "userConsent",
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.consent", "admin"],
+        cause: /does not approve .*Orders\.ReadWrite on orders-api/,
+    },
+    "65001-url-encoded-runtime-scope.txt": {
+        facts: {
+            clientId: WEB,
+            clientName: "Contoso Orders Web",
+            tenant: TENANT,
+            scopes: ["openid", "profile", "User.Read", "Mail.Read"],
+            redirectUri: "https://orders.contoso.example/signin-oidc",
+            timestamp: "2026-10-03 11:02:09Z",
+        },
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.delegated.microsoft-graph", ["openid", "profile", "User.Read", "Mail.Read"]],
+        cause: /asked at runtime for Mail\.Read on microsoft-graph, which orders-web's config does not request/,
+    },
+    "65001-german-msal.txt": {
+        facts: { clientId: WEB, clientName: "Contoso Orders Web" },
+        app: "orders-web",
+        cause: /Most often the app asked at runtime for a scope that is not in config: .*entra-consent:apps\.orders-web\.delegated/,
+    },
+    "65001-daemon-client-credentials.txt": {
+        facts: {
+            clientId: PARTNER,
+            clientName: "Partner Sync",
+            scopes: ["api://contoso-orders-dev/.default"],
+            resource: "api://contoso-orders-dev",
+            tenant: TENANT,
+            traceId: TRACE,
+        },
+        app: "partner-sync",
+        fix: ["entra-consent:apps.partner-sync.application.orders-api", ["Orders.Process"]],
+        cause: /daemon .*app roles .*never delegated scopes/,
+    },
+    "65002-az-cli.txt": {
+        facts: { clientId: AZ_CLI, resource: GRAPH, correlationId: CORRELATION },
+        cause: /Microsoft Azure CLI.*first-party client/,
+        action: /register an app of your own/,
+    },
+    "65004-redirect-cancel.txt": {
+        facts: { clientId: WEB, scopes: ["openid", "profile", "User.Read"], traceId: TRACE },
+        app: "orders-web",
+        cause: /declined/,
+        action: /consent: admin/,
+    },
+    "65005-scope-not-on-api.txt": {
+        facts: { clientName: "Contoso Orders Web", resource: API, scopes: ["Orders.Write"], otherCodes: ["70002"] },
+        cause: /orders-api exposes no scope Orders\.Write/,
+        action: /Request Orders\.\w+ instead of Orders\.Write/,
+    },
+    "650052-callback-query.txt": {
+        facts: { resource: KEY_VAULT, resourceName: "Azure Key Vault", tenant: TENANT, timestamp: "2025-12-10 17:14:23Z" },
+        cause: /Azure Key Vault has no service principal in tenant contoso-dev/,
+        action: new RegExp(`az ad sp create --id ${KEY_VAULT}`),
+    },
+    "650056-misconfigured-graph.txt": {
+        facts: { clientId: WEB, resourceName: "Microsoft Graph" },
+        app: "orders-web",
+        cause: /The plan requests microsoft-graph for orders-web; the registration that answered does not/,
+        action: /pulumi up --stack dev/,
+    },
+    "650057-client-redacted.txt": { facts: { resource: KEY_VAULT, redacted: ["clientId"] }, app: null, cause: /does not request/ },
+    "650057-msal-python.txt": {
+        facts: { clientId: WEB, clientName: "Contoso Orders Web", resource: KEY_VAULT, scopes: ["https://vault.azure.net/user_impersonation"] },
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.delegated.azure-key-vault", ["user_impersonation"]],
+    },
+    "700016-powershell-wrapped.txt": {
+        facts: { clientId: PARTNER, tenant: TENANT, correlationId: CORRELATION },
+        app: "partner-sync",
+        cause: /creates the service principal of partner-sync in contoso-dev/,
+    },
+    "700016-wrong-tenant.txt": {
+        facts: { clientId: PARTNER, tenant: "9c1f6a2e-5b7d-4e3a-8f21-0d4c6b8a7e95" },
+        app: "partner-sync",
+        cause: /names tenant 9c1f6a2e-5b7d-4e3a-8f21-0d4c6b8a7e95, but partner-sync is planned in contoso-dev/,
+    },
+    "500011-plus-encoded-url.txt": {
+        facts: { resource: "api://contoso-orders-dev", tenant: TENANT, traceId: TRACE, timestamp: "2026-03-20 08:28:44Z" },
+        cause: /api:\/\/contoso-orders-dev is orders-api, whose service principal stack dev creates/,
+    },
+    "500011-empty-tenant.txt": { facts: { resource: "https://vault.azure.net" }, action: new RegExp(`az ad sp create --id ${KEY_VAULT}`) },
+    "50011-reply-address-old.txt": {
+        facts: { clientId: WEB, redirectUri: "http://localhost:5000/signin-oidc" },
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.redirectUris", ["https://orders.contoso.example/signin-oidc", "http://localhost:5000/signin-oidc"]],
+    },
+    "50011-sign-in-page-curly.txt": {
+        facts: { clientId: WEB, redirectUri: "https://orders.contoso.example/callback" },
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.redirectUris", ["https://orders.contoso.example/signin-oidc", "https://orders.contoso.example/callback"]],
+    },
+    "50011-japanese.txt": {
+        facts: { clientId: WEB, redirectUri: "https://orders.contoso.example/auth/callback" },
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.redirectUris", ["https://orders.contoso.example/signin-oidc", "https://orders.contoso.example/auth/callback"]],
+    },
+    "500113-sample-placeholder.txt": {
+        facts: { redacted: ["clientId"], scopes: ["User.Read"] },
+        cause: /redacted in the pasted text/,
+        action: /Add the redirect URI/,
+    },
+    "7000215-azure-login-masked.txt": {
+        facts: { redacted: ["clientId"], traceId: TRACE, timestamp: "2026-01-09 08:26:10Z" },
+        cause: /redacted/,
+        action: /client secret value|value of a current client secret/,
+    },
+    "7000215-terraform-json.txt": {
+        facts: { clientId: REPORTS, traceId: TRACE, correlationId: CORRELATION },
+        app: "orders-reports",
+        cause: /workload identity federation \(github-main.*yet the caller sent a secret/,
+        action: /azure\/login with client-id/,
+    },
+    "7000218-password-grant.txt": {
+        facts: { clientId: WEB, tenant: TENANT, scopes: ["openid", "User.Read"] },
+        app: "orders-web",
+        cause: /confidential client and has a client secret in config, but the request sent none/,
+        action: /clientSecrets --show-secrets/,
+    },
+    "700024-github-oidc.txt": {
+        facts: { clientId: REPORTS, tenant: TENANT },
+        app: "orders-reports",
+        cause: /workload identity federation .*expired or not yet valid/,
+        action: /right before the login/,
+    },
+    "90009-msal4j.txt": {
+        facts: { clientId: API, clientName: "api://contoso-orders-dev" },
+        app: "orders-api",
+        action: new RegExp(`Request ${API}/\\.default`),
+    },
+    "90093-policy-blocks-user-consent.txt": {
+        facts: { clientId: WEB, scopes: ["User.Read", "Calendars.Read"] },
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.delegated.microsoft-graph", ["openid", "profile", "User.Read", "Calendars.Read"]],
+        cause: /tenant's policy does not allow user consent.*Calendars\.Read/,
+    },
+    "90094-sign-in-page-details.txt": {
+        facts: { clientId: WEB, clientName: "Contoso Orders Web", correlationId: CORRELATION },
+        stack: "userConsent",
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.consent", "admin"],
+        cause: /only an administrator can grant/,
+    },
+    "90095-french-msal-js.txt": {
+        facts: { clientId: WEB, resource: "api://contoso-orders-dev" },
+        stack: "userConsent",
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.consent", "admin"],
+        cause: /Admin consent requests/,
+    },
+    "900981-risky-app.txt": {
+        facts: { clientId: PARTNER, scopes: ["https://graph.microsoft.com/Group.Read.All"] },
+        app: "partner-sync",
+        cause: /partner-sync is a daemon: .*app roles.*publisher verifying/,
+    },
+    "50105-assignment-required.txt": {
+        facts: { clientId: WEB, clientName: "Contoso Orders Web", user: "alice@contoso.example" },
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.assignedTo", { users: ["<object ID of alice@contoso.example>"] }],
+    },
+    "501051-daemon-no-role.txt": {
+        facts: { clientId: PARTNER, clientName: "Partner Sync", resource: "api://contoso-orders-dev", resourceName: "Contoso Orders API" },
+        app: "partner-sync",
+        fix: ["entra-consent:apps.partner-sync.application.orders-api", ["Orders.Process"]],
+        cause: /requires assignment and partner-sync holds no app role/,
+    },
+    "70001-disabled.txt": { facts: { clientId: WEB, traceId: TRACE }, app: "orders-web", cause: /disabled/, action: /Enabled for users to sign in/ },
+    "53003-az-cli-traceback.txt": {
+        facts: { clientId: AZ_CLI, clientName: "Microsoft Azure CLI", correlationId: CORRELATION },
+        cause: /Microsoft's "Microsoft Azure CLI"/,
+        action: /Conditional Access tab/,
+    },
+    "50076-windows-powershell.txt": {
+        facts: { resource: GRAPH, traceId: TRACE, correlationId: CORRELATION },
+        cause: /Conditional Access, not consent/,
+        action: new RegExp(`complete MFA.*${CORRELATION}`),
+    },
+    "50079-mfa-registration-msal-node.txt": {
+        facts: { clientId: WEB, resource: GRAPH, traceId: TRACE },
+        app: "orders-web",
+        cause: /Conditional Access, not consent: .*has not registered/,
+        action: /aka\.ms\/mysecurityinfo/,
+    },
+    "900941-admin-consent-json.txt": {
+        facts: { clientId: WEB, scopes: ["openid", "api://contoso-orders-dev/Orders.ReadWrite"], resource: "api://contoso-orders-dev" },
+        stack: "userConsent",
+        app: "orders-web",
+        fix: ["entra-consent:apps.orders-web.consent", "admin"],
+        cause: /does not allow user consent/,
+    },
+    "50020-guest-display-name.txt": {
+        facts: { clientId: WEB, clientName: "Contoso Orders Web", user: "bob@fabrikam.example", identityProvider: "live.com", tenant: "Contoso Development" },
+        app: "orders-web",
+        cause: /bob@fabrikam\.example \(from live\.com\) has no account.*set entra-consent:tenant\.displayName/,
+        action: /Invite the user as a guest/,
+    },
+    "700054-react-msal1.txt": {
+        facts: { clientId: WEB, redirectUri: "https://orders.contoso.example/", scopes: ["openid", "profile"] },
+        app: "orders-web",
+        cause: /implicit ID tokens off/,
+        action: /response_type=code/,
+    },
 };
 
 const codeOf = (file: string) => file.split("-")[0];
@@ -137,20 +269,39 @@ before(async () => {
 });
 
 describe("parsing pasted AADSTS errors (corpus in tests/fixtures/aadsts)", () => {
-    const files = fs.readdirSync(FIXTURES).filter(f => f.endsWith(".txt")).sort();
+    const files = fs
+        .readdirSync(FIXTURES)
+        .filter(f => f.endsWith(".txt"))
+        .sort();
 
     it("has at least 25 fixtures, each with its expectations here, covering every code diagnose knows", () => {
         assert.ok(files.length >= 25, `${files.length} fixtures`);
-        assert.deepEqual(files.filter(f => !CORPUS[f]), [], "fixtures without expectations");
-        assert.deepEqual(Object.keys(CORPUS).filter(f => !files.includes(f)), [], "expectations without a fixture");
+        assert.deepEqual(
+            files.filter(f => !CORPUS[f]),
+            [],
+            "fixtures without expectations",
+        );
+        assert.deepEqual(
+            Object.keys(CORPUS).filter(f => !files.includes(f)),
+            [],
+            "expectations without a fixture",
+        );
         const covered = new Set(files.map(codeOf));
-        assert.deepEqual(Object.keys(AADSTS_CODES).filter(c => !covered.has(c)), []);
+        assert.deepEqual(
+            Object.keys(AADSTS_CODES).filter(c => !covered.has(c)),
+            [],
+        );
     });
 
     it("parses the whole corpus: every fixture yields its code and at least one identifying fact (100%)", () => {
         const parsed = files.filter(f => {
             const p = parseAadstsError(fixture(f));
-            return !("error" in p) && p.code === codeOf(f) && p.known && ["clientId", "clientName", "resource", "resourceName", "redirectUri", "user", "redacted"].some(k => k in p);
+            return (
+                !("error" in p) &&
+                p.code === codeOf(f) &&
+                p.known &&
+                ["clientId", "clientName", "resource", "resourceName", "redirectUri", "user", "redacted"].some(k => k in p)
+            );
         });
         assert.equal(parsed.length / files.length, 1, `not parsed: ${files.filter(f => !parsed.includes(f)).join(", ")}`);
     });
@@ -181,7 +332,10 @@ describe("parsing: codes, wrappings, placeholders, tenants", () => {
     it("reads codes of any length, and codes without the AADSTS prefix from JSON bodies and library formats", () => {
         assert.equal(parseOk("AADSTS7000215: Invalid client secret provided.").code, "7000215");
         assert.equal(parseOk("AADSTS900941: Administrator consent is required.").code, "900941");
-        assert.equal(parseOk(`{"error":"invalid_client","error_codes":[7000218],"error_uri":"https://login.microsoftonline.com/error?code=7000218"}`).code, "7000218");
+        assert.equal(
+            parseOk(`{"error":"invalid_client","error_codes":[7000218],"error_uri":"https://login.microsoftonline.com/error?code=7000218"}`).code,
+            "7000218",
+        );
         assert.equal(parseOk("ServerError: invalid_request: 90009 - [2026-05-24 10:00:00Z]").code, "90009");
     });
 
@@ -199,7 +353,18 @@ describe("parsing: codes, wrappings, placeholders, tenants", () => {
     });
 
     it("never takes a placeholder for a value", () => {
-        for (const v of ["XXXX", "xxxxxxxx-xxxx-xxxx-xxxx-2c4a80df089f", "{id}", "<redacted>", "<client>", "***", "Enter_the_Application_Id_here", "00000000-0000-0000-0000-000000000000", "appid", "..."]) {
+        for (const v of [
+            "XXXX",
+            "xxxxxxxx-xxxx-xxxx-xxxx-2c4a80df089f",
+            "{id}",
+            "<redacted>",
+            "<client>",
+            "***",
+            "Enter_the_Application_Id_here",
+            "00000000-0000-0000-0000-000000000000",
+            "appid",
+            "...",
+        ]) {
             assert.ok(isPlaceholder(v), v);
             const p = parseOk(`AADSTS700016: Application with identifier '${v}' was not found in the directory '${TENANT}'.`);
             assert.equal(p.clientId, undefined, v);
@@ -231,13 +396,20 @@ describe("parsing: codes, wrappings, placeholders, tenants", () => {
     });
 
     it("joins a sentence broken over lines", () => {
-        const p = parseOk("AADSTS50011: The redirect URI 'https://a.example/cb' specified in the request does not match the redirect URIs configured\nfor the application\n'" + WEB + "'.");
+        const p = parseOk(
+            "AADSTS50011: The redirect URI 'https://a.example/cb' specified in the request does not match the redirect URIs configured\nfor the application\n'" +
+                WEB +
+                "'.",
+        );
         assert.deepEqual([p.redirectUri, p.clientId], ["https://a.example/cb", WEB]);
     });
 });
 
 describe("tenants: matched by ID, display names only against tenant.displayName", () => {
-    const withDisplayName = (name: string): PlannedStack => ({ ...stacks.dev, model: { ...stacks.dev.model, tenant: { ...stacks.dev.model.tenant, displayName: name } as any } });
+    const withDisplayName = (name: string): PlannedStack => ({
+        ...stacks.dev,
+        model: { ...stacks.dev.model, tenant: { ...stacks.dev.model.tenant, displayName: name } as any },
+    });
 
     it("an ID decides; the stack's short tenant.name is never compared with a directory name", () => {
         assert.equal(tenantMatch(TENANT, stacks.dev), "match");
@@ -285,7 +457,9 @@ describe("fixes by the app's kind", () => {
     });
 
     it("50011 with the redirect URI already planned: deploy, not add it again", () => {
-        const p = parseOk(`AADSTS50011: The redirect URI 'https://orders.contoso.example/signin-oidc' specified in the request does not match the redirect URIs configured for the application '${WEB}'.`);
+        const p = parseOk(
+            `AADSTS50011: The redirect URI 'https://orders.contoso.example/signin-oidc' specified in the request does not match the redirect URIs configured for the application '${WEB}'.`,
+        );
         const d = diagnose(p, [stacks.dev], catalog).diagnoses[0];
         assert.equal(d.fix, undefined);
         assert.match(d.cause, /is planned for orders-web/);
@@ -295,7 +469,8 @@ describe("fixes by the app's kind", () => {
 describe("npm run diagnose (CLI)", () => {
     const ROOT = path.resolve(__dirname, "..");
     const runIn = async (args: string[], stdin = "") => {
-        const out: string[] = [], err: string[] = [];
+        const out: string[] = [],
+            err: string[] = [];
         const code = await main(args, { out: s => out.push(s), err: s => err.push(s), stdin: () => stdin, cwd: ROOT });
         return { code, stdout: out.join("\n"), stderr: err.join("\n") };
     };
@@ -333,7 +508,11 @@ describe("npm run diagnose (CLI)", () => {
     it("runs as a process: exit 2 with a clear message for text without a code", () => {
         const env = { ...process.env };
         delete env.INIT_CWD;
-        const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "lib", "cli", "diagnose.ts"), "--stack", "dev", "the app broke"], { cwd: ROOT, env, encoding: "utf8" });
+        const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "lib", "cli", "diagnose.ts"), "--stack", "dev", "the app broke"], {
+            cwd: ROOT,
+            env,
+            encoding: "utf8",
+        });
         assert.equal(r.status, 2);
         assert.match(r.stderr, /no AADSTS code in the text/);
     });

@@ -11,8 +11,20 @@ const scope = (value: string, adminConsentRequired: boolean) => ({ type: "delega
 const here = { registeredHere: true, publisherVerified: false, assignmentRequired: false };
 
 describe("who may approve a permission (type x user consent setting)", () => {
-    const table: [string, ReturnType<typeof scope> | { type: "application"; value: string; adminConsentRequired: boolean }, string, UserConsentSetting, "admin" | "user"][] = [
-        ["application permission, users may consent to all", { type: "application", value: "User.Read.All", adminConsentRequired: true }, GRAPH_APP_ID, "all", "admin"],
+    const table: [
+        string,
+        ReturnType<typeof scope> | { type: "application"; value: string; adminConsentRequired: boolean },
+        string,
+        UserConsentSetting,
+        "admin" | "user",
+    ][] = [
+        [
+            "application permission, users may consent to all",
+            { type: "application", value: "User.Read.All", adminConsentRequired: true },
+            GRAPH_APP_ID,
+            "all",
+            "admin",
+        ],
         ["admin-only scope, users may consent to all", scope("User.Read.All", true), GRAPH_APP_ID, "all", "admin"],
         ["user scope, user consent off", scope("User.Read", false), GRAPH_APP_ID, "none", "admin"],
         ["user scope, users may consent to all", scope("Files.Read", false), GRAPH_APP_ID, "all", "user"],
@@ -25,22 +37,47 @@ describe("who may approve a permission (type x user consent setting)", () => {
         it(`${name}: ${expected}`, () => assert.equal(whoMayApprove(permission, resource, here, tenant(setting)).approver, expected));
     }
     it("uses the tenant's own low-risk list", () => {
-        assert.equal(whoMayApprove(scope("Files.Read", false), GRAPH_APP_ID, here, { userConsent: "low-risk", lowRiskPermissions: { [GRAPH_APP_ID]: ["Files.Read"] } }).approver, "user");
-        assert.equal(whoMayApprove(scope("User.Read", false), GRAPH_APP_ID, here, { userConsent: "low-risk", lowRiskPermissions: { [GRAPH_APP_ID]: ["Files.Read"] } }).approver, "admin");
+        assert.equal(
+            whoMayApprove(scope("Files.Read", false), GRAPH_APP_ID, here, { userConsent: "low-risk", lowRiskPermissions: { [GRAPH_APP_ID]: ["Files.Read"] } })
+                .approver,
+            "user",
+        );
+        assert.equal(
+            whoMayApprove(scope("User.Read", false), GRAPH_APP_ID, here, { userConsent: "low-risk", lowRiskPermissions: { [GRAPH_APP_ID]: ["Files.Read"] } })
+                .approver,
+            "admin",
+        );
     });
 });
 
 describe("flow rules", () => {
     it("authorization code: issued, issued after user consent, or admin approval required", () => {
-        assert.equal(authorizationCodeOutcome([{ value: "A", approvedBy: "admin-grant", approver: "admin" }, { value: "B", approvedBy: "pre-authorized", approver: "admin" }]).outcome, "issued");
-        const consent = authorizationCodeOutcome([{ value: "A", approvedBy: "admin-grant", approver: "admin" }, { value: "B", approvedBy: null, approver: "user" }]);
+        assert.equal(
+            authorizationCodeOutcome([
+                { value: "A", approvedBy: "admin-grant", approver: "admin" },
+                { value: "B", approvedBy: "pre-authorized", approver: "admin" },
+            ]).outcome,
+            "issued",
+        );
+        const consent = authorizationCodeOutcome([
+            { value: "A", approvedBy: "admin-grant", approver: "admin" },
+            { value: "B", approvedBy: null, approver: "user" },
+        ]);
         assert.deepEqual([consent.outcome, consent.granted], ["issued-after-user-consent", ["A", "B"]]);
-        const admin = authorizationCodeOutcome([{ value: "A", approvedBy: null, approver: "user" }, { value: "B", approvedBy: null, approver: "admin" }]);
+        const admin = authorizationCodeOutcome([
+            { value: "A", approvedBy: null, approver: "user" },
+            { value: "B", approvedBy: null, approver: "admin" },
+        ]);
         assert.deepEqual([admin.outcome, admin.missing, admin.granted, admin.code], ["admin-approval-required", ["B"], [], "AADSTS90093"]);
     });
 
     it("on-behalf-of never prompts: anything unapproved is AADSTS65001, even what a user could consent to", () => {
-        assert.deepEqual(onBehalfOfOutcome([{ value: "A", approvedBy: null, approver: "user" }]), { outcome: "failed", code: "AADSTS65001", granted: [], missing: ["A"] });
+        assert.deepEqual(onBehalfOfOutcome([{ value: "A", approvedBy: null, approver: "user" }]), {
+            outcome: "failed",
+            code: "AADSTS65001",
+            granted: [],
+            missing: ["A"],
+        });
         assert.equal(onBehalfOfOutcome([{ value: "A", approvedBy: "admin-grant", approver: "admin" }]).outcome, "issued");
     });
 
@@ -66,7 +103,8 @@ function emptyTenant(opts: { withoutPrincipals?: string[]; withoutGraph?: boolea
         tenantId: "t",
         principalOfResource: name => (opts.withoutPrincipals?.some(k => name.startsWith(`${k}-`)) ? undefined : `oid-${name}`),
         principal: id => (id.startsWith("oid-") ? { objectId: id, clientId: `client-${id}`, displayName: id, kind: "application" } : undefined),
-        principalByClientId: id => (opts.withoutGraph && id === GRAPH_APP_ID ? undefined : { objectId: `ms-${id}`, clientId: id, displayName: id, kind: "microsoft" }),
+        principalByClientId: id =>
+            opts.withoutGraph && id === GRAPH_APP_ID ? undefined : { objectId: `ms-${id}`, clientId: id, displayName: id, kind: "microsoft" },
         grants: () => [],
         assignments: () => [],
         assignmentsTo: () => [],
@@ -101,22 +139,32 @@ describe("flow predictions in the plan", () => {
     it("the sample dev stack plans with every flow issued", async () => {
         const plan = await planDev();
         assert.equal(plan.flows.length, 8);
-        assert.deepEqual(plan.flows.filter(f => f.outcome !== "issued"), []);
+        assert.deepEqual(
+            plan.flows.filter(f => f.outcome !== "issued"),
+            [],
+        );
         assert.equal(plan.summary.failingFlows, 0);
     });
 
     it("consent: user predicts user consent, pre-authorization and admin approval per scope, and fails the plan", async () => {
-        const plan = await planDev(c => { c["entra-consent:apps"]["orders-web"].consent = "user"; });
+        const plan = await planDev(c => {
+            c["entra-consent:apps"]["orders-web"].consent = "user";
+        });
         const web = plan.flows.filter(f => f.client === "orders-web");
-        assert.deepEqual(web.map(f => [f.resource, f.outcome, f.mechanism]), [
-            ["microsoft-graph", "issued-after-user-consent", ["user-consent"]],
-            ["orders-api", "admin-approval-required", ["pre-authorized", "none"]],
-        ]);
+        assert.deepEqual(
+            web.map(f => [f.resource, f.outcome, f.mechanism]),
+            [
+                ["microsoft-graph", "issued-after-user-consent", ["user-consent"]],
+                ["orders-api", "admin-approval-required", ["pre-authorized", "none"]],
+            ],
+        );
         assert.equal(plan.summary.failingFlows, 1);
     });
 
     it("a middle tier without an admin grant fails on-behalf-of with AADSTS65001", async () => {
-        const plan = await planDev(c => { c["entra-consent:apps"]["orders-api"].consent = "user"; });
+        const plan = await planDev(c => {
+            c["entra-consent:apps"]["orders-api"].consent = "user";
+        });
         const obo = plan.flows.find(f => f.client === "orders-api")!;
         assert.deepEqual([obo.flow, obo.outcome, obo.code], ["on-behalf-of", "failed", "AADSTS65001"]);
         assert.match(obo.fix!, /set apps.orders-api.consent: admin/);

@@ -19,7 +19,9 @@ const apps = (c: Record<string, any>) => c["entra-consent:apps"];
 const planDecoy = (which: string) => planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": which }), program: DECOY, catalog });
 
 describe("class 2: the resource is the service principal a grant names, never a guess", () => {
-    const exchangeMail = (permission: string) => (c: Record<string, any>) => { apps(c)["orders-reports"].application["exchange-online"] = [permission]; };
+    const exchangeMail = (permission: string) => (c: Record<string, any>) => {
+        apps(c)["orders-reports"].application["exchange-online"] = [permission];
+    };
 
     // User.Read.All (application) has one GUID on Microsoft Graph (tier 2) and on SharePoint Online (tier 1: its user
     // profiles). Since issue 8, Exchange's Mail.Read is tier 1 like Graph's (equivalence), so it no longer shows this.
@@ -28,7 +30,9 @@ describe("class 2: the resource is the service principal a grant names, never a 
         const graph = catalog.resource("microsoft-graph")!.permissions.find(p => p.value === "User.Read.All" && p.type === "application")!;
         assert.equal(sharePoint.id, graph.id);
         assert.deepEqual([graph.tier, sharePoint.tier], [2, 1]);
-        const plan = await planDev(c => { apps(c)["orders-reports"].application["microsoft-graph"] = ["User.Read.All"]; });
+        const plan = await planDev(c => {
+            apps(c)["orders-reports"].application["microsoft-graph"] = ["User.Read.All"];
+        });
         assert.deepEqual(of(plan, APP_TIERS), [], "a tier-2 request on Graph is not rejected because of SharePoint");
     });
 
@@ -44,7 +48,9 @@ describe("class 2: the resource is the service principal a grant names, never a 
     });
 
     it("judges a delegated grant on Azure Resource Manager as ARM's user_impersonation, not another API's", async () => {
-        const plan = await planDev(c => { apps(c)["orders-web"].delegated["azure-service-management"] = ["user_impersonation"]; });
+        const plan = await planDev(c => {
+            apps(c)["orders-web"].delegated["azure-service-management"] = ["user_impersonation"];
+        });
         for (const v of plan.violations.filter(x => x.permission === "user_impersonation")) assert.equal(v.resource, "azure-service-management", v.message);
         assert.equal(plan.summary.errors, 0);
     });
@@ -61,7 +67,11 @@ describe("class 3: values, not wiring; fail closed on what the pack cannot ident
         for (const which of ["invoke-through-decoy", "invoke-promise", "invoke-literal"]) {
             const v = mandatoryOf(await planDecoy(which), APP_TIERS);
             assert.equal(v.length, 1, which);
-            assert.match(v[0].message, /cannot identify the resource API: object ID [0-9a-f-]{36} is not the objectId of any service principal of this stack/, which);
+            assert.match(
+                v[0].message,
+                /cannot identify the resource API: object ID [0-9a-f-]{36} is not the objectId of any service principal of this stack/,
+                which,
+            );
         }
     });
 
@@ -76,8 +86,19 @@ describe("class 3: values, not wiring; fail closed on what the pack cannot ident
         const plan = await planDecoy("invoke-literal");
         const [v] = mandatoryOf(plan, APP_TIERS);
         const objectId = /object ID ([0-9a-f-]{36})/.exec(v.message)![1];
-        const policyConfig = writePolicyConfig({ [APP_TIERS]: { approvals: [approval({ client: "client", resource: objectId, permission: "97235f07-e226-4f63-ace3-39588e11d3a1", type: "application", tier0: true })] } });
-        const approved = await planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": "invoke-literal" }), program: DECOY, catalog, policyConfig });
+        const policyConfig = writePolicyConfig({
+            [APP_TIERS]: {
+                approvals: [
+                    approval({ client: "client", resource: objectId, permission: "97235f07-e226-4f63-ace3-39588e11d3a1", type: "application", tier0: true }),
+                ],
+            },
+        });
+        const approved = await planStack({
+            configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": "invoke-literal" }),
+            program: DECOY,
+            catalog,
+            policyConfig,
+        });
         assert.deepEqual(mandatoryOf(approved, APP_TIERS), []);
     });
 
@@ -96,11 +117,13 @@ describe("class 3: values, not wiring; fail closed on what the pack cannot ident
 });
 
 describe("class 5: every route to consent is judged by tier", () => {
-    const preAuthorize = (tier: number, client = "orders-web") => (c: Record<string, any>) => {
-        apps(c)["orders-api"].scopes["Orders.ReadWrite"].tier = tier;
-        apps(c)["orders-api"].preAuthorized[client] = ["Orders.Read", "Orders.ReadWrite"];
-        if (client === "orders-web") apps(c)["orders-web"].consent = "user"; // no grant: the pre-authorization is the approval
-    };
+    const preAuthorize =
+        (tier: number, client = "orders-web") =>
+        (c: Record<string, any>) => {
+            apps(c)["orders-api"].scopes["Orders.ReadWrite"].tier = tier;
+            apps(c)["orders-api"].preAuthorized[client] = ["Orders.Read", "Orders.ReadWrite"];
+            if (client === "orders-web") apps(c)["orders-web"].consent = "user"; // no grant: the pre-authorization is the approval
+        };
 
     it("asks an approval for a tier-1 scope pre-authorized for a client of the stack, and one with tier0 for tier 0", async () => {
         const [v1] = mandatoryOf(await planDev(preAuthorize(1)), SCOPE_TIERS);
@@ -120,29 +143,58 @@ describe("class 5: every route to consent is judged by tier", () => {
     });
 
     it("asks an approval for a tier-0 Microsoft scope users may consent to themselves", async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-web"].consent = "user"; apps(c)["orders-web"].delegated["microsoft-graph"].push("UserAuthMethod-Password.ReadWrite.All"); };
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-web"].consent = "user";
+            apps(c)["orders-web"].delegated["microsoft-graph"].push("UserAuthMethod-Password.ReadWrite.All");
+        };
         const v = mandatoryOf(await planDev(change), SCOPE_TIERS);
         assert.equal(v.length, 1);
-        assert.match(v[0].message, /requests the Microsoft Graph delegated permission UserAuthMethod-Password.ReadWrite.All \(tier 0.*users may consent to themselves/);
-        const ok = approval({ client: "orders-web", resource: "microsoft-graph", permission: "UserAuthMethod-Password.ReadWrite.All", type: "delegated", tier0: true });
+        assert.match(
+            v[0].message,
+            /requests the Microsoft Graph delegated permission UserAuthMethod-Password.ReadWrite.All \(tier 0.*users may consent to themselves/,
+        );
+        const ok = approval({
+            client: "orders-web",
+            resource: "microsoft-graph",
+            permission: "UserAuthMethod-Password.ReadWrite.All",
+            type: "delegated",
+            tier0: true,
+        });
         assert.deepEqual(mandatoryOf(await planDev(change, { policyConfig: { [SCOPE_TIERS]: { approvals: [ok] } } }), SCOPE_TIERS), []);
     });
 
     it("asks an approval for an API of the stack exposing a tier-0 scope to user consent", async () => {
-        const v = mandatoryOf(await planDev(c => { apps(c)["orders-api"].scopes["Orders.Read"].tier = 0; }), SCOPE_TIERS);
-        assert.ok(v.some(x => /orders-api exposes its tier-0 scope Orders.Read for user consent/.test(x.message)), JSON.stringify(v.map(x => x.message)));
+        const v = mandatoryOf(
+            await planDev(c => {
+                apps(c)["orders-api"].scopes["Orders.Read"].tier = 0;
+            }),
+            SCOPE_TIERS,
+        );
+        assert.ok(
+            v.some(x => /orders-api exposes its tier-0 scope Orders.Read for user consent/.test(x.message)),
+            JSON.stringify(v.map(x => x.message)),
+        );
     });
 });
 
 describe("approvals: scoped to a tenant, exact, and explained when they do not apply", () => {
-    const sitesRead = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
+    const sitesRead = (c: Record<string, any>) => {
+        apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All");
+    };
     const fields = { client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" };
 
     it("never clears another tenant: the same config passes tenant A and stops tenant B", async () => {
         const policyConfig = { [APP_TIERS]: { approvals: [approval(fields)] } };
         assert.deepEqual(mandatoryOf(await planDev(sitesRead, { policyConfig }), APP_TIERS), []);
         const tenantB = "22222222-2222-2222-2222-222222222222";
-        const inB = await planDev(c => { sitesRead(c); c["azuread:tenantId"] = tenantB; c["entra-consent:tenant"].id = tenantB; }, { policyConfig });
+        const inB = await planDev(
+            c => {
+                sitesRead(c);
+                c["azuread:tenantId"] = tenantB;
+                c["entra-consent:tenant"].id = tenantB;
+            },
+            { policyConfig },
+        );
         const [v] = mandatoryOf(inB, APP_TIERS);
         assert.match(v.message, /applies to tenant 11111111-1111-1111-1111-111111111111, not this one/);
     });
@@ -156,7 +208,9 @@ describe("approvals: scoped to a tenant, exact, and explained when they do not a
 
     it("reports an approval that matches nothing, naming what does not exist with did-you-mean", async () => {
         const typo = approval({ ...fields, client: "orders-reprts" });
-        const v = of(await planDev(sitesRead, { policyConfig: { [APP_TIERS]: { approvals: [typo] } } }), APP_TIERS).filter(x => x.enforcementLevel === "advisory");
+        const v = of(await planDev(sitesRead, { policyConfig: { [APP_TIERS]: { approvals: [typo] } } }), APP_TIERS).filter(
+            x => x.enforcementLevel === "advisory",
+        );
         assert.equal(v.length, 1);
         assert.match(v[0].message, /The approval SEC-42 .* did not apply: no client "orders-reprts" exists in this stack \(did you mean "orders-reports"\?\)/);
         const stale = approval({ ...fields, permission: "Sites.ReadWrite.All" });
@@ -173,7 +227,17 @@ describe("approvals: scoped to a tenant, exact, and explained when they do not a
 
     it("accepts the example policy config README points to, and it approves what it says", async () => {
         const policyConfig = path.join(__dirname, "..", "policy-config.example.json");
-        const plan = await planStack({ configFile: writeStack((() => { const c = devConfig(); sitesRead(c); return c; })()), catalog, policyConfig });
+        const plan = await planStack({
+            configFile: writeStack(
+                (() => {
+                    const c = devConfig();
+                    sitesRead(c);
+                    return c;
+                })(),
+            ),
+            catalog,
+            policyConfig,
+        });
         assert.equal(plan.problems, undefined, JSON.stringify(plan.problems));
         assert.deepEqual(mandatoryOf(plan, APP_TIERS), []);
         assert.equal(approvedOf(plan, APP_TIERS)[0].approval?.ticket, "SEC-1234");
@@ -181,8 +245,10 @@ describe("approvals: scoped to a tenant, exact, and explained when they do not a
 
     it("carries structured fields beside the message of a violation", async () => {
         const [v] = mandatoryOf(await planDev(sitesRead), APP_TIERS);
-        assert.deepEqual({ app: v.app, resource: v.resource, permission: v.permission, type: v.type, tier: v.tier },
-                         { app: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application", tier: 1 });
+        assert.deepEqual(
+            { app: v.app, resource: v.resource, permission: v.permission, type: v.type, tier: v.tier },
+            { app: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application", tier: 1 },
+        );
         assert.ok(approvedOf(await planDev(sitesRead), APP_TIERS).length === 0);
     });
 });
@@ -197,18 +263,31 @@ describe("app roles for people are not application permissions", () => {
         assert.deepEqual(plan.errors, []);
         assert.deepEqual(mandatoryOf(plan, APP_TIERS), []);
         const both = await planDev(withUsers(["user", "application"]));
-        assert.match(mandatoryOf(both, APP_TIERS)[0]?.message ?? "", /cannot identify the principal/, "a role a service principal may hold, given to an unknown object ID, fails closed");
+        assert.match(
+            mandatoryOf(both, APP_TIERS)[0]?.message ?? "",
+            /cannot identify the principal/,
+            "a role a service principal may hold, given to an unknown object ID, fails closed",
+        );
     });
 });
 
 describe("the text plan shows approved risk and never calls a rejected request approved", () => {
     it("marks a rejected permission REJECTED in the app's lines and in the consent matrix, and an approved one with its tier and approval", async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("RoleManagement.ReadWrite.Directory", "Sites.Read.All"); };
-        const policyConfig = { [APP_TIERS]: { approvals: [approval({ client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })] } };
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-reports"].application["microsoft-graph"].push("RoleManagement.ReadWrite.Directory", "Sites.Read.All");
+        };
+        const policyConfig = {
+            [APP_TIERS]: {
+                approvals: [approval({ client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })],
+            },
+        };
         const text = renderText(await planDev(change, { policyConfig }));
         assert.match(text, /RoleManagement.ReadWrite.Directory\n\s+REJECTED by azuread-approleassignment-disallow-privileged-permissions \(mandatory\)/);
         assert.doesNotMatch(text, /RoleManagement.ReadWrite.Directory[^\n]*\n\s+approved by/);
-        assert.match(text, /Sites.Read.All\n\s+approved by app role assignment \(this deploy\); tier 1, approval SEC-42 by secops@contoso.example until \d{4}-01-31/);
+        assert.match(
+            text,
+            /Sites.Read.All\n\s+approved by app role assignment \(this deploy\); tier 1, approval SEC-42 by secops@contoso.example until \d{4}-01-31/,
+        );
         assert.match(text, /orders-reports\s+microsoft-graph\s+client-credentials.*REJECTED by policy \(RoleManagement.ReadWrite.Directory\): no deploy/);
     });
 });

@@ -17,7 +17,10 @@ function problems(raw: unknown, opts = {}): string[] {
 
 function expectProblem(raw: unknown, path: string, pattern: RegExp, opts = {}) {
     const found = problems(raw, opts);
-    assert.ok(found.some(p => p.startsWith(`${path}: `) && pattern.test(p)), `expected ${path} ${pattern}, got:\n${found.join("\n")}`);
+    assert.ok(
+        found.some(p => p.startsWith(`${path}: `) && pattern.test(p)),
+        `expected ${path} ${pattern}, got:\n${found.join("\n")}`,
+    );
 }
 
 describe("stack config: shape (JSON Schema)", () => {
@@ -58,7 +61,11 @@ describe("stack config: shape (JSON Schema)", () => {
         expectProblem(raw, "entra-consent:apps.Orders_Web", /not a valid key/);
         expectProblem(raw, 'entra-consent:apps["orders-reports"].application["microsoft-graph"]', /is empty/);
         expectProblem(raw, 'entra-consent:apps["orders-api"].preAuthorized', /is a list, expected a map/);
-        expectProblem(raw, 'entra-consent:apps["orders-reports"].federatedCredentials["github-main"].issuer', /"http:\/\/token.example" is not valid \(the token issuer/);
+        expectProblem(
+            raw,
+            'entra-consent:apps["orders-reports"].federatedCredentials["github-main"].issuer',
+            /"http:\/\/token.example" is not valid \(the token issuer/,
+        );
     });
 });
 
@@ -66,7 +73,11 @@ describe("stack config: meaning (names resolved against the catalog and the stac
     it("suggests the closest permission for a misspelled one", () => {
         const raw = devRaw();
         raw.apps["orders-web"].delegated["microsoft-graph"] = ["User.Read", "Usr.Read"];
-        expectProblem(raw, 'entra-consent:apps["orders-web"].delegated["microsoft-graph"][1]', /has no delegated permission "Usr.Read".*did you mean "User.Read"/);
+        expectProblem(
+            raw,
+            'entra-consent:apps["orders-web"].delegated["microsoft-graph"][1]',
+            /has no delegated permission "Usr.Read".*did you mean "User.Read"/,
+        );
     });
 
     it("rejects a case variant of a permission, naming the real one", () => {
@@ -106,7 +117,11 @@ describe("stack config: meaning (names resolved against the catalog and the stac
     it("rejects the same resource under two names", () => {
         const raw = devRaw();
         raw.apps["orders-reports"].application["00000003-0000-0000-c000-000000000000"] = ["Group.Read.All"];
-        expectProblem(raw, 'entra-consent:apps["orders-reports"].application["microsoft-graph"]', /same resource \(Microsoft Graph\) as "00000003-0000-0000-c000-000000000000"/);
+        expectProblem(
+            raw,
+            'entra-consent:apps["orders-reports"].application["microsoft-graph"]',
+            /same resource \(Microsoft Graph\) as "00000003-0000-0000-c000-000000000000"/,
+        );
     });
 
     it("checks identities: external needs appId, managed identities hold no delegated permissions, daemons have no user", () => {

@@ -15,7 +15,9 @@ const DUPLICATE = path.join(__dirname, "fixtures", "programs", "duplicate-names.
 const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
 
 const stack = (apps: Record<string, unknown>) => ({
-    "azuread:tenantId": TENANT_ID, "entra-consent:tenant": { id: TENANT_ID, name: "collide" }, "entra-consent:apps": apps,
+    "azuread:tenantId": TENANT_ID,
+    "entra-consent:tenant": { id: TENANT_ID, name: "collide" },
+    "entra-consent:apps": apps,
 });
 const described = (values: string[]) => Object.fromEntries(values.map(v => [v, { description: `the ${v} permission` }]));
 const api = (roles: string[], scopes: string[] = []) => ({ kind: "api", appRoles: described(roles), ...(scopes.length ? { scopes: described(scopes) } : {}) });
@@ -26,7 +28,11 @@ function assertDistinctUrns(plan: PlanResult): void {
     const urns = plan.resources.map(r => r.urn);
     assert.equal(new Set(urns).size, urns.length, `URNs distinct: ${urns.filter((u, i) => urns.indexOf(u) !== i).join(", ")}`);
 }
-const names = (plan: PlanResult, type: string) => plan.resources.filter(r => r.type.endsWith(`:${type}`)).map(r => r.name).sort();
+const names = (plan: PlanResult, type: string) =>
+    plan.resources
+        .filter(r => r.type.endsWith(`:${type}`))
+        .map(r => r.name)
+        .sort();
 
 describe("resource names: pure encoding", () => {
     it("escapes permission values injectively and keeps the common case readable", () => {
@@ -54,10 +60,11 @@ describe("resource names: pure encoding", () => {
 
     it("round-trips every part, whatever it contains", () => {
         const parts = ["x-assign-y", "b-c", "Orders/Read", "Orders_Read", "a b", "%41", "ünï"];
-        for (const owner of parts) for (const v of parts) {
-            const d = decodeName(encodeName(owner, "assign", "label", v))!;
-            assert.deepEqual([d.app, d.kind, d.parts], [owner, "assign", ["label", v]]);
-        }
+        for (const owner of parts)
+            for (const v of parts) {
+                const d = decodeName(encodeName(owner, "assign", "label", v))!;
+                assert.deepEqual([d.app, d.kind, d.parts], [owner, "assign", ["label", v]]);
+            }
     });
 
     it("had collisions under the old joining, which the new names do not have", () => {
@@ -71,18 +78,23 @@ describe("resource names: pure encoding", () => {
 describe("resource names: configs built to collide plan with distinct URNs", () => {
     it("an app key containing -assign- and a resource label containing it", async () => {
         // old: both "x-assign-y-assign-z-W"
-        const plan = await planConfig(stack({
-            "z": api(["W"]), "y-assign-z": api(["W"]),
-            "x-assign-y": { kind: "daemon", application: { z: ["W"] } },
-            "x": { kind: "daemon", application: { "y-assign-z": ["W"] } },
-        }));
+        const plan = await planConfig(
+            stack({
+                z: api(["W"]),
+                "y-assign-z": api(["W"]),
+                "x-assign-y": { kind: "daemon", application: { z: ["W"] } },
+                x: { kind: "daemon", application: { "y-assign-z": ["W"] } },
+            }),
+        );
         assertDistinctUrns(plan);
         assert.deepEqual(names(plan, "AppRoleAssignment"), ["x-assign-y/assign/z/W", "x/assign/y-assign-z/W"]);
     });
 
     it("role values that differ only in / and _", async () => {
         // old: both "d-assign-api-Orders_Read" and both "api-role-Orders_Read"
-        const plan = await planConfig(stack({ api: api(["Orders/Read", "Orders_Read"]), d: { kind: "daemon", application: { api: ["Orders/Read", "Orders_Read"] } } }));
+        const plan = await planConfig(
+            stack({ api: api(["Orders/Read", "Orders_Read"]), d: { kind: "daemon", application: { api: ["Orders/Read", "Orders_Read"] } } }),
+        );
         assertDistinctUrns(plan);
         assert.deepEqual(names(plan, "AppRoleAssignment"), ["d/assign/api/Orders%2FRead", "d/assign/api/Orders_Read"]);
         assert.deepEqual(names(plan, "ApplicationAppRole"), ["api/role/Orders%2FRead", "api/role/Orders_Read"]);
@@ -90,23 +102,30 @@ describe("resource names: configs built to collide plan with distinct URNs", () 
 
     it("a resource label that ends where another's role value begins", async () => {
         // old: both "a-assign-b-c-d"
-        const plan = await planConfig(stack({ "b": api(["c-d"]), "b-c": api(["d"]), "a": { kind: "daemon", application: { "b": ["c-d"], "b-c": ["d"] } } }));
+        const plan = await planConfig(stack({ b: api(["c-d"]), "b-c": api(["d"]), a: { kind: "daemon", application: { b: ["c-d"], "b-c": ["d"] } } }));
         assertDistinctUrns(plan);
         assert.equal(names(plan, "AppRoleAssignment").length, 2);
     });
 
     it("grants, scopes and pre-authorizations whose app key equals another's key and label joined", async () => {
         const scopes = (v: string[]) => ({ kind: "api", scopes: described(v) });
-        const plan = await planConfig(stack({
-            // grants: old "a-grant-b-grant-c" twice
-            "c": scopes(["S"]), "b-grant-c": scopes(["S"]),
-            "a-grant-b": { kind: "native", delegated: { c: ["S"] } }, "a": { kind: "native", delegated: { "b-grant-c": ["S"] } },
-            // scopes: old "p-scope-q-scope-r" twice
-            "p-scope-q": scopes(["r"]), "p": scopes(["q-scope-r"]),
-            // pre-authorizations: old "m-preauthorize-n-preauthorize-o" twice
-            "m-preauthorize-n": { ...scopes(["S"]), preAuthorized: { o: ["S"] } }, "m": { ...scopes(["S"]), preAuthorized: { "n-preauthorize-o": ["S"] } },
-            "o": { kind: "native", delegated: { "m-preauthorize-n": ["S"] } }, "n-preauthorize-o": { kind: "native", delegated: { m: ["S"] } },
-        }));
+        const plan = await planConfig(
+            stack({
+                // grants: old "a-grant-b-grant-c" twice
+                c: scopes(["S"]),
+                "b-grant-c": scopes(["S"]),
+                "a-grant-b": { kind: "native", delegated: { c: ["S"] } },
+                a: { kind: "native", delegated: { "b-grant-c": ["S"] } },
+                // scopes: old "p-scope-q-scope-r" twice
+                "p-scope-q": scopes(["r"]),
+                p: scopes(["q-scope-r"]),
+                // pre-authorizations: old "m-preauthorize-n-preauthorize-o" twice
+                "m-preauthorize-n": { ...scopes(["S"]), preAuthorized: { o: ["S"] } },
+                m: { ...scopes(["S"]), preAuthorized: { "n-preauthorize-o": ["S"] } },
+                o: { kind: "native", delegated: { "m-preauthorize-n": ["S"] } },
+                "n-preauthorize-o": { kind: "native", delegated: { m: ["S"] } },
+            }),
+        );
         assertDistinctUrns(plan);
         assert.ok(names(plan, "ServicePrincipalDelegatedPermissionGrant").includes("a-grant-b/grant/c"));
         assert.ok(names(plan, "ServicePrincipalDelegatedPermissionGrant").includes("a/grant/b-grant-c"));
@@ -114,16 +133,29 @@ describe("resource names: configs built to collide plan with distinct URNs", () 
     });
 
     it("a scope and an app role with the same value on two APIs, and an app key equal to a Microsoft alias's prefix", async () => {
-        const plan = await planConfig(stack({
-            "api": { kind: "api", scopes: described(["Read"]), appRoles: described(["Read.All"]) },
-            "api2": api(["Read"]),
-            "microsoft": api(["graph-User.Read"]),
-            "client": { kind: "daemon", application: { "microsoft-graph": ["User.Read.All"], "microsoft": ["graph-User.Read"], "api": ["Read.All"], "api2": ["Read"] } },
-            "user": { kind: "native", delegated: { api: ["Read"] } },
-        }));
+        const plan = await planConfig(
+            stack({
+                api: { kind: "api", scopes: described(["Read"]), appRoles: described(["Read.All"]) },
+                api2: api(["Read"]),
+                microsoft: api(["graph-User.Read"]),
+                client: {
+                    kind: "daemon",
+                    application: { "microsoft-graph": ["User.Read.All"], microsoft: ["graph-User.Read"], api: ["Read.All"], api2: ["Read"] },
+                },
+                user: { kind: "native", delegated: { api: ["Read"] } },
+            }),
+        );
         assertDistinctUrns(plan);
-        assert.deepEqual(names(plan, "AppRoleAssignment"), ["client/assign/api/Read.All", "client/assign/api2/Read", "client/assign/microsoft-graph/User.Read.All", "client/assign/microsoft/graph-User.Read"]);
-        assert.deepEqual([...names(plan, "ApplicationPermissionScope"), ...names(plan, "ApplicationAppRole")].filter(n => n.endsWith("/Read")), ["api/scope/Read", "api2/role/Read"]);
+        assert.deepEqual(names(plan, "AppRoleAssignment"), [
+            "client/assign/api/Read.All",
+            "client/assign/api2/Read",
+            "client/assign/microsoft-graph/User.Read.All",
+            "client/assign/microsoft/graph-User.Read",
+        ]);
+        assert.deepEqual(
+            [...names(plan, "ApplicationPermissionScope"), ...names(plan, "ApplicationAppRole")].filter(n => n.endsWith("/Read")),
+            ["api/scope/Read", "api2/role/Read"],
+        );
     });
 });
 
@@ -133,18 +165,33 @@ describe("offline plan: duplicate URNs are a deploy error, as in the engine", ()
         const urn = "urn:pulumi:dev::entra-consent::azuread:index/appRoleAssignment:AppRoleAssignment::client-role";
         const dup = plan.errors.filter(e => e.startsWith("Duplicate resource URN"));
         assert.equal(dup.length, 1, JSON.stringify(plan.errors));
-        assert.match(dup[0], new RegExp(`^Duplicate resource URN '${urn.replace(/[.$]/g, "\\$&")}'; try giving it a unique name\\..* 2 resources .*from ${urn.replace(/[.$]/g, "\\$&")} and from ${urn.replace(/[.$]/g, "\\$&")}\\.$`));
+        assert.match(
+            dup[0],
+            new RegExp(
+                `^Duplicate resource URN '${urn.replace(/[.$]/g, "\\$&")}'; try giving it a unique name\\..* 2 resources .*from ${urn.replace(/[.$]/g, "\\$&")} and from ${urn.replace(/[.$]/g, "\\$&")}\\.$`,
+            ),
+        );
         assert.equal(plan.summary.errors, plan.errors.length);
         assert.equal(exitCode(plan), 1);
         assert.equal(plan.resources.filter(r => r.urn === urn).length, 2, "both registrations stay in the plan");
-        assert.ok(plan.violations.some(v => v.policy === APP_TIERS && /RoleManagement.ReadWrite.Directory/.test(v.message)), "the tier-0 twin is judged too");
+        assert.ok(
+            plan.violations.some(v => v.policy === APP_TIERS && /RoleManagement.ReadWrite.Directory/.test(v.message)),
+            "the tier-0 twin is judged too",
+        );
     });
 
     it("names both config paths when entra-consent's components registered them", () => {
         const rec = (parent: string, name: string): RecordedResource => ({
             urn: `urn:pulumi:dev::p::entra-consent:index:TenantConsent$entra-consent:index:AppAccess$azuread:index/appRoleAssignment:AppRoleAssignment::${name}`,
-            type: "azuread:index/appRoleAssignment:AppRoleAssignment", name, parent: `urn:pulumi:dev::p::entra-consent:index:TenantConsent$entra-consent:index:AppAccess::${parent}`,
-            custom: true, dependencies: [], propertyDependencies: {}, inputs: {}, secretInputs: [], outputs: {},
+            type: "azuread:index/appRoleAssignment:AppRoleAssignment",
+            name,
+            parent: `urn:pulumi:dev::p::entra-consent:index:TenantConsent$entra-consent:index:AppAccess::${parent}`,
+            custom: true,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: {},
+            secretInputs: [],
+            outputs: {},
         });
         const [error] = duplicateUrnErrors([rec("a", "a/assign/b/c"), rec("a", "a/assign/b/c"), rec("q", "q/grant/r")]);
         assert.match(error, /from entra-consent:apps.a.application.b \(c\) and from entra-consent:apps.a.application.b \(c\)\.$/);

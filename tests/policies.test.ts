@@ -39,7 +39,10 @@ describe("policy pack: every registered policy", () => {
 
     it("passes the sample dev stack with no mandatory violation", async () => {
         const plan = await planDev();
-        assert.deepEqual(plan.violations.filter(v => v.enforcementLevel === "mandatory"), []);
+        assert.deepEqual(
+            plan.violations.filter(v => v.enforcementLevel === "mandatory"),
+            [],
+        );
         // advisories only: the Azure CLI pre-authorized on orders-api, and orders-web's client secret
         assert.deepEqual(plan.violations.map(v => v.policy).sort(), [FEDERATED, PREAUTH_FIRST_PARTY].sort());
     });
@@ -48,7 +51,12 @@ describe("policy pack: every registered policy", () => {
 describe(APP_TIERS, () => {
     it("denies a tier-0 Microsoft Graph application permission, named by value or by GUID", async () => {
         for (const name of ["RoleManagement.ReadWrite.Directory", "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"]) {
-            const v = of(await planDev(c => { apps(c)["orders-reports"].application["microsoft-graph"].push(name); }), APP_TIERS);
+            const v = of(
+                await planDev(c => {
+                    apps(c)["orders-reports"].application["microsoft-graph"].push(name);
+                }),
+                APP_TIERS,
+            );
             assert.equal(v.length, 1, JSON.stringify(v));
             assert.equal(v[0].enforcementLevel, "mandatory");
             assert.match(v[0].message, /orders-reports is assigned the Microsoft Graph application permission RoleManagement.ReadWrite.Directory \(tier 0/);
@@ -57,45 +65,76 @@ describe(APP_TIERS, () => {
     });
 
     it("asks for an approval on tier 1, with the least-privilege alternative, and accepts a valid one", async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All");
+        };
         const v = of(await planDev(change), APP_TIERS);
         assert.equal(v.length, 1);
-        assert.match(v[0].message, /Sites.Read.All \(tier 1.*Least privilege: ask for Sites.Selected instead.*"azuread-approleassignment-disallow-privileged-permissions".approvals/);
-        const approved = { [APP_TIERS]: { approvals: [approval({ client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })] } };
+        assert.match(
+            v[0].message,
+            /Sites.Read.All \(tier 1.*Least privilege: ask for Sites.Selected instead.*"azuread-approleassignment-disallow-privileged-permissions".approvals/,
+        );
+        const approved = {
+            [APP_TIERS]: {
+                approvals: [approval({ client: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })],
+            },
+        };
         const plan = await planDev(change, { policyConfig: approved });
         assert.deepEqual(mandatoryOf(plan, APP_TIERS), []);
         // approved risk stays visible: an advisory with its tier and the approval, in structured fields
         const [seen] = approvedOf(plan, APP_TIERS);
-        assert.deepEqual({ app: seen.app, resource: seen.resource, permission: seen.permission, type: seen.type, tier: seen.tier, ticket: seen.approval?.ticket },
-                         { app: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application", tier: 1, ticket: "SEC-42" });
+        assert.deepEqual(
+            { app: seen.app, resource: seen.resource, permission: seen.permission, type: seen.type, tier: seen.tier, ticket: seen.approval?.ticket },
+            { app: "orders-reports", resource: "microsoft-graph", permission: "Sites.Read.All", type: "application", tier: 1, ticket: "SEC-42" },
+        );
         assert.match(seen.message, /^Approved: .*Sites.Read.All \(tier 1.*Approved by secops@contoso.example \(SEC-42\) until \d{4}-01-31/);
     });
 
     it("treats an expired approval as none and says when it expired", async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
-        const expired = approval({ client: "orders-reports", resource: "microsoft-graph", permission: "332a536c-c7ef-4017-ab91-336970924f0d", type: "application" }, true);
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All");
+        };
+        const expired = approval(
+            { client: "orders-reports", resource: "microsoft-graph", permission: "332a536c-c7ef-4017-ab91-336970924f0d", type: "application" },
+            true,
+        );
         const plan = await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [expired] } } });
         const v = mandatoryOf(plan, APP_TIERS);
         assert.equal(v.length, 1);
         assert.match(v[0].message, new RegExp(`The approval SEC-42 \\(by secops@contoso.example\\) expired on ${expired.expires}`));
         // and the approval itself is reported, by name, with the reason it did not apply
-        assert.match(of(plan, APP_TIERS).find(x => x.enforcementLevel === "advisory")!.message, new RegExp(`The approval SEC-42 .* did not apply: it expired on ${expired.expires}`));
+        assert.match(
+            of(plan, APP_TIERS).find(x => x.enforcementLevel === "advisory")!.message,
+            new RegExp(`The approval SEC-42 .* did not apply: it expired on ${expired.expires}`),
+        );
     });
 
     it("needs tier0: true in an approval of a tier-0 permission", async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("RoleManagement.ReadWrite.Directory"); };
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-reports"].application["microsoft-graph"].push("RoleManagement.ReadWrite.Directory");
+        };
         const fields = { client: "orders-reports", resource: "microsoft-graph", permission: "RoleManagement.ReadWrite.Directory", type: "application" };
         const without = await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval(fields)] } } });
         assert.equal(mandatoryOf(without, APP_TIERS).length, 1);
-        assert.match(of(without, APP_TIERS).find(x => x.enforcementLevel === "advisory")!.message, /did not apply: the permission is tier 0, and the approval does not say "tier0": true/);
+        assert.match(
+            of(without, APP_TIERS).find(x => x.enforcementLevel === "advisory")!.message,
+            /did not apply: the permission is tier 0, and the approval does not say "tier0": true/,
+        );
         // several approvals may match: any valid one covers, whatever the order
-        const both = await planDev(change, { policyConfig: { [APP_TIERS]: { approvals: [approval(fields), approval({ ...fields, tier0: true, ticket: "SEC-43" })] } } });
+        const both = await planDev(change, {
+            policyConfig: { [APP_TIERS]: { approvals: [approval(fields), approval({ ...fields, tier0: true, ticket: "SEC-43" })] } },
+        });
         assert.deepEqual(mandatoryOf(both, APP_TIERS), []);
         assert.equal(approvedOf(both, APP_TIERS)[0].approval?.ticket, "SEC-43");
     });
 
     it("judges the stack's own APIs by the tier their owners give in config", async () => {
-        const v = of(await planDev(c => { apps(c)["orders-api"].appRoles["Orders.Process"].tier = 1; }), APP_TIERS);
+        const v = of(
+            await planDev(c => {
+                apps(c)["orders-api"].appRoles["Orders.Process"].tier = 1;
+            }),
+            APP_TIERS,
+        );
         assert.deepEqual(v.map(x => x.message.split(" is assigned")[0]).sort(), ["orders-reports", "orders-worker"]);
         assert.match(v[0].message, /orders-api application permission Orders.Process \(tier 1/);
     });
@@ -109,14 +148,25 @@ describe(APP_TIERS, () => {
 
 describe(SCOPE_TIERS, () => {
     it("denies a tenant-wide grant of a tier-0 scope and asks an approval for tier 1", async () => {
-        const v = of(await planDev(c => { apps(c)["orders-web"].delegated["microsoft-graph"].push("AccessReview.ReadWrite.All", "Mail.Read"); }), SCOPE_TIERS);
+        const v = of(
+            await planDev(c => {
+                apps(c)["orders-web"].delegated["microsoft-graph"].push("AccessReview.ReadWrite.All", "Mail.Read");
+            }),
+            SCOPE_TIERS,
+        );
         assert.deepEqual(v.map(x => /permission (\S+) for every user/.exec(x.message)?.[1]).sort(), ["AccessReview.ReadWrite.All", "Mail.Read"]);
         assert.match(v.find(x => x.message.includes("AccessReview"))!.message, /tier 0.*denied/);
     });
 
     it("accepts an approved tier-1 tenant-wide grant", async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-web"].delegated["microsoft-graph"].push("Mail.Read"); };
-        const policyConfig = { [SCOPE_TIERS]: { approvals: [approval({ client: "orders-web", resource: "00000003-0000-0000-c000-000000000000", permission: "Mail.Read", type: "delegated" })] } };
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-web"].delegated["microsoft-graph"].push("Mail.Read");
+        };
+        const policyConfig = {
+            [SCOPE_TIERS]: {
+                approvals: [approval({ client: "orders-web", resource: "00000003-0000-0000-c000-000000000000", permission: "Mail.Read", type: "delegated" })],
+            },
+        };
         const plan = await planDev(change, { policyConfig });
         assert.deepEqual(mandatoryOf(plan, SCOPE_TIERS), []);
         assert.equal(approvedOf(plan, SCOPE_TIERS)[0].permission, "Mail.Read");
@@ -139,23 +189,54 @@ describe(REQUESTED, () => {
     });
 
     it("flags an approval that nothing requested (hidden privilege)", async () => {
-        const v = of(await planRaw({ graphRoles: ["User.Read.All", "Group.Read.All"], requestGraphRoles: ["User.Read.All"], graphScopes: ["User.Read", "Mail.Read"], requestGraphScopes: ["User.Read"] }), REQUESTED);
-        assert.deepEqual(v.map(x => /(assigned|granted) the Microsoft Graph \w+ permission (\S+), which it does not request/.exec(x.message)?.[2]).sort(), ["Group.Read.All", "Mail.Read"]);
+        const v = of(
+            await planRaw({
+                graphRoles: ["User.Read.All", "Group.Read.All"],
+                requestGraphRoles: ["User.Read.All"],
+                graphScopes: ["User.Read", "Mail.Read"],
+                requestGraphScopes: ["User.Read"],
+            }),
+            REQUESTED,
+        );
+        assert.deepEqual(v.map(x => /(assigned|granted) the Microsoft Graph \w+ permission (\S+), which it does not request/.exec(x.message)?.[2]).sort(), [
+            "Group.Read.All",
+            "Mail.Read",
+        ]);
     });
 
     it("flags a delegated permission with no grant, and accepts user consent only for scopes users may consent to", async () => {
-        const adminOnly = of(await planDev(c => { apps(c)["orders-web"].consent = "user"; }), REQUESTED);
-        assert.deepEqual(adminOnly.map(x => /delegated permission (\S+), but users cannot consent/.exec(x.message)?.[1]), ["Orders.ReadWrite"]);
+        const adminOnly = of(
+            await planDev(c => {
+                apps(c)["orders-web"].consent = "user";
+            }),
+            REQUESTED,
+        );
+        assert.deepEqual(
+            adminOnly.map(x => /delegated permission (\S+), but users cannot consent/.exec(x.message)?.[1]),
+            ["Orders.ReadWrite"],
+        );
         assert.match(adminOnly[0].message, /AADSTS65001/);
-        const userOk = of(await planDev(c => { apps(c)["orders-web"].consent = "user"; apps(c)["orders-web"].delegated["orders-api"] = ["Orders.Read"]; }), REQUESTED);
+        const userOk = of(
+            await planDev(c => {
+                apps(c)["orders-web"].consent = "user";
+                apps(c)["orders-web"].delegated["orders-api"] = ["Orders.Read"];
+            }),
+            REQUESTED,
+        );
         assert.deepEqual(userOk, []);
     });
 
     it("links requests and approvals in a first preview, where every ID is unknown", async () => {
         const clean = await planDev(() => {}, { preview: true });
         assert.deepEqual(of(clean, REQUESTED), []);
-        assert.ok(clean.resources.some(r => r.inputs.servicePrincipalObjectId === "<unknown>"), "IDs are unknown in this preview");
-        const missing = of(await planRaw({ graphRoles: ["User.Read.All"], requestGraphRoles: ["User.Read.All", "Group.Read.All"] }, { preview: true }), REQUESTED);
+        assert.ok(
+            clean.resources.some(r => r.inputs.servicePrincipalObjectId === "<unknown>"),
+            "IDs are unknown in this preview",
+        );
+        const missing = of(
+            await planRaw({ graphRoles: ["User.Read.All"], requestGraphRoles: ["User.Read.All", "Group.Read.All"] }, { preview: true }),
+            REQUESTED,
+        );
         assert.equal(missing.length, 1);
     });
 });
@@ -178,7 +259,13 @@ describe(FIRST_PARTY, () => {
 describe(PREAUTH, () => {
     it("rejects an app role in a pre-authorization (a raw program, in a first preview)", async () => {
         const tenant = new SimulatedTenant({ tenantId: TENANT_ID, catalog, preview: true });
-        const run = await runProgram({ program: "tests/fixtures/programs/wiring.ts", config: { "test:case": "preauth-app-role" }, stack: "dev", tenant, preview: true });
+        const run = await runProgram({
+            program: "tests/fixtures/programs/wiring.ts",
+            config: { "test:case": "preauth-app-role" },
+            stack: "dev",
+            tenant,
+            preview: true,
+        });
         const v = runPolicies(policies, run.resources, { stack: "dev", project: "entra-consent" }).violations.filter(x => x.policy === PREAUTH);
         assert.equal(v.length, 1);
         assert.match(v[0].message, /pre-authorizes client for the app role Things.Process: pre-authorization covers delegated scopes only/);
@@ -205,7 +292,12 @@ describe("credential hygiene", () => {
 
     it(`${PASSWORD}: judges the client secrets the components create from config`, async () => {
         assert.deepEqual(of(await planDev(), PASSWORD), [], "90 days");
-        const long = of(await planDev(c => { apps(c)["orders-web"].clientSecret.expiresInDays = 365; }), PASSWORD);
+        const long = of(
+            await planDev(c => {
+                apps(c)["orders-web"].clientSecret.expiresInDays = 365;
+            }),
+            PASSWORD,
+        );
         assert.equal(long.length, 1);
         assert.match(long[0].urn!, /orders-web-client-secret$/);
     });
@@ -226,32 +318,77 @@ describe("registration hygiene", () => {
     });
 
     it(`${MULTI_TENANT}: needs an approval for a multi-tenant audience`, async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-api"].signInAudience = "AzureADMultipleOrgs"; };
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-api"].signInAudience = "AzureADMultipleOrgs";
+        };
         assert.match(of(await planDev(change), MULTI_TENANT)[0].message, /any Entra tenant/);
-        const policyConfig = { [MULTI_TENANT]: { approvals: [approval({ client: "orders-api", permission: "AzureADMultipleOrgs", type: "sign-in-audience" })] } };
+        const policyConfig = {
+            [MULTI_TENANT]: { approvals: [approval({ client: "orders-api", permission: "AzureADMultipleOrgs", type: "sign-in-audience" })] },
+        };
         const plan = await planDev(change, { policyConfig });
         assert.deepEqual(mandatoryOf(plan, MULTI_TENANT), []);
         assert.equal(approvedOf(plan, MULTI_TENANT).length, 1);
         // an approval for another tenant never clears this one
-        const elsewhere = { [MULTI_TENANT]: { approvals: [approval({ tenant: "22222222-2222-2222-2222-222222222222", client: "orders-api", permission: "AzureADMultipleOrgs", type: "sign-in-audience" })] } };
-        assert.match(mandatoryOf(await planDev(change, { policyConfig: elsewhere }), MULTI_TENANT)[0].message, /applies to tenant 22222222-2222-2222-2222-222222222222, not this one/);
+        const elsewhere = {
+            [MULTI_TENANT]: {
+                approvals: [
+                    approval({
+                        tenant: "22222222-2222-2222-2222-222222222222",
+                        client: "orders-api",
+                        permission: "AzureADMultipleOrgs",
+                        type: "sign-in-audience",
+                    }),
+                ],
+            },
+        };
+        assert.match(
+            mandatoryOf(await planDev(change, { policyConfig: elsewhere }), MULTI_TENANT)[0].message,
+            /applies to tenant 22222222-2222-2222-2222-222222222222, not this one/,
+        );
     });
 
     it(`${OWNERS}: advises two owners where owners are managed`, async () => {
-        const one = of(await planDev(c => { apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001"]; }), OWNERS);
+        const one = of(
+            await planDev(c => {
+                apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001"];
+            }),
+            OWNERS,
+        );
         assert.equal(one.length, 1);
         assert.equal(one[0].enforcementLevel, "advisory");
-        assert.deepEqual(of(await planDev(c => { apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001", "1a2b3c4d-0000-4000-8000-000000000002"]; }), OWNERS), []);
-        const strict = of(await planDev(c => { apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001"]; }, { policyConfig: { [OWNERS]: { enforcementLevel: "mandatory" } } }), OWNERS);
+        assert.deepEqual(
+            of(
+                await planDev(c => {
+                    apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001", "1a2b3c4d-0000-4000-8000-000000000002"];
+                }),
+                OWNERS,
+            ),
+            [],
+        );
+        const strict = of(
+            await planDev(
+                c => {
+                    apps(c)["orders-api"].owners = ["1a2b3c4d-0000-4000-8000-000000000001"];
+                },
+                { policyConfig: { [OWNERS]: { enforcementLevel: "mandatory" } } },
+            ),
+            OWNERS,
+        );
         assert.equal(strict[0].enforcementLevel, "mandatory");
     });
 });
 
 describe(DIRECTORY_ROLES, () => {
     it("denies a tier-0 directory role to a service principal, and leaves other principals and roles alone", async () => {
-        assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN }), DIRECTORY_ROLES)[0].message, /client \(a workload identity\) is assigned the directory role Global Administrator/);
+        assert.match(
+            of(await planRaw({ directoryRoleId: GLOBAL_ADMIN }), DIRECTORY_ROLES)[0].message,
+            /client \(a workload identity\) is assigned the directory role Global Administrator/,
+        );
         // a principal the pack cannot identify counts as a workload (fail closed)
-        assert.match(of(await planRaw({ directoryRoleId: GLOBAL_ADMIN, directoryRolePrincipal: "literal" }), DIRECTORY_ROLES)[0].message, /cannot identify, so it counts as a workload/);
+        assert.match(
+            of(await planRaw({ directoryRoleId: GLOBAL_ADMIN, directoryRolePrincipal: "literal" }), DIRECTORY_ROLES)[0].message,
+            /cannot identify, so it counts as a workload/,
+        );
         assert.deepEqual(of(await planRaw({ directoryRoleId: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b" }), DIRECTORY_ROLES), []); // Directory Readers
     });
 });
@@ -267,29 +404,50 @@ describe(TENANT, () => {
         assert.deepEqual(of(await planDev(), TENANT), []);
         const tenant = new SimulatedTenant({ tenantId: TENANT_ID, catalog });
         const run = await runProgram({ program: "index.ts", config: devConfig(), stack: "dev", tenant });
-        const wrong = runPolicies(policies, run.resources, { stack: "dev", project: "entra-consent", stackTags: { "entra-consent:tenant": "33333333-3333-3333-3333-333333333333" }, defaultProviderConfig: { azuread: { tenantId: TENANT_ID } } });
+        const wrong = runPolicies(policies, run.resources, {
+            stack: "dev",
+            project: "entra-consent",
+            stackTags: { "entra-consent:tenant": "33333333-3333-3333-3333-333333333333" },
+            defaultProviderConfig: { azuread: { tenantId: TENANT_ID } },
+        });
         const onDefault = wrong.violations.filter(v => v.policy === TENANT);
         assert.equal(onDefault.length, 1);
         // the engine names a default provider after the plugin version, so findings carry the URN `pulumi preview` shows
         const azureadVersion = require("@pulumi/azuread/package.json").version as string;
         assert.equal(onDefault[0].urn, `urn:pulumi:dev::entra-consent::pulumi:providers:azuread::default_${azureadVersion.replace(/\./g, "_")}`);
-        const undeclared = runPolicies(policies, run.resources, { stack: "dev", project: "entra-consent", defaultProviderConfig: { azuread: { tenantId: TENANT_ID } } });
-        assert.deepEqual(undeclared.violations.filter(v => v.policy === TENANT), []);
+        const undeclared = runPolicies(policies, run.resources, {
+            stack: "dev",
+            project: "entra-consent",
+            defaultProviderConfig: { azuread: { tenantId: TENANT_ID } },
+        });
+        assert.deepEqual(
+            undeclared.violations.filter(v => v.policy === TENANT),
+            [],
+        );
     });
 });
 
 describe("policy config", () => {
     it("is an input error (exit 2) with the path and the closest name", async () => {
-        const plan = await planDev(() => {}, { policyConfig: {
-            "azuread-approleassignment-disallow-privileged-permission": "advisory",
-            [APP_TIERS]: { approvals: [{ tenant: TENANT_ID, client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "31/01/2027" },
-                                       { tenant: TENANT_ID, client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "2027-02-30" },
-                                       { client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "2027-01-31" }] },
-            [PASSWORD]: { maxDay: 90 },
-        } });
+        const plan = await planDev(() => {}, {
+            policyConfig: {
+                "azuread-approleassignment-disallow-privileged-permission": "advisory",
+                [APP_TIERS]: {
+                    approvals: [
+                        { tenant: TENANT_ID, client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "31/01/2027" },
+                        { tenant: TENANT_ID, client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "2027-02-30" },
+                        { client: "x", permission: "y", type: "application", ticket: "t", approver: "a", expires: "2027-01-31" },
+                    ],
+                },
+                [PASSWORD]: { maxDay: 90 },
+            },
+        });
         const problems = plan.problems!.map(p => `${p.path}: ${p.message}`);
         assert.equal(problems.length, 5, problems.join("\n"));
-        assert.match(problems[0], /policy-config.json: azuread-approleassignment-disallow-privileged-permission: no policy is named .*did you mean "azuread-approleassignment-disallow-privileged-permissions"/);
+        assert.match(
+            problems[0],
+            /policy-config.json: azuread-approleassignment-disallow-privileged-permission: no policy is named .*did you mean "azuread-approleassignment-disallow-privileged-permissions"/,
+        );
         assert.match(problems[1], /approvals\[0\]\.expires: "31\/01\/2027" must match format "date"/);
         assert.match(problems[2], /approvals\[1\]\.expires: "2027-02-30" must match format "date"/, "a real calendar date");
         assert.match(problems[3], /approvals\[2\].*must have required property 'tenant'/);
@@ -297,7 +455,9 @@ describe("policy config", () => {
     });
 
     it("can disable a policy or change its level", async () => {
-        const change = (c: Record<string, any>) => { apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All"); };
+        const change = (c: Record<string, any>) => {
+            apps(c)["orders-reports"].application["microsoft-graph"].push("Sites.Read.All");
+        };
         assert.deepEqual(of(await planDev(change, { policyConfig: { [APP_TIERS]: "disabled" } }), APP_TIERS), []);
         assert.equal(of(await planDev(change, { policyConfig: { [APP_TIERS]: "advisory" } }), APP_TIERS)[0].enforcementLevel, "advisory");
     });

@@ -16,7 +16,10 @@ export function writePolicyConfig(config: unknown): string {
 /** Plans the raw azuread program with a spec, optionally with a policy config. */
 export function planRaw(spec: Record<string, unknown>, opts: { policyConfig?: unknown; preview?: boolean } = {}): Promise<PlanResult> {
     return planStack({
-        configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:spec": spec }), program: RAW, catalog, preview: opts.preview,
+        configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:spec": spec }),
+        program: RAW,
+        catalog,
+        preview: opts.preview,
         policyConfig: opts.policyConfig ? writePolicyConfig(opts.policyConfig) : undefined,
     });
 }
@@ -25,7 +28,12 @@ export function planRaw(spec: Record<string, unknown>, opts: { policyConfig?: un
 export function planDev(change: (c: Record<string, any>) => void = () => {}, opts: { policyConfig?: unknown; preview?: boolean } = {}): Promise<PlanResult> {
     const config = devConfig();
     change(config);
-    return planStack({ configFile: writeStack(config), catalog, preview: opts.preview, policyConfig: opts.policyConfig ? writePolicyConfig(opts.policyConfig) : undefined });
+    return planStack({
+        configFile: writeStack(config),
+        catalog,
+        preview: opts.preview,
+        policyConfig: opts.policyConfig ? writePolicyConfig(opts.policyConfig) : undefined,
+    });
 }
 
 export function of(plan: PlanResult, policy: string): Violation[] {

@@ -7,11 +7,16 @@ import { catalog, devRaw } from "./helpers";
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 const model = buildModel(devRaw(), catalog);
 const graphIds = (type: "application" | "delegated") =>
-    Object.fromEntries(catalog.resource(GRAPH)!.permissions.filter(p => p.type === type).map(p => [p.value, p.id]));
+    Object.fromEntries(
+        catalog
+            .resource(GRAPH)!
+            .permissions.filter(p => p.type === type)
+            .map(p => [p.value, p.id]),
+    );
 
 describe("deploy-time checks (pure)", () => {
     it("tells a missing Microsoft service principal from one the deployer may not read", () => {
-        const missing = lookupFailure("Microsoft Graph", GRAPH, "contoso-dev", "could not find service principal with client ID \"00000003-...\"");
+        const missing = lookupFailure("Microsoft Graph", GRAPH, "contoso-dev", 'could not find service principal with client ID "00000003-..."');
         assert.match(missing, /has no service principal in tenant contoso-dev: tokens for it fail with AADSTS500011.*az ad sp create --id 00000003/);
         for (const said of ["Authorization_RequestDenied: Insufficient privileges to complete the operation.", "unexpected status 403 with OData error"]) {
             const denied = lookupFailure("Microsoft Graph", GRAPH, "contoso-dev", said);
@@ -26,13 +31,20 @@ describe("deploy-time checks (pure)", () => {
 
     it("accepts the signed-in tenant in any case and names both tenants otherwise", () => {
         assert.equal(tenantMismatch(model, "11111111-1111-1111-1111-111111111111".toUpperCase()), undefined);
-        assert.match(tenantMismatch(model, "22222222-2222-2222-2222-222222222222")!, /signed in to tenant 22222222-.*declares tenant contoso-dev \(11111111-.*nothing was written/);
+        assert.match(
+            tenantMismatch(model, "22222222-2222-2222-2222-222222222222")!,
+            /signed in to tenant 22222222-.*declares tenant contoso-dev \(11111111-.*nothing was written/,
+        );
     });
 
     it("finds permission IDs that differ from the tenant's, or that the tenant lacks", () => {
         const sp = { appId: GRAPH, objectId: "x", appRoleIds: graphIds("application"), oauth2PermissionScopeIds: graphIds("delegated") };
         assert.deepEqual(permissionIdMismatches(model, new Map([[GRAPH, sp]])), []);
-        const drifted = { ...sp, appRoleIds: { ...sp.appRoleIds, "Group.Read.All": "99999999-9999-4999-8999-999999999999" }, oauth2PermissionScopeIds: { ...sp.oauth2PermissionScopeIds } };
+        const drifted = {
+            ...sp,
+            appRoleIds: { ...sp.appRoleIds, "Group.Read.All": "99999999-9999-4999-8999-999999999999" },
+            oauth2PermissionScopeIds: { ...sp.oauth2PermissionScopeIds },
+        };
         delete (drifted.oauth2PermissionScopeIds as Record<string, string>).profile;
         const problems = permissionIdMismatches(model, new Map([[GRAPH, drifted]]));
         assert.equal(problems.length, 2, problems.join("\n"));

@@ -13,7 +13,8 @@ import { mandatoryOf } from "./policy-helpers";
 
 const POLICY = "azuread-application-disallow-unsafe-redirect-uris";
 const PROGRAM = path.join(__dirname, "fixtures", "programs", "redirects.ts");
-const planRedirects = (spec: Record<string, unknown>) => planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:spec": spec }), program: PROGRAM, catalog });
+const planRedirects = (spec: Record<string, unknown>) =>
+    planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:spec": spec }), program: PROGRAM, catalog });
 
 /** URIs no platform may register, each with what the finding says. */
 const HOSTILE: [string, RegExp][] = [
@@ -50,19 +51,21 @@ const FINE: [string, RedirectPlatform[]][] = [
 
 describe("redirect URIs (pure)", () => {
     it("refuses each hostile URI on every platform, saying why", () => {
-        for (const [uri, why] of HOSTILE) for (const platform of ["Web", "SPA", "PublicClient"] as const) {
-            const p = redirectUriProblem(uri, platform);
-            assert.ok(p, `${uri} on ${platform}`);
-            assert.match(p.message, why, `${uri} on ${platform}`);
-        }
+        for (const [uri, why] of HOSTILE)
+            for (const platform of ["Web", "SPA", "PublicClient"] as const) {
+                const p = redirectUriProblem(uri, platform);
+                assert.ok(p, `${uri} on ${platform}`);
+                assert.match(p.message, why, `${uri} on ${platform}`);
+            }
     });
 
     it("accepts https, loopback http, and custom schemes on native apps only", () => {
-        for (const [uri, platforms] of FINE) for (const platform of ["Web", "SPA", "PublicClient"] as const) {
-            const p = redirectUriProblem(uri, platform);
-            if (platforms.includes(platform)) assert.equal(p, undefined, `${uri} on ${platform}: ${p?.message}`);
-            else assert.match(p?.message ?? "", /custom scheme .* only a native \(public client\) app/, `${uri} on ${platform}`);
-        }
+        for (const [uri, platforms] of FINE)
+            for (const platform of ["Web", "SPA", "PublicClient"] as const) {
+                const p = redirectUriProblem(uri, platform);
+                if (platforms.includes(platform)) assert.equal(p, undefined, `${uri} on ${platform}: ${p?.message}`);
+                else assert.match(p?.message ?? "", /custom scheme .* only a native \(public client\) app/, `${uri} on ${platform}`);
+            }
     });
 });
 
@@ -77,7 +80,11 @@ describe("redirect URIs in the stack config are input errors (exit 2), for every
 
     for (const kind of ["web", "spa", "native", "api", "daemon"]) {
         it(`a ${kind} app: the path, what is wrong and what is meant`, async () => {
-            for (const [uri, why] of [["http://localhost:@evil.example/cb", /user name or password/], ["http://orders.contoso.example/cb", /not the loopback/], ["https://*.contoso.example/cb", /wildcard/]] as const) {
+            for (const [uri, why] of [
+                ["http://localhost:@evil.example/cb", /user name or password/],
+                ["http://orders.contoso.example/cb", /not the loopback/],
+                ["https://*.contoso.example/cb", /wildcard/],
+            ] as const) {
                 const plan = await planConfig(withUris(kind, ["https://orders.contoso.example/signin-oidc", uri]));
                 assert.equal(exitCode(plan), 2, `${kind} ${uri}`);
                 const p = plan.problems!.find(x => x.path === 'entra-consent:apps["orders-web"].redirectUris[1]');
@@ -97,14 +104,18 @@ describe("redirect URIs in the stack config are input errors (exit 2), for every
     });
 
     it("loopback http for development, on IPv6 too", async () => {
-        for (const kind of ["web", "spa", "native"]) assert.equal(exitCode(await planConfig(withUris(kind, ["http://[::1]:5000/cb", "http://127.0.0.1:5000/cb"]))), 0, kind);
+        for (const kind of ["web", "spa", "native"])
+            assert.equal(exitCode(await planConfig(withUris(kind, ["http://[::1]:5000/cb", "http://127.0.0.1:5000/cb"]))), 0, kind);
     });
 });
 
 describe(`${POLICY}: raw programs`, () => {
     it("judges ApplicationRedirectUris on each platform", async () => {
         for (const platform of ["Web", "SPA", "PublicClient"]) {
-            const v = mandatoryOf(await planRedirects({ platform, uris: ["https://ok.contoso.example/cb", "http://localhost:@evil.example/cb", "https://*.contoso.example/cb"] }), POLICY);
+            const v = mandatoryOf(
+                await planRedirects({ platform, uris: ["https://ok.contoso.example/cb", "http://localhost:@evil.example/cb", "https://*.contoso.example/cb"] }),
+                POLICY,
+            );
             assert.equal(v.length, 2, `${platform}: ${JSON.stringify(v)}`);
             assert.match(v[0].message, /"http:\/\/localhost:@evil.example\/cb" on the .* platform has a user name or password/);
             assert.match(v[1].message, /wildcard/);
@@ -113,17 +124,34 @@ describe(`${POLICY}: raw programs`, () => {
 
     it("allows a custom scheme on PublicClient only, and judges an unknown platform as Web", async () => {
         assert.deepEqual(mandatoryOf(await planRedirects({ platform: "PublicClient", uris: ["myapp://auth"] }), POLICY), []);
-        for (const platform of ["SPA", "Web", "publicclient"]) assert.equal(mandatoryOf(await planRedirects({ platform, uris: ["myapp://auth"] }), POLICY).length, 1, platform);
+        for (const platform of ["SPA", "Web", "publicclient"])
+            assert.equal(mandatoryOf(await planRedirects({ platform, uris: ["myapp://auth"] }), POLICY).length, 1, platform);
     });
 
     it("judges azuread.Application's web, single-page and public client redirect URIs", async () => {
-        const v = mandatoryOf(await planRedirects({ web: ["http://orders.contoso.example/cb"], spa: ["https://spa.contoso.example/#/cb"], publicClient: ["javascript:alert(1)"] }), POLICY);
+        const v = mandatoryOf(
+            await planRedirects({
+                web: ["http://orders.contoso.example/cb"],
+                spa: ["https://spa.contoso.example/#/cb"],
+                publicClient: ["javascript:alert(1)"],
+            }),
+            POLICY,
+        );
         assert.deepEqual(v.map(x => /on the (\w+) platform/.exec(x.message)?.[1]).sort(), ["PublicClient", "SPA", "Web"]);
-        assert.deepEqual(mandatoryOf(await planRedirects({ web: ["https://orders.contoso.example/cb"], spa: ["http://localhost:3000"], publicClient: ["myapp://auth"] }), POLICY), []);
+        assert.deepEqual(
+            mandatoryOf(
+                await planRedirects({ web: ["https://orders.contoso.example/cb"], spa: ["http://localhost:3000"], publicClient: ["myapp://auth"] }),
+                POLICY,
+            ),
+            [],
+        );
     });
 
     it("passes the sample dev stack", async () => {
         const plan = await planConfig(devConfig());
-        assert.deepEqual(plan.violations.filter(v => v.policy === POLICY), []);
+        assert.deepEqual(
+            plan.violations.filter(v => v.policy === POLICY),
+            [],
+        );
     });
 });

@@ -10,7 +10,8 @@ import { approval, mandatoryOf, writePolicyConfig } from "./policy-helpers";
 
 const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
 const program = (name: string) => path.join(__dirname, "fixtures", "programs", `redteam-${name}.ts`);
-const plan = (name: string, preview = false) => planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID }), program: program(name), catalog, preview });
+const plan = (name: string, preview = false) =>
+    planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID }), program: program(name), catalog, preview });
 
 describe("red team: routes around the tier policies", () => {
     // `pulumi up` gates on its preview; the engine's AnalyzeStack runs on final outputs, after the steps
@@ -26,14 +27,24 @@ describe("red team: routes around the tier policies", () => {
 describe("red team: the dependency is only a hint, and names belong to one principal", () => {
     const DECOY = program("decoy-preview");
     const planCase = (which: string, opts: { preview?: boolean; policyConfig?: unknown } = {}) =>
-        planStack({ configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": which }), program: DECOY, catalog, preview: opts.preview,
-                    policyConfig: opts.policyConfig ? writePolicyConfig(opts.policyConfig) : undefined });
+        planStack({
+            configFile: writeStack({ "azuread:tenantId": TENANT_ID, "test:case": which }),
+            program: DECOY,
+            catalog,
+            preview: opts.preview,
+            policyConfig: opts.policyConfig ? writePolicyConfig(opts.policyConfig) : undefined,
+        });
 
     it("judges a decoy role that reuses Graph's RoleManagement GUID as tier 0, also in the preview where the wiring is all there is", async () => {
         for (const preview of [true, false]) {
             const [v] = mandatoryOf(await planCase("decoy-role", { preview }), APP_TIERS);
             assert.ok(v, `preview: ${preview}`);
-            assert.match(v.message, preview ? /Harmless.Read \(tier 0.*its GUID is the Microsoft permission RoleManagement.ReadWrite.Directory's/ : /Microsoft Graph application permission RoleManagement.ReadWrite.Directory \(tier 0/);
+            assert.match(
+                v.message,
+                preview
+                    ? /Harmless.Read \(tier 0.*its GUID is the Microsoft permission RoleManagement.ReadWrite.Directory's/
+                    : /Microsoft Graph application permission RoleManagement.ReadWrite.Directory \(tier 0/,
+            );
         }
     });
 
@@ -44,11 +55,20 @@ describe("red team: the dependency is only a hint, and names belong to one princ
 
     it("fails closed in the preview on an object ID wired from a resource that is no principal", async () => {
         const [v] = mandatoryOf(await planCase("non-principal-wiring", { preview: true }), APP_TIERS);
-        assert.match(v.message, /cannot identify the principal: its object ID is not known before the write and comes from decoy-api \(ApplicationRegistration\), not from a service principal/);
+        assert.match(
+            v.message,
+            /cannot identify the principal: its object ID is not known before the write and comes from decoy-api \(ApplicationRegistration\), not from a service principal/,
+        );
     });
 
     it("never lets an approval for an app of the stack cover another principal named like it", async () => {
-        const policyConfig = { [APP_TIERS]: { approvals: ["orders-reports", "orders-reports-sp"].map(client => approval({ client, resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" })) } };
+        const policyConfig = {
+            [APP_TIERS]: {
+                approvals: ["orders-reports", "orders-reports-sp"].map(client =>
+                    approval({ client, resource: "microsoft-graph", permission: "Sites.Read.All", type: "application" }),
+                ),
+            },
+        };
         const v = mandatoryOf(await planCase("look-alike-name", { policyConfig }), APP_TIERS);
         assert.equal(v.length, 1, JSON.stringify(v.map(x => x.message)));
         assert.match(v[0].message, /Sites.Read.All \(tier 1/);

@@ -21,10 +21,15 @@ const stackFile = (quote = false) => writeStack({ "azuread:tenantId": TENANT_ID,
 /** A policy that reads the credential values and quotes them in a finding, as a careless policy might. */
 function spy(seen: unknown[]): ResourceValidationPolicy {
     return {
-        name: "test-spy", description: "Quotes what it sees.", enforcementLevel: "advisory",
+        name: "test-spy",
+        description: "Quotes what it sees.",
+        enforcementLevel: "advisory",
         validateResource: (args, report) => {
             if (args.type !== "azuread:index/synchronizationSecret:SynchronizationSecret") return;
-            for (const c of args.props.credentials ?? []) { seen.push(c.value); report(`saw ${c.key}=${c.value}`); }
+            for (const c of args.props.credentials ?? []) {
+                seen.push(c.value);
+                report(`saw ${c.key}=${c.value}`);
+            }
         },
     };
 }
@@ -32,7 +37,9 @@ function spy(seen: unknown[]): ResourceValidationPolicy {
 describe("class 10: secrets nested in inputs", () => {
     let plan: PlanResult;
     const seen: unknown[] = [];
-    before(async () => { plan = await planStack({ configFile: stackFile(true), program: PROGRAM, catalog, policies: [...policies, spy(seen)] }); });
+    before(async () => {
+        plan = await planStack({ configFile: stackFile(true), program: PROGRAM, catalog, policies: [...policies, spy(seen)] });
+    });
 
     it("policies see the plain values", () => {
         assert.deepEqual(seen, ["https://sync.example", SECRETS.token]);
@@ -40,7 +47,10 @@ describe("class 10: secrets nested in inputs", () => {
 
     it("masks each secret where it sits, at any depth, and shows the values beside it", () => {
         const sync = plan.resources.find(r => r.name === "client-sync")!;
-        assert.deepEqual(sync.inputs.credentials, [{ key: "BaseAddress", value: "https://sync.example" }, { key: "SecretToken", value: "[secret]" }]);
+        assert.deepEqual(sync.inputs.credentials, [
+            { key: "BaseAddress", value: "https://sync.example" },
+            { key: "SecretToken", value: "[secret]" },
+        ]);
         const app = plan.resources.find(r => r.name === "client")!;
         assert.equal(app.inputs.notes, "[secret]");
         assert.equal(app.inputs.fallbackPublicClientEnabled, "[secret]");
@@ -51,8 +61,14 @@ describe("class 10: secrets nested in inputs", () => {
     });
 
     it("shows no secret in the JSON or the text plan: not in inputs, outputs, findings or errors", () => {
-        assert.ok(plan.violations.some(v => v.message === "saw SecretToken=[secret]"), "a finding quoting a secret is masked");
-        assert.ok(plan.errors.some(e => /cannot reach the provisioning endpoint with \[secret\]/.test(e)), plan.errors.join("\n"));
+        assert.ok(
+            plan.violations.some(v => v.message === "saw SecretToken=[secret]"),
+            "a finding quoting a secret is masked",
+        );
+        assert.ok(
+            plan.errors.some(e => /cannot reach the provisioning endpoint with \[secret\]/.test(e)),
+            plan.errors.join("\n"),
+        );
         assert.doesNotMatch(JSON.stringify(plan), LEAK);
         assert.doesNotMatch(renderText(plan), LEAK);
     });
@@ -61,8 +77,11 @@ describe("class 10: secrets nested in inputs", () => {
         const env = { ...process.env };
         delete env.INIT_CWD;
         for (const format of ["text", "json"]) {
-            const r = spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [path.join(PROJECT_ROOT, "lib", "cli", "plan.ts"), "--config", stackFile(true), "--program", PROGRAM, "--format", format],
-                                { cwd: PROJECT_ROOT, encoding: "utf8", env });
+            const r = spawnSync(
+                path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+                [path.join(PROJECT_ROOT, "lib", "cli", "plan.ts"), "--config", stackFile(true), "--program", PROGRAM, "--format", format],
+                { cwd: PROJECT_ROOT, encoding: "utf8", env },
+            );
             assert.equal(r.status, 1, r.stderr);
             assert.match(r.stdout, /cannot reach the provisioning endpoint with \[secret\]/, format);
             assert.doesNotMatch(r.stdout + r.stderr, LEAK, format);
@@ -73,11 +92,21 @@ describe("class 10: secrets nested in inputs", () => {
 describe("secret masking (pure)", () => {
     it("masks by path, leaving other values and paths that do not exist", () => {
         const v = { a: [{ b: "x", c: "y" }], d: "z" };
-        assert.deepEqual(maskPaths(v, [["a", 0, "c"], ["nope", 1]]), { a: [{ b: "x", c: "[secret]" }], d: "z" });
+        assert.deepEqual(
+            maskPaths(v, [
+                ["a", 0, "c"],
+                ["nope", 1],
+            ]),
+            { a: [{ b: "x", c: "[secret]" }], d: "z" },
+        );
         assert.deepEqual(v.a[0].c, "y", "the original is not changed");
     });
 
     it("redacts secrets quoted in text, longest first, and short secrets only where they are a whole value", () => {
-        assert.deepEqual(redact({ m: ["key abcd1234 and abcd"], k: "ab", t: "tab" }, ["abcd", "abcd1234", "ab"]), { m: ["key [secret] and [secret]"], k: "[secret]", t: "tab" });
+        assert.deepEqual(redact({ m: ["key abcd1234 and abcd"], k: "ab", t: "tab" }, ["abcd", "abcd1234", "ab"]), {
+            m: ["key [secret] and [secret]"],
+            k: "[secret]",
+            t: "tab",
+        });
     });
 });

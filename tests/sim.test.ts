@@ -33,7 +33,10 @@ describe("simulated tenant", () => {
     for (const [which, pattern] of rejections) {
         it(`rejects ${which}`, async () => {
             const plan = await planWiring(which);
-            assert.ok(plan.errors.some(e => pattern.test(e)), `expected ${pattern}, got:\n${plan.errors.join("\n")}`);
+            assert.ok(
+                plan.errors.some(e => pattern.test(e)),
+                `expected ${pattern}, got:\n${plan.errors.join("\n")}`,
+            );
         });
     }
 });
@@ -43,22 +46,40 @@ describe("deploy-time checks before any write", () => {
 
     it("stops when signed in to another tenant, naming both tenants", async () => {
         const plan = await planStack({ configFile: writeStack(devConfig()), catalog, signedInTenantId: "22222222-2222-2222-2222-222222222222" });
-        assert.ok(plan.errors.some(e => /signed in to tenant 22222222-2222-2222-2222-222222222222, but stack dev declares tenant contoso-dev \(11111111-/.test(e)), plan.errors.join("\n"));
+        assert.ok(
+            plan.errors.some(e => /signed in to tenant 22222222-2222-2222-2222-222222222222, but stack dev declares tenant contoso-dev \(11111111-/.test(e)),
+            plan.errors.join("\n"),
+        );
         assert.deepEqual(written(plan.resources), []);
     });
 
     it("stops when a Microsoft permission ID in the tenant differs from the catalog", async () => {
-        const tenant = new SimulatedTenant({ tenantId: TENANT_ID, catalog,
-            permissionIdOverrides: { "00000003-0000-0000-c000-000000000000": { "Group.Read.All": "99999999-9999-4999-8999-999999999999" } } });
+        const tenant = new SimulatedTenant({
+            tenantId: TENANT_ID,
+            catalog,
+            permissionIdOverrides: { "00000003-0000-0000-c000-000000000000": { "Group.Read.All": "99999999-9999-4999-8999-999999999999" } },
+        });
         const run = await runProgram({ program: "index.ts", config: devConfig(), stack: "dev", tenant });
-        assert.ok(run.errors.some(e => /partner-sync.*Group.Read.All is 99999999-9999-4999-8999-999999999999 in this tenant but 5b567255-7703-4780-807c-7be8301ae99b in the catalog/.test(e)), run.errors.join("\n"));
+        assert.ok(
+            run.errors.some(e =>
+                /partner-sync.*Group.Read.All is 99999999-9999-4999-8999-999999999999 in this tenant but 5b567255-7703-4780-807c-7be8301ae99b in the catalog/.test(
+                    e,
+                ),
+            ),
+            run.errors.join("\n"),
+        );
         assert.deepEqual(written(run.resources), []);
     });
 
     it("stops when a Microsoft API has no service principal in the tenant (AADSTS500011)", async () => {
         const tenant = new SimulatedTenant({ tenantId: TENANT_ID, catalog, missingMicrosoftPrincipals: ["00000003-0000-0000-c000-000000000000"] });
         const run = await runProgram({ program: "index.ts", config: devConfig(), stack: "dev", tenant });
-        assert.ok(run.errors.some(e => /Microsoft Graph \(00000003-0000-0000-c000-000000000000\) has no service principal in tenant contoso-dev.*AADSTS500011/.test(e)), run.errors.join("\n"));
+        assert.ok(
+            run.errors.some(e =>
+                /Microsoft Graph \(00000003-0000-0000-c000-000000000000\) has no service principal in tenant contoso-dev.*AADSTS500011/.test(e),
+            ),
+            run.errors.join("\n"),
+        );
         assert.deepEqual(written(run.resources), []);
     });
 });

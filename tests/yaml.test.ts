@@ -43,7 +43,12 @@ const BOMB = `${HEAD}  test:a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lo
 async function planText(text: string) {
     const configFile = stackFile(text);
     const plan = await planStack({ configFile, catalog });
-    return { code: exitCode(plan), problems: (plan.problems ?? []).map(p => `${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`).join("\n"), plan, configFile };
+    return {
+        code: exitCode(plan),
+        problems: (plan.problems ?? []).map(p => `${p.path}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`).join("\n"),
+        plan,
+        configFile,
+    };
 }
 
 async function assertRefused(text: string, message: RegExp, line?: number) {
@@ -90,13 +95,25 @@ describe("hostile YAML in Pulumi.<stack>.yaml is invalid input (exit 2)", () => 
     it("refuses deep nesting hidden in a JSON string value, as the engine passes config", async () => {
         const json = `{"web":{"kind":"native","delegated":{"microsoft-graph":["User.Read"]}},"deep":${"[".repeat(20000)}${"]".repeat(20000)}}`;
         await assertRefused(`${HEAD}  entra-consent:apps: '${json}'\n`, /entra-consent:apps: is nested deeper than 64 levels/);
-        const r = await planText(`${HEAD}  entra-consent:apps: '${JSON.stringify({ web: { kind: "native", delegated: { "microsoft-graph": ["User.Read"] } } })}'\n`);
+        const r = await planText(
+            `${HEAD}  entra-consent:apps: '${JSON.stringify({ web: { kind: "native", delegated: { "microsoft-graph": ["User.Read"] } } })}'\n`,
+        );
         assert.equal(r.code, 0, `a JSON string value of normal depth still plans: ${r.problems}`);
     });
 
-    for (const [tag, value] of [["!!set", "{ web, api }"], ["!!binary", "aGVsbG8="], ["!foo", "bar"], ["!!omap", "[ { a: 1 } ]"], ["!!timestamp", "2026-01-01"]]) {
+    for (const [tag, value] of [
+        ["!!set", "{ web, api }"],
+        ["!!binary", "aGVsbG8="],
+        ["!foo", "bar"],
+        ["!!omap", "[ { a: 1 } ]"],
+        ["!!timestamp", "2026-01-01"],
+    ]) {
         it(`refuses the tag ${tag}`, async () => {
-            await assertRefused(`${HEAD}  entra-consent:apps: ${tag} ${value}\n`, new RegExp(`has the tag ${tag.replace(/[!]/g, "\\!")}, which a stack file may not use`), 4);
+            await assertRefused(
+                `${HEAD}  entra-consent:apps: ${tag} ${value}\n`,
+                new RegExp(`has the tag ${tag.replace(/[!]/g, "\\!")}, which a stack file may not use`),
+                4,
+            );
         });
     }
 
@@ -123,10 +140,17 @@ describe("hostile YAML in Pulumi.<stack>.yaml is invalid input (exit 2)", () => 
     });
 
     it("answers through the CLI with exit 2 and a message, never a stack trace", () => {
-        for (const [text, message] of [[BOMB, /alias bomb/], [`${HEAD}  test:deep: ${"[".repeat(20000)}${"]".repeat(20000)}\n`, /nested too deeply/]] as const) {
+        for (const [text, message] of [
+            [BOMB, /alias bomb/],
+            [`${HEAD}  test:deep: ${"[".repeat(20000)}${"]".repeat(20000)}\n`, /nested too deeply/],
+        ] as const) {
             const env = { ...process.env };
             delete env.INIT_CWD;
-            const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "lib", "cli", "plan.ts"), "--config", stackFile(text)], { cwd: ROOT, env, encoding: "utf8" });
+            const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "lib", "cli", "plan.ts"), "--config", stackFile(text)], {
+                cwd: ROOT,
+                env,
+                encoding: "utf8",
+            });
             assert.equal(r.status, 2, r.stdout + r.stderr);
             assert.match(r.stdout + r.stderr, message);
             assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack trace");

@@ -26,18 +26,39 @@ function fail(message: string): never {
 }
 
 /** Where main() reads and writes, so tests run it in-process. */
-export interface Io { out: (s: string) => void; err: (s: string) => void; stdin: () => string; cwd: string }
+export interface Io {
+    out: (s: string) => void;
+    err: (s: string) => void;
+    stdin: () => string;
+    cwd: string;
+}
 const processIo = (): Io => ({ out: s => console.log(s), err: s => console.error(s), stdin: () => fs.readFileSync(0, "utf8"), cwd: process.cwd() });
 
-const FACT_WORDS: Record<string, string> = { clientId: "client ID", clientName: "client name", resource: "resource", resourceName: "resource name", tenant: "tenant",
-                                             redirectUri: "redirect URI", user: "user", identityProvider: "identity provider" };
+const FACT_WORDS: Record<string, string> = {
+    clientId: "client ID",
+    clientName: "client name",
+    resource: "resource",
+    resourceName: "resource name",
+    tenant: "tenant",
+    redirectUri: "redirect URI",
+    user: "user",
+    identityProvider: "identity provider",
+};
 
 function factsOf(p: ParsedError): string[] {
-    return [p.clientId && `client ${p.clientId}${p.clientName ? ` (${p.clientName})` : ""}`, !p.clientId && p.clientName && `client "${p.clientName}"`,
-            p.resource && `resource ${p.resource}${p.resourceName ? ` (${p.resourceName})` : ""}`, !p.resource && p.resourceName && `resource "${p.resourceName}"`,
-            p.scopes && `scopes ${p.scopes.join(" ")}`, p.tenant && `tenant ${p.tenant}`, p.redirectUri && `redirect URI ${p.redirectUri}`,
-            p.user && `user ${p.user}${p.identityProvider ? ` from ${p.identityProvider}` : ""}`, p.correlationId && `correlation ID ${p.correlationId}`,
-            p.timestamp && `at ${p.timestamp}`, p.redacted && `redacted in the text: ${p.redacted.map(f => FACT_WORDS[f] ?? f).join(", ")}`].filter((f): f is string => !!f);
+    return [
+        p.clientId && `client ${p.clientId}${p.clientName ? ` (${p.clientName})` : ""}`,
+        !p.clientId && p.clientName && `client "${p.clientName}"`,
+        p.resource && `resource ${p.resource}${p.resourceName ? ` (${p.resourceName})` : ""}`,
+        !p.resource && p.resourceName && `resource "${p.resourceName}"`,
+        p.scopes && `scopes ${p.scopes.join(" ")}`,
+        p.tenant && `tenant ${p.tenant}`,
+        p.redirectUri && `redirect URI ${p.redirectUri}`,
+        p.user && `user ${p.user}${p.identityProvider ? ` from ${p.identityProvider}` : ""}`,
+        p.correlationId && `correlation ID ${p.correlationId}`,
+        p.timestamp && `at ${p.timestamp}`,
+        p.redacted && `redacted in the text: ${p.redacted.map(f => FACT_WORDS[f] ?? f).join(", ")}`,
+    ].filter((f): f is string => !!f);
 }
 
 export function renderDiagnosis(r: DiagnoseResult, cwd = process.cwd()): string {
@@ -48,7 +69,8 @@ export function renderDiagnosis(r: DiagnoseResult, cwd = process.cwd()): string 
         lines.push("", d.stack === "-" ? "no stack matches" : `stack ${d.stack}, tenant ${d.tenant.name} (${d.tenant.id})${d.app ? `, app ${d.app}` : ""}`);
         for (const f of d.flows) lines.push(`  flow     ${f.flow} to ${f.resource} [${f.permissions.join(" ")}]: ${f.outcome}${f.code ? ` ${f.code}` : ""}`);
         lines.push(`  planned  ${d.planned}`, `  cause    ${d.cause}`);
-        if (d.fix) lines.push(`  fix      in ${path.relative(cwd, d.fix.file) || d.fix.file}: set ${d.fix.key} to ${JSON.stringify(d.fix.value)}, then pulumi up`);
+        if (d.fix)
+            lines.push(`  fix      in ${path.relative(cwd, d.fix.file) || d.fix.file}: set ${d.fix.key} to ${JSON.stringify(d.fix.value)}, then pulumi up`);
         if (d.action) lines.push(`  action   ${d.action}`);
     }
     return lines.join("\n");
@@ -58,8 +80,14 @@ export async function main(argv: string[] = process.argv.slice(2), io: Io = proc
     try {
         return await run(argv, io);
     } catch (e) {
-        if (e instanceof UsageError) { io.err(`diagnose: ${e.message}\n${USAGE}`); return 2; }
-        if (e instanceof InputError) { io.err(e.message); return 2; }
+        if (e instanceof UsageError) {
+            io.err(`diagnose: ${e.message}\n${USAGE}`);
+            return 2;
+        }
+        if (e instanceof InputError) {
+            io.err(e.message);
+            return 2;
+        }
         throw e;
     }
 }
@@ -67,22 +95,40 @@ export async function main(argv: string[] = process.argv.slice(2), io: Io = proc
 async function run(argv: string[], io: Io): Promise<number> {
     let parsedArgs;
     try {
-        parsedArgs = parseArgs({ args: argv, allowPositionals: true, options: {
-            stack: { type: "string" }, config: { type: "string" }, all: { type: "boolean" }, format: { type: "string", default: "text" },
-            outputs: { type: "string" }, help: { type: "boolean", short: "h" },
-        } });
-    } catch (e) { fail((e as Error).message); }
+        parsedArgs = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                all: { type: "boolean" },
+                format: { type: "string", default: "text" },
+                outputs: { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
+        });
+    } catch (e) {
+        fail((e as Error).message);
+    }
     const { values: args, positionals } = parsedArgs;
-    if (args.help) { io.out(USAGE); return 0; }
+    if (args.help) {
+        io.out(USAGE);
+        return 0;
+    }
     if (args.format !== "text" && args.format !== "json") fail(`--format is "${args.format}"; use text or json`);
     if ([args.stack !== undefined, args.config !== undefined, !!args.all].filter(Boolean).length !== 1) fail("name exactly one of --stack, --config or --all");
     if (positionals.length !== 1) fail("give the error text as one argument (quote it), or - to read it from standard input");
     const text = positionals[0] === "-" ? io.stdin() : positionals[0];
     const parsed = parseAadstsError(text);
-    if ("error" in parsed) { io.err(`diagnose: ${parsed.error}`); return 2; }
+    if ("error" in parsed) {
+        io.err(`diagnose: ${parsed.error}`);
+        return 2;
+    }
     if (!parsed.known) {
         const facts = factsOf(parsed);
-        io.err(`diagnose: AADSTS${parsed.code} is not a code this tool diagnoses; look it up at ${lookupUrl(parsed.code)}${facts.length ? `\n  from the error: ${facts.join(", ")}` : ""}\n  known codes: ${KNOWN_CODES.join(", ")}`);
+        io.err(
+            `diagnose: AADSTS${parsed.code} is not a code this tool diagnoses; look it up at ${lookupUrl(parsed.code)}${facts.length ? `\n  from the error: ${facts.join(", ")}` : ""}\n  known codes: ${KNOWN_CODES.join(", ")}`,
+        );
         return 2;
     }
 
@@ -90,8 +136,10 @@ async function run(argv: string[], io: Io): Promise<number> {
     for (const f of files) if (!fs.existsSync(f)) fail(`${f}: no such stack file`);
     if (!files.length) fail(`no Pulumi.*.yaml in ${io.cwd}`);
     const catalog = PermissionCatalog.load();
-    const plans = files.length > 1 ? (await planInPool(files.map(configFile => ({ configFile })))).map(r => r.plan)
-        : [await planStack({ configFile: files[0], catalog })];
+    const plans =
+        files.length > 1
+            ? (await planInPool(files.map(configFile => ({ configFile })))).map(r => r.plan)
+            : [await planStack({ configFile: files[0], catalog })];
     const stacks: PlannedStack[] = [];
     for (const [i, file] of files.entries()) {
         const plan = plans[i];
@@ -119,8 +167,13 @@ function readOutputs(file: string): Record<string, unknown> {
 
 if (require.main === module) {
     process.chdir(process.env.INIT_CWD ?? process.cwd());
-    main().then(code => { process.exitCode = code; }, e => {
-        console.error(e instanceof InputError ? e.message : `diagnose: ${(e as Error).message}`);
-        process.exitCode = e instanceof InputError ? 2 : 1;
-    });
+    main().then(
+        code => {
+            process.exitCode = code;
+        },
+        e => {
+            console.error(e instanceof InputError ? e.message : `diagnose: ${(e as Error).message}`);
+            process.exitCode = e instanceof InputError ? 2 : 1;
+        },
+    );
 }

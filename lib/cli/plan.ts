@@ -29,18 +29,35 @@ function usageError(message: string): never {
 async function main(): Promise<number> {
     let args;
     try {
-        args = parseArgs({ options: {
-            stack: { type: "string" }, config: { type: "string" }, all: { type: "boolean" }, format: { type: "string", default: "text" },
-            program: { type: "string" }, "policy-config": { type: "string" }, "tenant-export": { type: "string" }, "import-file": { type: "string" }, preview: { type: "boolean" }, help: { type: "boolean", short: "h" },
-        } }).values;
+        args = parseArgs({
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                all: { type: "boolean" },
+                format: { type: "string", default: "text" },
+                program: { type: "string" },
+                "policy-config": { type: "string" },
+                "tenant-export": { type: "string" },
+                "import-file": { type: "string" },
+                preview: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        }).values;
     } catch (e) {
         usageError((e as Error).message);
     }
-    if (args.help) { console.log(USAGE); return 0; }
+    if (args.help) {
+        console.log(USAGE);
+        return 0;
+    }
     if (args.format !== "text" && args.format !== "json") usageError(`--format is "${args.format}"; use text or json`);
     const chosen = [args.stack !== undefined, args.config !== undefined, !!args.all].filter(Boolean).length;
     if (chosen !== 1) usageError("name exactly one of --stack, --config or --all");
-    for (const [flag, file] of [["--program", args.program], ["--policy-config", args["policy-config"]], ["--tenant-export", args["tenant-export"]]] as const) {
+    for (const [flag, file] of [
+        ["--program", args.program],
+        ["--policy-config", args["policy-config"]],
+        ["--tenant-export", args["tenant-export"]],
+    ] as const) {
         if (file !== undefined && !fs.existsSync(file)) usageError(`${flag} ${file}: no such file`);
     }
     if (args.all) return planAll(args.format, { program: args.program, preview: args.preview, policyConfig: args["policy-config"] });
@@ -51,8 +68,14 @@ async function main(): Promise<number> {
         usageError(`${configFile}: no such stack file${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
     }
     if (args["import-file"] && !args["tenant-export"]) usageError("--import-file goes with --tenant-export");
-    const plan = await planStack({ configFile, program: args.program, preview: args.preview, policyConfig: args["policy-config"],
-                                   tenantExport: args["tenant-export"], importFile: args["import-file"] });
+    const plan = await planStack({
+        configFile,
+        program: args.program,
+        preview: args.preview,
+        policyConfig: args["policy-config"],
+        tenantExport: args["tenant-export"],
+        importFile: args["import-file"],
+    });
     console.log(args.format === "json" ? JSON.stringify(plan, null, 2) : renderText(plan));
     return exitCode(plan);
 }
@@ -61,19 +84,38 @@ async function main(): Promise<number> {
 async function planAll(format: string, args: { program?: string; preview?: boolean; policyConfig?: string }): Promise<number> {
     const files = stackFiles(process.cwd());
     if (!files.length) usageError(`no Pulumi.*.yaml in ${process.cwd()}`);
-    const results = await planInPool(files.map(configFile => ({ configFile, program: args.program, preview: args.preview, policyConfig: args.policyConfig && path.resolve(args.policyConfig) })), {
-        onResult: (r, done) => {
-            const s = r.plan?.summary;
-            const code = r.plan ? exitCode(r.plan) : 1;
-            console.error(`[${done}/${files.length}] ${stackNameOf(r.task.configFile)}: exit ${code}${s ? `, ${s.resources} resources, ${s.mandatory} mandatory, ${s.failingFlows} failing flows` : `: ${r.error}`} (${(r.stats.wallMs / 1000).toFixed(1)} s)`);
+    const results = await planInPool(
+        files.map(configFile => ({
+            configFile,
+            program: args.program,
+            preview: args.preview,
+            policyConfig: args.policyConfig && path.resolve(args.policyConfig),
+        })),
+        {
+            onResult: (r, done) => {
+                const s = r.plan?.summary;
+                const code = r.plan ? exitCode(r.plan) : 1;
+                console.error(
+                    `[${done}/${files.length}] ${stackNameOf(r.task.configFile)}: exit ${code}${s ? `, ${s.resources} resources, ${s.mandatory} mandatory, ${s.failingFlows} failing flows` : `: ${r.error}`} (${(r.stats.wallMs / 1000).toFixed(1)} s)`,
+                );
+            },
         },
-    });
-    if (format === "json") console.log(JSON.stringify({ stacks: results.map(r => r.plan ?? { stack: stackNameOf(r.task.configFile), error: r.error }) }, null, 2));
+    );
+    if (format === "json")
+        console.log(JSON.stringify({ stacks: results.map(r => r.plan ?? { stack: stackNameOf(r.task.configFile), error: r.error }) }, null, 2));
     else for (const r of results) console.log(r.plan ? renderText(r.plan) : `stack ${stackNameOf(r.task.configFile)}: ${r.error}`, "\n");
     return Math.max(...results.map(r => (r.plan ? exitCode(r.plan) : 1)));
 }
 
 if (require.main === module) {
     process.chdir(process.env.INIT_CWD ?? process.cwd());
-    main().then(code => { process.exitCode = code; }, e => { console.error(`plan: ${(e as Error).message}`); process.exitCode = 1; });
+    main().then(
+        code => {
+            process.exitCode = code;
+        },
+        e => {
+            console.error(`plan: ${(e as Error).message}`);
+            process.exitCode = 1;
+        },
+    );
 }

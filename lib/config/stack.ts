@@ -26,7 +26,13 @@ export function readStackFile(file: string): StackFile {
     try {
         const { size } = fs.statSync(file);
         if (size > STACK_FILE_LIMITS.bytes) {
-            throw new InputError([{ path: file, message: `is ${size} bytes; a stack file may be at most ${STACK_FILE_LIMITS.bytes} bytes (1 MB)`, hint: "a stack file holds one tenant's config" }]);
+            throw new InputError([
+                {
+                    path: file,
+                    message: `is ${size} bytes; a stack file may be at most ${STACK_FILE_LIMITS.bytes} bytes (1 MB)`,
+                    hint: "a stack file holds one tenant's config",
+                },
+            ]);
         }
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
@@ -42,10 +48,20 @@ export function readStackFile(file: string): StackFile {
     } catch (e) {
         // The parser reports bad syntax in doc.errors; it throws only when its recursion runs out of stack, which shows
         // as a RangeError or, inside a regular expression, a SyntaxError. Either way the input is what failed.
-        throw new InputError([{ path: `${file}:${deepestLine(text)}`, message: `is nested too deeply to read (at most ${STACK_FILE_LIMITS.depth} levels): ${(e as Error).message}` }]);
+        throw new InputError([
+            {
+                path: `${file}:${deepestLine(text)}`,
+                message: `is nested too deeply to read (at most ${STACK_FILE_LIMITS.depth} levels): ${(e as Error).message}`,
+            },
+        ]);
     }
     if (doc.errors.length) {
-        throw new InputError(doc.errors.map(e => ({ path: `${file}:${e.linePos?.[0]?.line ?? "?"}`, message: `not valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` })));
+        throw new InputError(
+            doc.errors.map(e => ({
+                path: `${file}:${e.linePos?.[0]?.line ?? "?"}`,
+                message: `not valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+            })),
+        );
     }
     const problems = hostileNodes(doc.contents).map(({ node, message, hint }) => ({ path: `${file}:${lineOf(node.range?.[0])}`, message, hint }));
     if (problems.length) throw new InputError(problems);
@@ -54,7 +70,13 @@ export function readStackFile(file: string): StackFile {
         data = doc.toJS({ maxAliasCount: STACK_FILE_LIMITS.aliases }) ?? {};
     } catch (e) {
         if (e instanceof ReferenceError || e instanceof RangeError) {
-            throw new InputError([{ path: `${file}:${lineOf(firstAlias(doc))}`, message: `its aliases expand too far (an alias bomb): ${e.message}`, hint: `write the values out, or use fewer aliases (at most ${STACK_FILE_LIMITS.aliases} expanded nodes)` }]);
+            throw new InputError([
+                {
+                    path: `${file}:${lineOf(firstAlias(doc))}`,
+                    message: `its aliases expand too far (an alias bomb): ${e.message}`,
+                    hint: `write the values out, or use fewer aliases (at most ${STACK_FILE_LIMITS.aliases} expanded nodes)`,
+                },
+            ]);
         }
         throw e;
     }
@@ -64,7 +86,8 @@ export function readStackFile(file: string): StackFile {
     return { path: file, config: (data.config as Record<string, unknown> | undefined) ?? {} };
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+const isMap = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /** Nodes a stack file may not hold: deeper than the limit, tags outside the core schema, merge keys. Walked without recursion. */
 function hostileNodes(root: unknown): { node: YAML.Node; message: string; hint?: string }[] {
@@ -73,13 +96,21 @@ function hostileNodes(root: unknown): { node: YAML.Node; message: string; hint?:
     while (stack.length) {
         const [node, depth] = stack.pop()!;
         if (!YAML.isNode(node)) continue;
-        if (depth > STACK_FILE_LIMITS.depth) { out.push({ node, message: `is nested deeper than ${STACK_FILE_LIMITS.depth} levels` }); continue; }
+        if (depth > STACK_FILE_LIMITS.depth) {
+            out.push({ node, message: `is nested deeper than ${STACK_FILE_LIMITS.depth} levels` });
+            continue;
+        }
         if (node.tag && !CORE_TAGS.has(node.tag)) {
-            out.push({ node, message: `has the tag ${node.tag.replace("tag:yaml.org,2002:", "!!")}, which a stack file may not use`, hint: "plain YAML maps, lists, strings, numbers and booleans" });
+            out.push({
+                node,
+                message: `has the tag ${node.tag.replace("tag:yaml.org,2002:", "!!")}, which a stack file may not use`,
+                hint: "plain YAML maps, lists, strings, numbers and booleans",
+            });
         }
         if (YAML.isMap(node)) {
             for (const pair of node.items) {
-                if (YAML.isScalar(pair.key) && pair.key.value === "<<") out.push({ node: pair.key, message: "is a merge key (<<), which a stack file may not use", hint: "write the map out" });
+                if (YAML.isScalar(pair.key) && pair.key.value === "<<")
+                    out.push({ node: pair.key, message: "is a merge key (<<), which a stack file may not use", hint: "write the map out" });
                 stack.push([pair.key, depth + 1], [pair.value, depth + 1]);
             }
         } else if (YAML.isSeq(node)) {
@@ -103,16 +134,25 @@ function deeperThan(value: unknown, limit: number): boolean {
 /** Where the first alias is: the start of an expansion that went too far. */
 function firstAlias(doc: YAML.Document.Parsed): number | undefined {
     let offset: number | undefined;
-    YAML.visit(doc, { Alias(_, node) { offset = node.range?.[0]; return YAML.visit.BREAK; } });
+    YAML.visit(doc, {
+        Alias(_, node) {
+            offset = node.range?.[0];
+            return YAML.visit.BREAK;
+        },
+    });
     return offset;
 }
 
 /** When the parser ran out of stack: the line that opens the most levels, for the message. */
 function deepestLine(text: string): number {
-    let best = 1, most = -1;
+    let best = 1,
+        most = -1;
     text.split("\n").forEach((line, i) => {
         const opens = (line.match(/[[{]|(?:^|\s)[-?](?=\s|$)/g) ?? []).length + line.search(/\S|$/);
-        if (opens > most) { most = opens; best = i + 1; }
+        if (opens > most) {
+            most = opens;
+            best = i + 1;
+        }
     });
     return best;
 }
@@ -128,14 +168,24 @@ export function rawStackConfig(config: Record<string, unknown>): { raw: Record<s
         if (!key.startsWith(`${NAMESPACE}:`)) continue;
         const name = key.slice(NAMESPACE.length + 1);
         if (!KEYS.includes(name)) {
-            problems.push({ path: key, message: `unknown config key${didYouMean(name, KEYS).replace(/"(\w+)"/, `"${NAMESPACE}:$1"`)}`, hint: `this project reads ${KEYS.map(k => `${NAMESPACE}:${k}`).join(" and ")}` });
+            problems.push({
+                path: key,
+                message: `unknown config key${didYouMean(name, KEYS).replace(/"(\w+)"/, `"${NAMESPACE}:$1"`)}`,
+                hint: `this project reads ${KEYS.map(k => `${NAMESPACE}:${k}`).join(" and ")}`,
+            });
             continue;
         }
         if (typeof value === "string") {
             let parsed: unknown;
-            try { parsed = JSON.parse(value); } catch { problems.push({ path: formatPath([name]), message: "is not a map", hint: "write it as a YAML map in the stack file" }); continue; }
+            try {
+                parsed = JSON.parse(value);
+            } catch {
+                problems.push({ path: formatPath([name]), message: "is not a map", hint: "write it as a YAML map in the stack file" });
+                continue;
+            }
             // the engine passes objects as JSON strings: the same depth limit as a stack file, before anything recurses into it
-            if (deeperThan(parsed, STACK_FILE_LIMITS.depth)) problems.push({ path: formatPath([name]), message: `is nested deeper than ${STACK_FILE_LIMITS.depth} levels` });
+            if (deeperThan(parsed, STACK_FILE_LIMITS.depth))
+                problems.push({ path: formatPath([name]), message: `is nested deeper than ${STACK_FILE_LIMITS.depth} levels` });
             else raw[name] = parsed;
         } else raw[name] = value;
     }

@@ -29,32 +29,45 @@ function toProblem(e: ErrorObject, data: unknown): InputProblem | undefined {
         case "additionalProperties": {
             const key = (e.params as any).additionalProperty as string;
             const allowed = Object.keys((e.parentSchema as any).properties ?? {});
-            return { path: formatPath([...at, key]), message: `unknown key "${key}"${didYouMean(key, allowed)}`,
-                     hint: `allowed keys: ${allowed.join(", ")}` };
+            return { path: formatPath([...at, key]), message: `unknown key "${key}"${didYouMean(key, allowed)}`, hint: `allowed keys: ${allowed.join(", ")}` };
         }
         case "required":
-            return { path: formatPath([...at, (e.params as any).missingProperty]), message: "is required",
-                     hint: (e.parentSchema as any).properties?.[(e.params as any).missingProperty]?.description };
+            return {
+                path: formatPath([...at, (e.params as any).missingProperty]),
+                message: "is required",
+                hint: (e.parentSchema as any).properties?.[(e.params as any).missingProperty]?.description,
+            };
         case "enum": {
             const allowed = (e.params as any).allowedValues as unknown[];
-            return { path: formatPath(at), message: `${show(e.data)} is not allowed${didYouMean(String(e.data), allowed.map(String))}`,
-                     hint: describe(e) ?? `one of ${allowed.map(show).join(", ")}` };
+            return {
+                path: formatPath(at),
+                message: `${show(e.data)} is not allowed${didYouMean(String(e.data), allowed.map(String))}`,
+                hint: describe(e) ?? `one of ${allowed.map(show).join(", ")}`,
+            };
         }
         case "propertyNames":
             return undefined; // reported by the nested error on the name itself
-        case "if": case "anyOf": return undefined;
+        case "if":
+        case "anyOf":
+            return undefined;
         case "oneOf":
             return { path: formatPath(at), message: "does not match any accepted form", hint: describe(e) };
         case "type":
-            return { path: formatPath(at), message: `is ${Array.isArray(e.data) ? "a list" : e.data === null ? "empty" : `a ${typeof e.data}`}, expected ${(e.params as any).type === "object" ? "a map" : (e.params as any).type === "array" ? "a list" : `a ${(e.params as any).type}`}`,
-                     hint: describe(e) };
-        case "pattern": case "format": {
+            return {
+                path: formatPath(at),
+                message: `is ${Array.isArray(e.data) ? "a list" : e.data === null ? "empty" : `a ${typeof e.data}`}, expected ${(e.params as any).type === "object" ? "a map" : (e.params as any).type === "array" ? "a list" : `a ${(e.params as any).type}`}`,
+                hint: describe(e),
+            };
+        case "pattern":
+        case "format": {
             // a failing key name (propertyNames) carries the key on the error itself
             const name = (e as any).propertyName as string | undefined;
             if (name !== undefined) return { path: formatPath([...at, name]), message: `"${name}" is not a valid key`, hint: describe(e) };
             return { path: formatPath(at), message: `${show(e.data)} is not valid`, hint: describe(e) };
         }
-        case "minItems": case "minLength": case "minProperties":
+        case "minItems":
+        case "minLength":
+        case "minProperties":
             return { path: formatPath(at), message: "is empty", hint: describe(e) };
         case "uniqueItems":
             return { path: formatPath(at), message: `lists ${show((e.data as unknown[])[(e.params as any).j])} twice`, hint: "list each entry once" };
@@ -76,7 +89,10 @@ export function validateShape(data: unknown): { ok: true; config: StackConfig } 
         const p = toProblem(e, data);
         if (!p) continue;
         const key = `${p.path}\u0000${p.message}`;
-        if (!seen.has(key)) { seen.add(key); problems.push(p); }
+        if (!seen.has(key)) {
+            seen.add(key);
+            problems.push(p);
+        }
     }
     return { ok: false, problems };
 }

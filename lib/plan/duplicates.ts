@@ -25,6 +25,10 @@ export function originOf(r: Pick<RecordedResource, "urn" | "type" | "name" | "pa
 export function duplicateUrnErrors(resources: readonly RecordedResource[]): string[] {
     const byUrn = new Map<string, RecordedResource[]>();
     for (const r of resources) byUrn.set(r.urn, [...(byUrn.get(r.urn) ?? []), r]);
-    return [...byUrn].filter(([, rs]) => rs.length > 1).map(([urn, rs]) =>
-        `Duplicate resource URN '${urn}'; try giving it a unique name. The engine refuses the deploy: ${rs.length} resources are registered under it, from ${rs.map(originOf).join(" and from ")}.`);
+    return [...byUrn]
+        .filter(([, rs]) => rs.length > 1)
+        .map(
+            ([urn, rs]) =>
+                `Duplicate resource URN '${urn}'; try giving it a unique name. The engine refuses the deploy: ${rs.length} resources are registered under it, from ${rs.map(originOf).join(" and from ")}.`,
+        );
 }

@@ -15,7 +15,17 @@ process.on("message", async ({ index, task }: { index: number; task: PlanTask })
     let stats: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
     let result: Omit<PlanTaskResult, "stats">;
     try {
-        result = { task, plan: await planStack({ ...task, catalog, runners, onStats: s => { stats = s; } }) };
+        result = {
+            task,
+            plan: await planStack({
+                ...task,
+                catalog,
+                runners,
+                onStats: s => {
+                    stats = s;
+                },
+            }),
+        };
     } catch (e) {
         result = { task, error: (e as Error).message };
     }

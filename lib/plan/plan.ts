@@ -27,17 +27,38 @@ const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
 
-export interface Violation extends FindingFields { policy: string; enforcementLevel: "mandatory" | "advisory"; urn?: string; message: string }
+export interface Violation extends FindingFields {
+    policy: string;
+    enforcementLevel: "mandatory" | "advisory";
+    urn?: string;
+    message: string;
+}
 export interface Flow {
-    client: string; resource: string; flow: string; outcome: string; code: string | null; claims: Record<string, string[]>; fix: string | null;
+    client: string;
+    resource: string;
+    flow: string;
+    outcome: string;
+    code: string | null;
+    claims: Record<string, string[]>;
+    fix: string | null;
     /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
-    permissions: string[]; mechanism: string[];
+    permissions: string[];
+    mechanism: string[];
 }
 
 export interface PlanResult {
     stack: string;
     tenant: { id: string; name: string; userConsent?: string };
-    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; retainOnDelete?: true; action?: "import"; importId?: string }[];
+    resources: {
+        urn: string;
+        type: string;
+        name: string;
+        parent: string | null;
+        inputs: Record<string, unknown>;
+        retainOnDelete?: true;
+        action?: "import";
+        importId?: string;
+    }[];
     violations: Violation[];
     flows: Flow[];
     summary: { resources: number; mandatory: number; advisory: number; failingFlows: number; errors: number };
@@ -50,7 +71,13 @@ export interface PlanResult {
     /** the program's stack outputs (client IDs, identifier URIs, ...), as planned */
     outputs?: Record<string, unknown>;
     /** with --tenant-export: what already exists and is adopted (`pulumi import --file`), and what the first update changes */
-    imports?: { count: number; updates: ImportPlan["updates"]; notImported: ImportPlan["notImported"]; appsMatchedByName: ImportPlan["appsMatchedByName"]; file?: string };
+    imports?: {
+        count: number;
+        updates: ImportPlan["updates"];
+        notImported: ImportPlan["notImported"];
+        appsMatchedByName: ImportPlan["appsMatchedByName"];
+        file?: string;
+    };
     /** where the time went, in milliseconds (the benchmark reads it) */
     timings?: { programMs: number; policiesMs: number };
 }
@@ -79,17 +106,31 @@ export interface PlanOptions {
     importFile?: string;
 }
 
-export const stackNameOf = (file: string): string => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+export const stackNameOf = (file: string): string =>
+    path
+        .basename(file)
+        .replace(/^Pulumi\./, "")
+        .replace(/\.ya?ml$/, "");
 
 /** The stack files (Pulumi.<stack>.yaml) of a folder, sorted, as absolute paths. */
 export function stackFiles(dir: string): string[] {
-    return fs.readdirSync(dir).filter(f => /^Pulumi\..+\.ya?ml$/.test(f)).sort().map(f => path.resolve(dir, f));
+    return fs
+        .readdirSync(dir)
+        .filter(f => /^Pulumi\..+\.ya?ml$/.test(f))
+        .sort()
+        .map(f => path.resolve(dir, f));
 }
 
 /** What plan output shows of an input: unknowns marked, secrets (at any depth) never shown. */
 function displayInputs(r: RecordedResource): Record<string, unknown> {
-    const show = (v: unknown): unknown => v === UNKNOWN ? "<unknown>" : Array.isArray(v) ? v.map(show)
-        : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v;
+    const show = (v: unknown): unknown =>
+        v === UNKNOWN
+            ? "<unknown>"
+            : Array.isArray(v)
+              ? v.map(show)
+              : v && typeof v === "object"
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)]))
+                : v;
     return maskPaths(show(r.inputs) as Record<string, unknown>, r.secretInputs);
 }
 
@@ -104,8 +145,16 @@ export function exitCode(plan: PlanResult): 0 | 1 | 2 {
 }
 
 function emptyPlan(stack: string, tenant: { id: string; name: string }, problems: InputProblem[]): PlanResult {
-    return { stack, tenant, resources: [], violations: [], flows: [], errors: [], problems,
-             summary: { resources: 0, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 } };
+    return {
+        stack,
+        tenant,
+        resources: [],
+        violations: [],
+        flows: [],
+        errors: [],
+        problems,
+        summary: { resources: 0, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
+    };
 }
 
 /** Loads and validates a stack file: the model when it declares this project's config, InputError otherwise. */
@@ -133,7 +182,13 @@ function providerConfig(config: Record<string, unknown>): Record<string, Record<
 function loadExportFor(file: string, tenantId: string): TenantExport {
     const data = loadTenantExport(file);
     if (data.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
-        throw new InputError([{ path: `${file}: tenantId`, message: `the export is of tenant ${data.tenantId}, and this stack deploys to ${tenantId}`, hint: "export the stack's own tenant" }]);
+        throw new InputError([
+            {
+                path: `${file}: tenantId`,
+                message: `the export is of tenant ${data.tenantId}, and this stack deploys to ${tenantId}`,
+                hint: "export the stack's own tenant",
+            },
+        ]);
     }
     return data;
 }
@@ -151,8 +206,13 @@ function addImports(plan: PlanResult, existing: TenantExport, model: ConsentMode
         const id = ids.get(r.urn);
         if (id) Object.assign(r, { action: "import", importId: id });
     }
-    plan.imports = { count: imports.imports.length, updates: imports.updates, notImported: imports.notImported, appsMatchedByName: imports.appsMatchedByName,
-                     ...(importFile ? { file: importFile } : {}) };
+    plan.imports = {
+        count: imports.imports.length,
+        updates: imports.updates,
+        notImported: imports.notImported,
+        appsMatchedByName: imports.appsMatchedByName,
+        ...(importFile ? { file: importFile } : {}),
+    };
     if (importFile) fs.writeFileSync(importFile, JSON.stringify(imports.file, null, 2) + "\n");
 }
 
@@ -173,19 +233,36 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     }
     const { model, config, tenantId } = loaded;
     const tenantOptions = {
-        tenantId, signedInTenantId: opts.signedInTenantId, preview: opts.preview,
+        tenantId,
+        signedInTenantId: opts.signedInTenantId,
+        preview: opts.preview,
         existingPrincipalIds: model?.apps.flatMap(a => (a.managedIdentity && "principalId" in a.managedIdentity ? [a.managedIdentity.principalId] : [])),
     };
     const started = performance.now();
     // The program runs in a process of its own (lib/plan/runners.ts): it cannot reach what judges it, and sends data back.
-    const ran = await (opts.runners ?? programRunners()).run({ program: opts.program ?? DEFAULT_PROGRAM, config, stack, tenant: tenantOptions, preview: opts.preview });
+    const ran = await (opts.runners ?? programRunners()).run({
+        program: opts.program ?? DEFAULT_PROGRAM,
+        config,
+        stack,
+        tenant: tenantOptions,
+        preview: opts.preview,
+    });
     const run = ran.result?.run ?? failedRun(ran.error ?? "no answer");
     const programDone = performance.now();
     const cpu = process.cpuUsage();
-    const resources = run.resources.map(r => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: displayInputs(r),
-                                                ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}) }));
+    const resources = run.resources.map(r => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent ?? null,
+        inputs: displayInputs(r),
+        ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}),
+    }));
     const judged = runPolicies(policies, run.resources, {
-        config: policyConfig, stack, project: "entra-consent", stackTags: { [TENANT_TAG]: tenantId },
+        config: policyConfig,
+        stack,
+        project: "entra-consent",
+        stackTags: { [TENANT_TAG]: tenantId },
         defaultProviderConfig: providerConfig(config),
     });
     const policiesDone = performance.now();
@@ -200,8 +277,13 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         resources,
         violations: judged.violations,
         flows,
-        summary: { resources: resources.length, mandatory: judged.violations.filter(v => v.enforcementLevel === "mandatory").length,
-                   advisory: judged.violations.filter(v => v.enforcementLevel === "advisory").length, failingFlows: flows.filter(isFailing).length, errors: errors.length },
+        summary: {
+            resources: resources.length,
+            mandatory: judged.violations.filter(v => v.enforcementLevel === "mandatory").length,
+            advisory: judged.violations.filter(v => v.enforcementLevel === "advisory").length,
+            failingFlows: flows.filter(isFailing).length,
+            errors: errors.length,
+        },
         errors,
         consent: model ? consentSummary(model) : undefined,
         outputs: run.outputs,

@@ -7,7 +7,17 @@
 import * as fs from "fs";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
-import { Policies, PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import {
+    Policies,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    StackValidationArgs,
+    StackValidationPolicy,
+    ResourceValidationPolicy,
+    unknownCheckingProxy,
+    UnknownValueError,
+} from "@pulumi/policy";
 import { formatPath, InputError, InputProblem } from "../errors";
 import { didYouMean } from "../suggest";
 import type { Violation } from "./plan";
@@ -26,7 +36,9 @@ const ALL = "all";
 class NotApplicable extends Error {}
 
 /** The engine's own deserializer (internal to @pulumi/policy, so not in its typings): secrets unwrapped, unknowns kept. */
-const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any> };
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+    deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any>;
+};
 
 /** Reads and checks a policy config file (the same JSON `--policy-pack-config` takes); problems are input errors. */
 export function loadPolicyConfig(file: string, policies: Policies): PolicyPackConfig {
@@ -51,24 +63,45 @@ export function validatePolicyConfig(raw: unknown, policies: Policies, source = 
             // The CLI's `all`: an enforcement level for every policy of the pack (a policy's own entry wins).
             const level = typeof value === "string" ? value : (value as { enforcementLevel?: unknown } | null)?.enforcementLevel;
             const extra = value && typeof value === "object" ? Object.keys(value).filter(k => k !== "enforcementLevel") : [];
-            if (!LEVELS.includes(level as EnforcementLevel) || extra.length) problems.push({ path: at(name), message: `${JSON.stringify(value)} is not an enforcement level`, hint: `"all" takes one of ${LEVELS.join(", ")}` });
+            if (!LEVELS.includes(level as EnforcementLevel) || extra.length)
+                problems.push({
+                    path: at(name),
+                    message: `${JSON.stringify(value)} is not an enforcement level`,
+                    hint: `"all" takes one of ${LEVELS.join(", ")}`,
+                });
             else config[ALL] = { enforcementLevel: level as EnforcementLevel };
             continue;
         }
         const policy = policies.find(p => p.name === name);
-        if (!policy) { problems.push({ path: at(name), message: `no policy is named "${name}"${didYouMean(name, names)}` }); continue; }
+        if (!policy) {
+            problems.push({ path: at(name), message: `no policy is named "${name}"${didYouMean(name, names)}` });
+            continue;
+        }
         const entry = typeof value === "string" ? { enforcementLevel: value } : value;
-        if (!entry || typeof entry !== "object" || Array.isArray(entry)) { problems.push({ path: at(name), message: "is neither an enforcement level nor an object of options" }); continue; }
-        const schema = { type: "object", additionalProperties: false, properties: { enforcementLevel: { enum: LEVELS }, ...(policy.configSchema?.properties ?? {}) }, required: policy.configSchema?.required ?? [] };
+        if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+            problems.push({ path: at(name), message: "is neither an enforcement level nor an object of options" });
+            continue;
+        }
+        const schema = {
+            type: "object",
+            additionalProperties: false,
+            properties: { enforcementLevel: { enum: LEVELS }, ...(policy.configSchema?.properties ?? {}) },
+            required: policy.configSchema?.required ?? [],
+        };
         const validate = ajv.compile(schema);
         if (!validate(entry)) {
             for (const e of validate.errors ?? []) {
-                const segments = e.instancePath.split("/").filter(Boolean).map(s => (/^\d+$/.test(s) ? Number(s) : s));
+                const segments = e.instancePath
+                    .split("/")
+                    .filter(Boolean)
+                    .map(s => (/^\d+$/.test(s) ? Number(s) : s));
                 const extra = (e.params as any).additionalProperty as string | undefined;
                 const allowed = Object.keys(schema.properties);
-                problems.push({ path: at(name, ...segments, ...(extra ? [extra] : [])),
-                                message: extra ? `unknown option "${extra}"${didYouMean(extra, allowed)}` : `${JSON.stringify(e.data)} ${e.message}`,
-                                hint: extra ? `options of ${name}: ${allowed.join(", ")}` : undefined });
+                problems.push({
+                    path: at(name, ...segments, ...(extra ? [extra] : [])),
+                    message: extra ? `unknown option "${extra}"${didYouMean(extra, allowed)}` : `${JSON.stringify(e.data)} ${e.message}`,
+                    hint: extra ? `options of ${name}: ${allowed.join(", ")}` : undefined,
+                });
             }
             continue;
         }
@@ -95,7 +128,11 @@ export interface PolicyRunOptions {
 
 function optionsOf(policy: { name: string; configSchema?: { properties: Record<string, any> } }, config: PolicyPackConfig) {
     const { enforcementLevel: _ignored, ...options } = config[policy.name] ?? {};
-    const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, structuredClone(s.default)]));
+    const defaults = Object.fromEntries(
+        Object.entries(policy.configSchema?.properties ?? {})
+            .filter(([, s]) => s.default !== undefined)
+            .map(([k, s]) => [k, structuredClone(s.default)]),
+    );
     return { ...defaults, ...options };
 }
 
@@ -111,8 +148,17 @@ export function withDefaultProviders(recorded: RecordedResource[], opts: Pick<Po
         if (!r.custom || r.provider || pkg === "pulumi" || defaultProviders.has(pkg)) continue;
         const props = opts.defaultProviderConfig?.[pkg] ?? {};
         const name = defaultProviderName(r.version);
-        const p: RecordedResource = { urn: `urn:pulumi:${opts.stack}::${opts.project}::pulumi:providers:${pkg}::${name}`, type: `pulumi:providers:${pkg}`, name,
-                                      custom: true, dependencies: [], propertyDependencies: {}, inputs: props, secretInputs: [], outputs: { ...props, version: r.version } };
+        const p: RecordedResource = {
+            urn: `urn:pulumi:${opts.stack}::${opts.project}::pulumi:providers:${pkg}::${name}`,
+            type: `pulumi:providers:${pkg}`,
+            name,
+            custom: true,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: props,
+            secretInputs: [],
+            outputs: { ...props, version: r.version },
+        };
         defaultProviders.set(pkg, p);
         resources.unshift(p);
     }
@@ -138,7 +184,12 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
     const propsOf = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") =>
         unknownCheckingProxy(deserializeProperties({ toJavaScript: () => stripUndefined(r[state]) }, false));
     const optsOf = (r: RecordedResource) => ({
-        protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], deleteBeforeReplace: false, parent: r.parent,
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        additionalSecretOutputs: [],
+        deleteBeforeReplace: false,
+        parent: r.parent,
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
     });
     const isTypeOf = (type: string) => (cls: any) => cls?.__pulumiType === type;
@@ -149,10 +200,20 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
      */
     const describe = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") => {
         const props = propsOf(r, state);
-        return { type: r.type, props, urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
-                 isType: isTypeOf(r.type), asType: ((cls: any) => (isTypeOf(r.type)(cls) ? props : undefined)) as any };
+        return {
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: r.name,
+            opts: optsOf(r),
+            provider: providerOf(r),
+            isType: isTypeOf(r.type),
+            asType: ((cls: any) => (isTypeOf(r.type)(cls) ? props : undefined)) as any,
+        };
     };
-    const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
+    const notApplicable = (reason?: string): never => {
+        throw new NotApplicable(reason);
+    };
 
     const levelOf = (p: { name: string; enforcementLevel?: EnforcementLevel }): EnforcementLevel => {
         const level = config[p.name]?.enforcementLevel ?? config[ALL]?.enforcementLevel ?? p.enforcementLevel ?? opts.packEnforcementLevel ?? "advisory";
@@ -162,16 +223,34 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         // As the engine's report function: a message (and URN), or an object whose enforcementLevel overrides the policy's;
         // the structured fields beside the message (app, resource, permission, type, tier, approval) are kept for JSON.
         const report = (message: string | Finding, at?: string) => {
-            if (typeof message === "string") { violations.push({ policy: p.name, enforcementLevel: level as "mandatory" | "advisory", urn: at ?? urn, message }); return; }
+            if (typeof message === "string") {
+                violations.push({ policy: p.name, enforcementLevel: level as "mandatory" | "advisory", urn: at ?? urn, message });
+                return;
+            }
             const { message: text, urn: findingUrn, enforcementLevel, ...fields } = message;
-            violations.push({ policy: p.name, enforcementLevel: (enforcementLevel ?? level) as "mandatory" | "advisory", urn: findingUrn ?? urn, message: text, ...fields });
+            violations.push({
+                policy: p.name,
+                enforcementLevel: (enforcementLevel ?? level) as "mandatory" | "advisory",
+                urn: findingUrn ?? urn,
+                message: text,
+                ...fields,
+            });
         };
         try {
             const result = fn(report);
-            if (result && typeof (result as Promise<void>).then === "function") errors.push(`policy ${p.name} is asynchronous, which the offline harness does not run`);
+            if (result && typeof (result as Promise<void>).then === "function")
+                errors.push(`policy ${p.name} is asynchronous, which the offline harness does not run`);
         } catch (e) {
             if (e instanceof NotApplicable) return;
-            if (e instanceof UnknownValueError) { violations.push({ policy: p.name, enforcementLevel: "advisory", urn, message: `can't run policy '${p.name}' during preview: ${(e as Error).message}` }); return; }
+            if (e instanceof UnknownValueError) {
+                violations.push({
+                    policy: p.name,
+                    enforcementLevel: "advisory",
+                    urn,
+                    message: `can't run policy '${p.name}' during preview: ${(e as Error).message}`,
+                });
+                return;
+            }
             errors.push(`policy ${p.name} failed on ${urn ?? "the stack"}: ${(e as Error).message}`);
         }
     };
@@ -182,7 +261,9 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         // but nothing here may hide one of the two from the policies. References resolve to the first registration.
         const list = resources.map(r => ({ ...describe(r, "outputs"), dependencies: [], propertyDependencies: {} }) as PolicyResource);
         const nodes = new Map<string, PolicyResource>();
-        list.forEach((n, i) => { if (!nodes.has(resources[i].urn)) nodes.set(resources[i].urn, n); });
+        list.forEach((n, i) => {
+            if (!nodes.has(resources[i].urn)) nodes.set(resources[i].urn, n);
+        });
         resources.forEach((r, i) => {
             const n = list[i];
             if (r.parent && nodes.has(r.parent)) n.parent = nodes.get(r.parent);

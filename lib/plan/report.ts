@@ -22,7 +22,9 @@ export function renderText(plan: PlanResult): string {
     const verdicts = policyVerdicts(plan);
     for (const [key, app] of Object.entries(plan.consent ?? {})) {
         lines.push("");
-        lines.push(`${key}  (${app.kind}, ${app.identity === "application" ? "registered here" : app.identity}${app.requests.some(r => r.type === "delegated") ? `, consent: ${app.consent}` : ""})`);
+        lines.push(
+            `${key}  (${app.kind}, ${app.identity === "application" ? "registered here" : app.identity}${app.requests.some(r => r.type === "delegated") ? `, consent: ${app.consent}` : ""})`,
+        );
         if (app.exposes.scopes.length || app.exposes.appRoles.length) {
             lines.push(`  exposes   scopes: ${app.exposes.scopes.join(", ") || "none"}; app roles: ${app.exposes.appRoles.join(", ") || "none"}`);
         }
@@ -34,7 +36,8 @@ export function renderText(plan: PlanResult): string {
             for (const p of r.permissions) {
                 const rejectedBy = verdicts.rejected.get(findingKey(key, r.resource, r.type, p.value));
                 const approval = verdicts.approved.get(findingKey(key, r.resource, r.type, p.value));
-                const how = rejectedBy ? `REJECTED by ${rejectedBy} (mandatory): nothing is approved`
+                const how = rejectedBy
+                    ? `REJECTED by ${rejectedBy} (mandatory): nothing is approved`
                     : `approved by ${MECHANISM[p.mechanism]}${approval ? `; ${approval}` : ""}`;
                 byMechanism.set(how, [...(byMechanism.get(how) ?? []), p.value]);
             }
@@ -43,9 +46,13 @@ export function renderText(plan: PlanResult): string {
     }
     if (plan.imports) {
         const adopted = plan.resources.filter(r => r.action === "import");
-        lines.push("", `already in the tenant: ${adopted.length} resource${adopted.length === 1 ? "" : "s"} adopted with pulumi import${plan.imports.file ? ` --file ${plan.imports.file}` : ""} before the first up`);
+        lines.push(
+            "",
+            `already in the tenant: ${adopted.length} resource${adopted.length === 1 ? "" : "s"} adopted with pulumi import${plan.imports.file ? ` --file ${plan.imports.file}` : ""} before the first up`,
+        );
         for (const r of adopted) lines.push(`  import    ${r.name}  ${r.importId}`);
-        for (const u of plan.imports.updates) lines.push(`  update    ${u.name}: scopes ${[...u.add.map(a => `+${a}`), ...u.remove.map(x => `-${x}`)].join(" ")}`);
+        for (const u of plan.imports.updates)
+            lines.push(`  update    ${u.name}: scopes ${[...u.add.map(a => `+${a}`), ...u.remove.map(x => `-${x}`)].join(" ")}`);
         for (const n of plan.imports.appsMatchedByName) lines.push(`  review    ${n} was matched by display name only`);
     }
     const retained = plan.resources.filter(r => r.retainOnDelete);
@@ -60,22 +67,37 @@ export function renderText(plan: PlanResult): string {
         for (const e of plan.errors) lines.push(`  - ${e}`);
     }
     const s = plan.summary;
-    lines.push("", `${s.resources} resources, ${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.failingFlows} failing flows, ${s.errors} deploy errors`);
+    lines.push(
+        "",
+        `${s.resources} resources, ${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.failingFlows} failing flows, ${s.errors} deploy errors`,
+    );
     return lines.join("\n");
 }
 
 const MECHANISM_SHORT: Record<string, string> = {
-    "admin-grant": "admin grant", "pre-authorized": "pre-authorization", "user-consent": "user consent",
-    "app-role-assignment": "app role assignment", none: "nothing",
+    "admin-grant": "admin grant",
+    "pre-authorized": "pre-authorization",
+    "user-consent": "user consent",
+    "app-role-assignment": "app role assignment",
+    none: "nothing",
 };
 
 /** Each client x resource of the tenant: the permissions, how they are approved, and the predicted token request. */
 export function consentMatrix(plan: PlanResult, verdicts = policyVerdicts(plan)): string[] {
     const header = ["client", "resource", "flow", "permissions", "approved by", "outcome"];
     // A flow whose permission a mandatory violation rejects is predicted for a deploy that will not happen: say so.
-    const blocked = (f: PlanResult["flows"][number]) => f.permissions.filter(v => verdicts.rejected.has(findingKey(f.client, f.resource, f.flow === "client-credentials" ? "application" : "delegated", v)));
-    const rows = plan.flows.map(f => [f.client, f.resource, f.flow, f.permissions.join(" "), f.mechanism.map(m => MECHANISM_SHORT[m] ?? m).join(" + ") || "-",
-                                       blocked(f).length ? `REJECTED by policy (${blocked(f).join(" ")}): no deploy` : `${isFailing(f) ? "FAIL " : ""}${f.outcome}${f.code ? ` ${f.code}` : ""}`]);
+    const blocked = (f: PlanResult["flows"][number]) =>
+        f.permissions.filter(v => verdicts.rejected.has(findingKey(f.client, f.resource, f.flow === "client-credentials" ? "application" : "delegated", v)));
+    const rows = plan.flows.map(f => [
+        f.client,
+        f.resource,
+        f.flow,
+        f.permissions.join(" "),
+        f.mechanism.map(m => MECHANISM_SHORT[m] ?? m).join(" + ") || "-",
+        blocked(f).length
+            ? `REJECTED by policy (${blocked(f).join(" ")}): no deploy`
+            : `${isFailing(f) ? "FAIL " : ""}${f.outcome}${f.code ? ` ${f.code}` : ""}`,
+    ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     const fmt = (r: string[]) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ")}`;
     const out = [`consent matrix: tenant ${plan.tenant.name} (user consent: ${plan.tenant.userConsent ?? "?"})`, fmt(header)];
@@ -96,7 +118,8 @@ function policyVerdicts(plan: PlanResult): { rejected: Map<string, string>; appr
         if (!v.app || !v.resource || !v.type || !v.permission) continue;
         const k = findingKey(v.app, v.resource, v.type, v.permission);
         if (v.enforcementLevel === "mandatory") rejected.set(k, v.policy);
-        else if (v.approval) approved.set(k, `tier ${v.tier ?? "unclassified"}, approval ${v.approval.ticket} by ${v.approval.approver} until ${v.approval.expires}`);
+        else if (v.approval)
+            approved.set(k, `tier ${v.tier ?? "unclassified"}, approval ${v.approval.ticket} by ${v.approval.approver} until ${v.approval.expires}`);
     }
     return { rejected, approved };
 }

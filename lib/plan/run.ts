@@ -98,26 +98,42 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
         return `urn:pulumi:${opts.stack}::${projectName}::${qualified}::${name}`;
     };
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => register(req, (err: any, resp: any) => {
-        if (!err) {
-            const secretInputs: SecretPath[] = [];
-            const inputs = fromWire(req.getObject()?.toJavaScript() ?? {}, { paths: secretInputs }) as Record<string, unknown>;
-            const secretOutputs: SecretPath[] = [];
-            // Bridged providers keep the resource ID in the state as `id`; the mock answers it beside the state.
-            const outputs = { ...(resp.getId() ? { id: resp.getId() } : {}), ...(fromWire(resp.getObject()?.toJavaScript() ?? {}, { paths: secretOutputs }) as Record<string, unknown>) };
-            const propDeps: Record<string, string[]> = {};
-            req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propDeps[key] = deps.getUrnsList(); });
-            resources.push({
-                urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent() || undefined,
-                custom: req.getCustom(), provider: req.getProvider() || undefined, dependencies: req.getDependenciesList(),
-                propertyDependencies: propDeps, inputs, secretInputs, outputs, ...(secretOutputs.length ? { secretOutputs } : {}), version: req.getVersion() || undefined,
-                retainOnDelete: req.getRetainondelete() || undefined,
-            });
-        } else {
-            errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
-        }
-        callback(err, resp);
-    });
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
+        register(req, (err: any, resp: any) => {
+            if (!err) {
+                const secretInputs: SecretPath[] = [];
+                const inputs = fromWire(req.getObject()?.toJavaScript() ?? {}, { paths: secretInputs }) as Record<string, unknown>;
+                const secretOutputs: SecretPath[] = [];
+                // Bridged providers keep the resource ID in the state as `id`; the mock answers it beside the state.
+                const outputs = {
+                    ...(resp.getId() ? { id: resp.getId() } : {}),
+                    ...(fromWire(resp.getObject()?.toJavaScript() ?? {}, { paths: secretOutputs }) as Record<string, unknown>),
+                };
+                const propDeps: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+                    propDeps[key] = deps.getUrnsList();
+                });
+                resources.push({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() || undefined,
+                    custom: req.getCustom(),
+                    provider: req.getProvider() || undefined,
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies: propDeps,
+                    inputs,
+                    secretInputs,
+                    outputs,
+                    ...(secretOutputs.length ? { secretOutputs } : {}),
+                    version: req.getVersion() || undefined,
+                    retainOnDelete: req.getRetainondelete() || undefined,
+                });
+            } else {
+                errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
+            }
+            callback(err, resp);
+        });
 
     // A failed registration rejects promises nobody awaits; collect them instead of crashing.
     const onRejection = (reason: unknown) => {
@@ -169,7 +185,10 @@ export interface RunTask {
     preview?: boolean;
     tenant: Omit<SimulatedTenantOptions, "catalog">;
 }
-export interface RunResult { run: ProgramRun; tenant: TenantSnapshot }
+export interface RunResult {
+    run: ProgramRun;
+    tenant: TenantSnapshot;
+}
 
 /** Runs a program against a fresh simulated tenant; the runner process calls this. */
 export async function runTask(task: RunTask, catalog: PermissionCatalog): Promise<RunResult> {

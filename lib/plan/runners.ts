@@ -10,16 +10,36 @@ import * as os from "os";
 import * as path from "path";
 import type { RunResult, RunTask } from "./run";
 
-export interface TaskStats { wallMs: number; cpuMs: number; rssBytes: number }
+export interface TaskStats {
+    wallMs: number;
+    cpuMs: number;
+    rssBytes: number;
+}
 /** `id` is random per job: a program that writes to the channel cannot name the job its answer is for. */
-export interface RunnerRequest { id: string; task: RunTask }
-export interface RunnerReply { id: string; result?: RunResult; error?: string; stats: TaskStats }
+export interface RunnerRequest {
+    id: string;
+    task: RunTask;
+}
+export interface RunnerReply {
+    id: string;
+    result?: RunResult;
+    error?: string;
+    stats: TaskStats;
+}
 
 const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
 const NO_STATS: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
 
-interface Runner { child: ChildProcess; program: string; job?: Job }
-interface Job { id: string; task: RunTask; resolve: (reply: RunnerReply) => void }
+interface Runner {
+    child: ChildProcess;
+    program: string;
+    job?: Job;
+}
+interface Job {
+    id: string;
+    task: RunTask;
+    resolve: (reply: RunnerReply) => void;
+}
 
 /** Node flags for a runner or plan worker: the TypeScript loader the plan itself runs under, or tsx's require hook. */
 export function runnerArgs(): string[] {
@@ -31,9 +51,21 @@ export function runnerArgs(): string[] {
 /** Whether a reply has the shape of a run's results (the runner is the program's process: check what it sends). */
 function isRunResult(r: unknown): r is RunResult {
     const x = r as RunResult | undefined;
-    return !!x && !!x.run && Array.isArray(x.run.resources) && Array.isArray(x.run.errors) && Array.isArray(x.run.rejections)
-        && !!x.run.outputs && typeof x.run.outputs === "object" && !!x.tenant && typeof x.tenant.tenantId === "string"
-        && Array.isArray(x.tenant.principals) && Array.isArray(x.tenant.grants) && Array.isArray(x.tenant.assignments) && Array.isArray(x.tenant.applications);
+    return (
+        !!x &&
+        !!x.run &&
+        Array.isArray(x.run.resources) &&
+        Array.isArray(x.run.errors) &&
+        Array.isArray(x.run.rejections) &&
+        !!x.run.outputs &&
+        typeof x.run.outputs === "object" &&
+        !!x.tenant &&
+        typeof x.tenant.tenantId === "string" &&
+        Array.isArray(x.tenant.principals) &&
+        Array.isArray(x.tenant.grants) &&
+        Array.isArray(x.tenant.assignments) &&
+        Array.isArray(x.tenant.applications)
+    );
 }
 
 export class ProgramRunners {
@@ -45,7 +77,10 @@ export class ProgramRunners {
      * @param size how many programs run at once
      * @param keep how many runners stay warm, one per program (tests and `--program` plan a few programs in turn)
      */
-    constructor(readonly size = os.cpus().length, readonly keep = Math.max(size, 6)) {}
+    constructor(
+        readonly size = os.cpus().length,
+        readonly keep = Math.max(size, 6),
+    ) {}
 
     /** Runs a program in a runner; never rejects: a crash or a malformed reply comes back as `error`. */
     run(task: RunTask): Promise<RunnerReply> {
@@ -104,7 +139,8 @@ export class ProgramRunners {
                 return;
             }
             runner.job = undefined;
-            if (reply.error !== undefined && reply.result === undefined) this.retire(runner, undefined, false); // a failed runtime is not reused
+            if (reply.error !== undefined && reply.result === undefined)
+                this.retire(runner, undefined, false); // a failed runtime is not reused
             else this.idle(runner);
             job.resolve({ id: job.id, result: reply.result, error: reply.error, stats: reply.stats ?? NO_STATS });
             this.dispatch();

@@ -28,11 +28,13 @@ export function maskPaths<T>(value: T, paths: SecretPath[]): T {
 export function secretStrings(resources: RecordedResource[]): string[] {
     const found = new Set<string>();
     const collect = (v: unknown): void => {
-        if (typeof v === "string") { if (v) found.add(v); }
-        else if (Array.isArray(v)) v.forEach(collect);
+        if (typeof v === "string") {
+            if (v) found.add(v);
+        } else if (Array.isArray(v)) v.forEach(collect);
         else if (v && typeof v === "object") Object.values(v).forEach(collect);
     };
-    const at = (root: unknown, p: SecretPath) => p.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), root);
+    const at = (root: unknown, p: SecretPath) =>
+        p.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), root);
     for (const r of resources) {
         for (const p of r.secretInputs) collect(at(r.inputs, p));
         // Secrets the provider computes (a password's value). Where an output repeats an input, the input's own paths
@@ -49,7 +51,13 @@ export function redact<T>(value: T, secrets: string[]): T {
     // Longest first, so a secret that contains another is masked whole.
     const quoted = secrets.filter(s => s.length >= MIN_QUOTED).sort((a, b) => b.length - a.length);
     const text = (s: string) => (exact.has(s) ? SECRET_MASK : quoted.reduce((t, q) => (t.includes(q) ? t.split(q).join(SECRET_MASK) : t), s));
-    const walk = (v: unknown): unknown => typeof v === "string" ? text(v) : Array.isArray(v) ? v.map(walk)
-        : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x)])) : v;
+    const walk = (v: unknown): unknown =>
+        typeof v === "string"
+            ? text(v)
+            : Array.isArray(v)
+              ? v.map(walk)
+              : v && typeof v === "object"
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x)]))
+                : v;
     return walk(value) as T;
 }

@@ -18,7 +18,11 @@ process.on("message", async ({ id, task }: RunnerRequest) => {
         reply = { id, error: (e as Error).message };
     }
     const used = process.cpuUsage(cpu);
-    const stats = { wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000, rssBytes: process.resourceUsage().maxRSS * 1024 };
+    const stats = {
+        wallMs: Number(process.hrtime.bigint() - started) / 1e6,
+        cpuMs: (used.user + used.system) / 1000,
+        rssBytes: process.resourceUsage().maxRSS * 1024,
+    };
     try {
         process.send!({ ...reply, stats } satisfies RunnerReply);
     } catch (e) {

@@ -13,8 +13,12 @@ type Mocks = pulumi.runtime.Mocks;
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
 
-
-export interface SimPermission { id: string; value: string; adminOnly?: boolean; members?: string[] }
+export interface SimPermission {
+    id: string;
+    value: string;
+    adminOnly?: boolean;
+    members?: string[];
+}
 interface SimApp {
     objectId: string;
     clientId: string;
@@ -27,11 +31,27 @@ interface SimApp {
     /** client IDs in knownClientApplications */
     knownClients?: string[];
 }
-export interface SimPrincipal { objectId: string; clientId: string; displayName: string; kind: "application" | "microsoft" | "managed-identity" | "external"; assignmentRequired?: boolean }
-export interface SimGrant { clientObjectId: string; resourceObjectId: string; consentType: "AllPrincipals" | "Principal"; principalId?: string; scopes: string[] }
+export interface SimPrincipal {
+    objectId: string;
+    clientId: string;
+    displayName: string;
+    kind: "application" | "microsoft" | "managed-identity" | "external";
+    assignmentRequired?: boolean;
+}
+export interface SimGrant {
+    clientObjectId: string;
+    resourceObjectId: string;
+    consentType: "AllPrincipals" | "Principal";
+    principalId?: string;
+    scopes: string[];
+}
 /** principalType: a service principal of the tenant, or a user or group (the simulation holds no users or groups) */
-export interface SimAssignment { principalObjectId: string; resourceObjectId: string; appRoleId: string; principalType?: "ServicePrincipal" | "UserOrGroup" }
-
+export interface SimAssignment {
+    principalObjectId: string;
+    resourceObjectId: string;
+    appRoleId: string;
+    principalType?: "ServicePrincipal" | "UserOrGroup";
+}
 
 /** What the tenant holds after a plan: what token requests are judged against (lib/flows.ts). */
 export interface TenantState {
@@ -45,7 +65,9 @@ export interface TenantState {
     /** every app role assignment to a resource service principal (users, groups and service principals) */
     assignmentsTo(resourceObjectId: string): SimAssignment[];
     /** the app registration (or Microsoft resource app) with this client ID: its scopes, roles and pre-authorized clients */
-    application(clientId: string): { scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: Map<string, string[]>; knownClients: string[] } | undefined;
+    application(
+        clientId: string,
+    ): { scopes: SimPermission[]; roles: SimPermission[]; preAuthorized: Map<string, string[]>; knownClients: string[] } | undefined;
 }
 
 /**
@@ -66,7 +88,12 @@ export function tenantState(snapshot: TenantSnapshot): TenantState {
     const principals = new Map(snapshot.principals.map(p => [p.objectId, p]));
     const byClientId = new Map(snapshot.principals.map(p => [p.clientId, p]));
     const resourceNames = new Map(Object.entries(snapshot.principalsByResourceName));
-    const apps = new Map(snapshot.applications.map(a => [a.clientId, { scopes: a.scopes, roles: a.roles, preAuthorized: new Map(a.preAuthorized), knownClients: a.knownClients }]));
+    const apps = new Map(
+        snapshot.applications.map(a => [
+            a.clientId,
+            { scopes: a.scopes, roles: a.roles, preAuthorized: new Map(a.preAuthorized), knownClients: a.knownClients },
+        ]),
+    );
     return {
         tenantId: snapshot.tenantId,
         principalOfResource: name => resourceNames.get(name),
@@ -80,11 +107,19 @@ export function tenantState(snapshot: TenantSnapshot): TenantState {
 }
 
 /** A rejection as data, to cross the process boundary. */
-export interface RejectionRecord { status: number; resource: string; message: string }
+export interface RejectionRecord {
+    status: number;
+    resource: string;
+    message: string;
+}
 
 /** An error Entra (or ARM) would answer; the plan reports it as a failed deploy step. */
 export class TenantRejection extends Error {
-    constructor(readonly status: number, readonly resource: string, message: string) {
+    constructor(
+        readonly status: number,
+        readonly resource: string,
+        message: string,
+    ) {
         super(`${status} ${message}`);
         this.name = "TenantRejection";
     }
@@ -133,8 +168,14 @@ export class SimulatedTenant implements Mocks {
         for (const r of opts.catalog.resources) {
             const overrides = opts.permissionIdOverrides?.[r.appId] ?? {};
             const app: SimApp = {
-                objectId: this.id("microsoft-app", r.appId), clientId: r.appId, displayName: r.name,
-                scopes: new Map(), roles: new Map(), identifierUris: new Set(r.identifierUris), preAuthorized: new Map(), requested: new Map(),
+                objectId: this.id("microsoft-app", r.appId),
+                clientId: r.appId,
+                displayName: r.name,
+                scopes: new Map(),
+                roles: new Map(),
+                identifierUris: new Set(r.identifierUris),
+                preAuthorized: new Map(),
+                requested: new Map(),
             };
             for (const p of r.permissions) {
                 const id = overrides[p.value] ?? p.id;
@@ -143,10 +184,16 @@ export class SimulatedTenant implements Mocks {
             }
             this.microsoftApps.set(r.appId, app);
             this.appsByClientId.set(r.appId, app);
-            if (!missing.has(r.appId)) this.addPrincipal({ objectId: this.id("microsoft-sp", r.appId), clientId: r.appId, displayName: r.name, kind: "microsoft" });
+            if (!missing.has(r.appId))
+                this.addPrincipal({ objectId: this.id("microsoft-sp", r.appId), clientId: r.appId, displayName: r.name, kind: "microsoft" });
         }
         for (const principalId of opts.existingPrincipalIds ?? []) {
-            this.addPrincipal({ objectId: principalId.toLowerCase(), clientId: this.id("existing-mi-client", principalId), displayName: `managed identity ${principalId}`, kind: "managed-identity" });
+            this.addPrincipal({
+                objectId: principalId.toLowerCase(),
+                clientId: this.id("existing-mi-client", principalId),
+                displayName: `managed identity ${principalId}`,
+                kind: "managed-identity",
+            });
         }
     }
 
@@ -164,7 +211,9 @@ export class SimulatedTenant implements Mocks {
             grants: [...this.grants.values()].map(g => ({ ...g, scopes: [...g.scopes] })),
             assignments: [...this.assignments.values()].map(a => ({ ...a })),
             applications: [...this.appsByClientId.entries()].map(([clientId, app]) => ({
-                clientId, scopes: [...app.scopes.values()].map(p => ({ ...p })), roles: [...app.roles.values()].map(p => ({ ...p })),
+                clientId,
+                scopes: [...app.scopes.values()].map(p => ({ ...p })),
+                roles: [...app.roles.values()].map(p => ({ ...p })),
                 preAuthorized: [...app.preAuthorized.entries()].map(([c, ids]) => [c, [...ids]] as [string, string[]]),
                 knownClients: [...(app.knownClients ?? [])],
             })),
@@ -192,7 +241,9 @@ export class SimulatedTenant implements Mocks {
         if (typeof applicationId !== "string") return undefined; // unknown in a first preview
         const m = /^\/applications\/([0-9a-f-]{36})$/i.exec(applicationId);
         if (!m) {
-            const hint = this.appsByClientId.has(applicationId.toLowerCase()) ? " (that is a client ID; sub-resources take the application's resource ID `app.id`)" : "";
+            const hint = this.appsByClientId.has(applicationId.toLowerCase())
+                ? " (that is a client ID; sub-resources take the application's resource ID `app.id`)"
+                : "";
             this.reject(400, args, `applicationId "${applicationId}" is not an application resource ID of the form /applications/{objectId}${hint}`);
         }
         const app = this.apps.get(m[1].toLowerCase());
@@ -206,7 +257,11 @@ export class SimulatedTenant implements Mocks {
         if (!p) {
             const byClient = this.principalsByClientId.get(objectId.toLowerCase()) ?? (this.appsByClientId.has(objectId.toLowerCase()) ? {} : undefined);
             const app = [...this.apps.values()].find(a => a.objectId === objectId.toLowerCase());
-            const hint = byClient ? " (that is a client ID; use the service principal's objectId)" : app ? " (that is the application's object ID; use its service principal's objectId)" : "";
+            const hint = byClient
+                ? " (that is a client ID; use the service principal's objectId)"
+                : app
+                  ? " (that is the application's object ID; use its service principal's objectId)"
+                  : "";
             this.reject(404, args, `Resource '${objectId}' does not exist or one of its queried reference-property objects are not present (${field})${hint}`);
         }
         return p;
@@ -226,18 +281,31 @@ export class SimulatedTenant implements Mocks {
             case T.registration: {
                 const objectId = resourceId;
                 const clientId = this.id("client", `${args.type}/${args.name}`);
-                const app: SimApp = { objectId, clientId, displayName: inputs.displayName, scopes: new Map(), roles: new Map(), identifierUris: new Set(), preAuthorized: new Map(), requested: new Map() };
+                const app: SimApp = {
+                    objectId,
+                    clientId,
+                    displayName: inputs.displayName,
+                    scopes: new Map(),
+                    roles: new Map(),
+                    identifierUris: new Set(),
+                    preAuthorized: new Map(),
+                    requested: new Map(),
+                };
                 this.apps.set(objectId, app);
                 this.appsByClientId.set(clientId, app);
                 if (args.type === T.application) this.applyInlineApplication(args, app, inputs);
-                return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId, publisherDomain: "contoso.example", disabledByMicrosoft: "" } };
+                return {
+                    id: `/applications/${objectId}`,
+                    state: { ...inputs, objectId, clientId, publisherDomain: "contoso.example", disabledByMicrosoft: "" },
+                };
             }
             case T.identifierUri: {
                 const app = this.application(args, inputs.applicationId);
                 const uri = String(inputs.identifierUri ?? "");
                 if (app && uri) {
                     const owner = this.identifierUris.get(uri.toLowerCase());
-                    if (owner && owner !== app.objectId) this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
+                    if (owner && owner !== app.objectId)
+                        this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
                     this.identifierUris.set(uri.toLowerCase(), app.objectId);
                     app.identifierUris.add(uri);
                 }
@@ -252,7 +320,8 @@ export class SimulatedTenant implements Mocks {
                     if ([...app.scopes.values(), ...app.roles.values()].some(p => p.value === inputs.value)) {
                         this.reject(400, args, `Permission value '${inputs.value}' is already used by a scope or app role of this application`);
                     }
-                    if (app.scopes.has(id) || app.roles.has(id)) this.reject(400, args, `Permission ID ${id} is already used by a scope or app role of this application`);
+                    if (app.scopes.has(id) || app.roles.has(id))
+                        this.reject(400, args, `Permission ID ${id} is already used by a scope or app role of this application`);
                     if (isScope) app.scopes.set(id, { id, value: inputs.value, adminOnly: inputs.type !== "User" });
                     else app.roles.set(id, { id, value: inputs.value, members: inputs.allowedMemberTypes ?? [] });
                 }
@@ -264,11 +333,20 @@ export class SimulatedTenant implements Mocks {
                 if (app && clientId) {
                     for (const pid of inputs.permissionIds ?? []) {
                         if (typeof pid !== "string") continue;
-                        if (app.roles.has(pid.toLowerCase())) this.reject(400, args, `Permission ${pid} is an app role of ${app.displayName}; preAuthorizedApplications may only name delegated permission scopes`);
-                        if (!app.scopes.has(pid.toLowerCase())) this.reject(400, args, `Permission ${pid} is not a delegated permission scope of ${app.displayName}`);
+                        if (app.roles.has(pid.toLowerCase()))
+                            this.reject(
+                                400,
+                                args,
+                                `Permission ${pid} is an app role of ${app.displayName}; preAuthorizedApplications may only name delegated permission scopes`,
+                            );
+                        if (!app.scopes.has(pid.toLowerCase()))
+                            this.reject(400, args, `Permission ${pid} is not a delegated permission scope of ${app.displayName}`);
                     }
                     if (app.preAuthorized.has(clientId)) this.reject(409, args, `Client ${clientId} is already pre-authorized on ${app.displayName}`);
-                    app.preAuthorized.set(clientId, (inputs.permissionIds ?? []).map((s: string) => s.toLowerCase()));
+                    app.preAuthorized.set(
+                        clientId,
+                        (inputs.permissionIds ?? []).map((s: string) => s.toLowerCase()),
+                    );
                 }
                 return { id: `${inputs.applicationId}/preAuthorizedApplication/${clientId ?? "unknown"}`, state: inputs };
             }
@@ -279,12 +357,23 @@ export class SimulatedTenant implements Mocks {
                     const api = this.appsByClientId.get(apiClientId);
                     if (!api) this.reject(400, args, `apiClientId ${apiClientId} is not an application known to this tenant (AADSTS650057 at sign-in)`);
                     for (const id of (inputs.scopeIds ?? []).map((s: string) => s.toLowerCase())) {
-                        if (!api.scopes.has(id)) this.reject(400, args, `${id} is not a delegated permission scope of ${api.displayName}${api.roles.has(id) ? " (it is an app role: list it in roleIds)" : ""}`);
+                        if (!api.scopes.has(id))
+                            this.reject(
+                                400,
+                                args,
+                                `${id} is not a delegated permission scope of ${api.displayName}${api.roles.has(id) ? " (it is an app role: list it in roleIds)" : ""}`,
+                            );
                     }
                     for (const id of (inputs.roleIds ?? []).map((s: string) => s.toLowerCase())) {
-                        if (!api.roles.has(id)) this.reject(400, args, `${id} is not an app role of ${api.displayName}${api.scopes.has(id) ? " (it is a delegated scope: list it in scopeIds)" : ""}`);
+                        if (!api.roles.has(id))
+                            this.reject(
+                                400,
+                                args,
+                                `${id} is not an app role of ${api.displayName}${api.scopes.has(id) ? " (it is a delegated scope: list it in scopeIds)" : ""}`,
+                            );
                     }
-                    if (app.requested.has(apiClientId)) this.reject(409, args, `${app.displayName} already has a requiredResourceAccess entry for ${api.displayName}`);
+                    if (app.requested.has(apiClientId))
+                        this.reject(409, args, `${app.displayName} already has a requiredResourceAccess entry for ${api.displayName}`);
                     app.requested.set(apiClientId, { scopeIds: inputs.scopeIds ?? [], roleIds: inputs.roleIds ?? [] });
                 }
                 return { id: `${inputs.applicationId}/apiAccess/${apiClientId ?? "unknown"}`, state: inputs };
@@ -293,29 +382,45 @@ export class SimulatedTenant implements Mocks {
                 this.application(args, inputs.applicationId);
                 const keyId = this.id("password-key", args.name);
                 // The provider marks the value secret; so does the simulation.
-                return { id: `${inputs.applicationId}/password/${keyId}`, state: { ...inputs, keyId, value: pulumi.secret(`sim-secret-${this.id("password-value", args.name)}`) } };
+                return {
+                    id: `${inputs.applicationId}/password/${keyId}`,
+                    state: { ...inputs, keyId, value: pulumi.secret(`sim-secret-${this.id("password-value", args.name)}`) },
+                };
             }
             case T.redirectUris:
             case T.owner: {
                 this.application(args, inputs.applicationId);
-                return { id: `${inputs.applicationId}/${args.type === T.owner ? `owner/${inputs.ownerObjectId}` : `redirectUris/${inputs.type}`}`, state: inputs };
+                return {
+                    id: `${inputs.applicationId}/${args.type === T.owner ? `owner/${inputs.ownerObjectId}` : `redirectUris/${inputs.type}`}`,
+                    state: inputs,
+                };
             }
             case T.servicePrincipal: {
                 const clientId = typeof inputs.clientId === "string" ? inputs.clientId.toLowerCase() : undefined;
                 if (clientId === undefined) return { id: undefined, state: inputs };
                 const existing = this.principalsByClientId.get(clientId);
                 if (existing) {
-                    if (!inputs.useExisting) this.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
+                    if (!inputs.useExisting)
+                        this.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
                     this.principalsByResourceName.set(args.name, existing.objectId);
                     if (typeof inputs.appRoleAssignmentRequired === "boolean") existing.assignmentRequired = inputs.appRoleAssignmentRequired;
                     return { id: existing.objectId, state: this.principalState(inputs, existing) };
                 }
                 const app = this.appsByClientId.get(clientId);
                 if (!app && !inputs.useExisting) {
-                    this.reject(400, args, `The appId '${clientId}' of the service principal does not reference a valid application object (AADSTS700016 at sign-in)`);
+                    this.reject(
+                        400,
+                        args,
+                        `The appId '${clientId}' of the service principal does not reference a valid application object (AADSTS700016 at sign-in)`,
+                    );
                 }
-                const p: SimPrincipal = { objectId: resourceId, clientId, displayName: app?.displayName ?? `external app ${clientId}`, kind: app ? "application" : "external",
-                                          ...(inputs.appRoleAssignmentRequired === true ? { assignmentRequired: true } : {}) };
+                const p: SimPrincipal = {
+                    objectId: resourceId,
+                    clientId,
+                    displayName: app?.displayName ?? `external app ${clientId}`,
+                    kind: app ? "application" : "external",
+                    ...(inputs.appRoleAssignmentRequired === true ? { assignmentRequired: true } : {}),
+                };
                 this.addPrincipal(p);
                 this.principalsByResourceName.set(args.name, p.objectId);
                 return { id: p.objectId, state: this.principalState(inputs, p) };
@@ -331,8 +436,19 @@ export class SimulatedTenant implements Mocks {
                     }
                     const consentType = inputs.userObjectId ? "Principal" : "AllPrincipals";
                     const key = `${client.objectId}|${resource.objectId}|${consentType}|${inputs.userObjectId ?? ""}`;
-                    if (this.grants.has(key)) this.reject(409, args, `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})`);
-                    this.grants.set(key, { clientObjectId: client.objectId, resourceObjectId: resource.objectId, consentType, principalId: inputs.userObjectId, scopes: [...(inputs.claimValues ?? [])] });
+                    if (this.grants.has(key))
+                        this.reject(
+                            409,
+                            args,
+                            `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})`,
+                        );
+                    this.grants.set(key, {
+                        clientObjectId: client.objectId,
+                        resourceObjectId: resource.objectId,
+                        consentType,
+                        principalId: inputs.userObjectId,
+                        scopes: [...(inputs.claimValues ?? [])],
+                    });
                 }
                 return { id: resourceId, state: inputs };
             }
@@ -340,7 +456,11 @@ export class SimulatedTenant implements Mocks {
                 // A principal the tenant does not hold as a service principal is a user or group (not simulated), unless it is
                 // some other known object (a client ID, an application's object ID): then the 404 with its hint, as before.
                 const known = typeof inputs.principalObjectId === "string" && this.principals.has(inputs.principalObjectId.toLowerCase());
-                const other = typeof inputs.principalObjectId === "string" && (this.principalsByClientId.has(inputs.principalObjectId.toLowerCase()) || this.appsByClientId.has(inputs.principalObjectId.toLowerCase()) || this.apps.has(inputs.principalObjectId.toLowerCase()));
+                const other =
+                    typeof inputs.principalObjectId === "string" &&
+                    (this.principalsByClientId.has(inputs.principalObjectId.toLowerCase()) ||
+                        this.appsByClientId.has(inputs.principalObjectId.toLowerCase()) ||
+                        this.apps.has(inputs.principalObjectId.toLowerCase()));
                 const principal = known || other ? this.principal(args, "principalObjectId", inputs.principalObjectId) : undefined;
                 const userOrGroup = typeof inputs.principalObjectId === "string" && !known && !other ? inputs.principalObjectId.toLowerCase() : undefined;
                 const resource = this.principal(args, "resourceObjectId", inputs.resourceObjectId);
@@ -351,18 +471,37 @@ export class SimulatedTenant implements Mocks {
                     // Default access: Graph accepts the all-zero role ID for a user or group when the app declares no app roles.
                     const defaultAccess = roleId === DEFAULT_ACCESS_ROLE_ID && userOrGroup !== undefined && !app?.roles.size;
                     const role = app?.roles.get(roleId);
-                    if (!role && !defaultAccess) this.reject(400, args, `Permission being assigned was not found on application ${resource.displayName} (appRoleId ${roleId})`);
+                    if (!role && !defaultAccess)
+                        this.reject(400, args, `Permission being assigned was not found on application ${resource.displayName} (appRoleId ${roleId})`);
                     const memberType = userOrGroup ? "User" : "Application";
-                    if (role && !(role.members ?? []).includes(memberType)) this.reject(400, args, `App role ${role.value} of ${resource.displayName} does not allow ${userOrGroup ? "users or groups" : "applications"} (allowedMemberTypes: ${(role.members ?? []).join(", ")})`);
+                    if (role && !(role.members ?? []).includes(memberType))
+                        this.reject(
+                            400,
+                            args,
+                            `App role ${role.value} of ${resource.displayName} does not allow ${userOrGroup ? "users or groups" : "applications"} (allowedMemberTypes: ${(role.members ?? []).join(", ")})`,
+                        );
                     const key = `${principalObjectId}|${resource.objectId}|${roleId}`;
                     if (this.assignments.has(key)) this.reject(400, args, "Permission being assigned already exists on the object");
-                    this.assignments.set(key, { principalObjectId, resourceObjectId: resource.objectId, appRoleId: roleId, principalType: userOrGroup ? "UserOrGroup" : "ServicePrincipal" });
+                    this.assignments.set(key, {
+                        principalObjectId,
+                        resourceObjectId: resource.objectId,
+                        appRoleId: roleId,
+                        principalType: userOrGroup ? "UserOrGroup" : "ServicePrincipal",
+                    });
                 }
-                return { id: resourceId, state: { ...inputs, principalDisplayName: principal?.displayName ?? (userOrGroup ? `user or group ${userOrGroup}` : undefined), resourceDisplayName: resource?.displayName } };
+                return {
+                    id: resourceId,
+                    state: {
+                        ...inputs,
+                        principalDisplayName: principal?.displayName ?? (userOrGroup ? `user or group ${userOrGroup}` : undefined),
+                        resourceDisplayName: resource?.displayName,
+                    },
+                };
             }
             case T.knownClients: {
                 const app = this.application(args, inputs.applicationId);
-                if (app && Array.isArray(inputs.knownClientIds)) app.knownClients = inputs.knownClientIds.filter((c: unknown): c is string => typeof c === "string").map((c: string) => c.toLowerCase());
+                if (app && Array.isArray(inputs.knownClientIds))
+                    app.knownClients = inputs.knownClientIds.filter((c: unknown): c is string => typeof c === "string").map((c: string) => c.toLowerCase());
                 return { id: `${inputs.applicationId}/knownClients`, state: inputs };
             }
             case T.userAssignedIdentity: {
@@ -371,12 +510,25 @@ export class SimulatedTenant implements Mocks {
                 this.addPrincipal({ objectId: principalId, clientId, displayName: String(inputs.resourceName ?? args.name), kind: "managed-identity" });
                 this.principalsByResourceName.set(args.name, principalId);
                 const id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName ?? args.name}`;
-                return { id, state: { ...inputs, name: inputs.resourceName ?? args.name, principalId, clientId, tenantId: this.tenantId, type: "Microsoft.ManagedIdentity/userAssignedIdentities" } };
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        name: inputs.resourceName ?? args.name,
+                        principalId,
+                        clientId,
+                        tenantId: this.tenantId,
+                        type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+                    },
+                };
             }
             default:
                 // Anything else a program creates (credentials, groups, role assignments...) is accepted as written;
                 // directory objects (groups, users, directory roles) output the object ID Entra gives them.
-                return { id: resourceId, state: [T.group, T.user, T.directoryRole, T.customDirectoryRole].includes(args.type as any) ? { ...inputs, objectId: resourceId } : inputs };
+                return {
+                    id: resourceId,
+                    state: [T.group, T.user, T.directoryRole, T.customDirectoryRole].includes(args.type as any) ? { ...inputs, objectId: resourceId } : inputs,
+                };
         }
     }
 
@@ -384,34 +536,58 @@ export class SimulatedTenant implements Mocks {
     private applyInlineApplication(args: MockResourceArgs, app: SimApp, inputs: any): void {
         for (const uri of inputs.identifierUris ?? []) {
             if (typeof uri !== "string") continue;
-            if (this.identifierUris.has(uri.toLowerCase())) this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
+            if (this.identifierUris.has(uri.toLowerCase()))
+                this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
             this.identifierUris.set(uri.toLowerCase(), app.objectId);
             app.identifierUris.add(uri);
         }
-        for (const s of inputs.api?.oauth2PermissionScopes ?? []) app.scopes.set(String(s.id).toLowerCase(), { id: String(s.id).toLowerCase(), value: s.value, adminOnly: s.type !== "User" });
-        for (const r of inputs.appRoles ?? []) app.roles.set(String(r.id).toLowerCase(), { id: String(r.id).toLowerCase(), value: r.value, members: r.allowedMemberTypes ?? [] });
+        for (const s of inputs.api?.oauth2PermissionScopes ?? [])
+            app.scopes.set(String(s.id).toLowerCase(), { id: String(s.id).toLowerCase(), value: s.value, adminOnly: s.type !== "User" });
+        for (const r of inputs.appRoles ?? [])
+            app.roles.set(String(r.id).toLowerCase(), { id: String(r.id).toLowerCase(), value: r.value, members: r.allowedMemberTypes ?? [] });
     }
 
     private principalState(inputs: any, p: SimPrincipal): Record<string, any> {
         const app = this.appOf(p);
         const byValue = (m: Map<string, SimPermission> | undefined) => Object.fromEntries([...(m?.values() ?? [])].map(x => [x.value, x.id]));
-        return { ...inputs, clientId: p.clientId, objectId: p.objectId, displayName: p.displayName,
-                 appRoleIds: byValue(app?.roles), oauth2PermissionScopeIds: byValue(app?.scopes), type: "Application" };
+        return {
+            ...inputs,
+            clientId: p.clientId,
+            objectId: p.objectId,
+            displayName: p.displayName,
+            appRoleIds: byValue(app?.roles),
+            oauth2PermissionScopeIds: byValue(app?.scopes),
+            type: "Application",
+        };
     }
 
     call(args: MockCallArgs): Record<string, any> {
         switch (args.token) {
             case "azuread:index/getClientConfig:getClientConfig":
-                return { tenantId: (this.opts.signedInTenantId ?? this.tenantId).toLowerCase(), clientId: DEPLOYER_CLIENT_ID, objectId: DEPLOYER_OBJECT_ID, id: DEPLOYER_CLIENT_ID };
+                return {
+                    tenantId: (this.opts.signedInTenantId ?? this.tenantId).toLowerCase(),
+                    clientId: DEPLOYER_CLIENT_ID,
+                    objectId: DEPLOYER_OBJECT_ID,
+                    id: DEPLOYER_CLIENT_ID,
+                };
             case "azuread:index/getServicePrincipal:getServicePrincipal": {
                 const key = String(args.inputs.clientId ?? args.inputs.objectId ?? "").toLowerCase();
                 const p = this.principalsByClientId.get(key) ?? this.principals.get(key);
-                if (!p) throw invokeError(`service principal not found: no service principal with ${args.inputs.clientId ? "clientId" : "objectId"} ${key} in tenant ${this.tenantId}`);
+                if (!p)
+                    throw invokeError(
+                        `service principal not found: no service principal with ${args.inputs.clientId ? "clientId" : "objectId"} ${key} in tenant ${this.tenantId}`,
+                    );
                 const app = this.appOf(p);
                 return {
-                    ...this.principalState({}, p), id: p.objectId,
+                    ...this.principalState({}, p),
+                    id: p.objectId,
                     appRoles: [...(app?.roles.values() ?? [])].map(r => ({ id: r.id, value: r.value, allowedMemberTypes: r.members, enabled: true })),
-                    oauth2PermissionScopes: [...(app?.scopes.values() ?? [])].map(s => ({ id: s.id, value: s.value, type: s.adminOnly ? "Admin" : "User", enabled: true })),
+                    oauth2PermissionScopes: [...(app?.scopes.values() ?? [])].map(s => ({
+                        id: s.id,
+                        value: s.value,
+                        type: s.adminOnly ? "Admin" : "User",
+                        enabled: true,
+                    })),
                 };
             }
             default:

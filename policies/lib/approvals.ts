@@ -87,7 +87,12 @@ export function expiryEnd(expires: string): number | undefined {
 
 function matchesSubject(a: Approval, s: Subject): boolean {
     const has = (names: string[], v?: string) => v !== undefined && names.some(n => sameName(n, v));
-    return a.type === s.type && has(s.clientNames, a.client) && (s.type === "sign-in-audience" || s.type === "directory-role" || has(s.resourceNames, a.resource)) && has(s.permissionNames, a.permission);
+    return (
+        a.type === s.type &&
+        has(s.clientNames, a.client) &&
+        (s.type === "sign-in-audience" || s.type === "directory-role" || has(s.resourceNames, a.resource)) &&
+        has(s.permissionNames, a.permission)
+    );
 }
 
 /**
@@ -98,7 +103,11 @@ export class ApprovalLedger {
     private readonly used = new Set<Approval>();
     private readonly near = new Map<Approval, ApprovalMatch["status"]>();
 
-    constructor(readonly approvals: readonly Approval[], readonly tenant: string | undefined, readonly now = new Date()) {}
+    constructor(
+        readonly approvals: readonly Approval[],
+        readonly tenant: string | undefined,
+        readonly now = new Date(),
+    ) {}
 
     /**
      * Whether `subject` is covered; `tier0`: the finding needs an approval that says tier0; `tenant`: the tenant the
@@ -107,11 +116,19 @@ export class ApprovalLedger {
     check(subject: Subject, tier0: boolean, tenant = this.tenant): ApprovalMatch {
         const candidates = this.approvals.filter(a => matchesSubject(a, subject));
         let best: ApprovalMatch = { status: "none" };
-        const rank = { "none": 0, "other-tenant": 1, "invalid-date": 2, "expired": 3, "lacks-tier0": 4, "approved": 5 };
+        const rank = { none: 0, "other-tenant": 1, "invalid-date": 2, expired: 3, "lacks-tier0": 4, approved: 5 };
         for (const a of candidates) {
             const end = expiryEnd(a.expires);
-            const status: ApprovalMatch["status"] = !tenant || !sameName(a.tenant, tenant) ? "other-tenant"
-                : end === undefined ? "invalid-date" : this.now.getTime() >= end ? "expired" : tier0 && a.tier0 !== true ? "lacks-tier0" : "approved";
+            const status: ApprovalMatch["status"] =
+                !tenant || !sameName(a.tenant, tenant)
+                    ? "other-tenant"
+                    : end === undefined
+                      ? "invalid-date"
+                      : this.now.getTime() >= end
+                        ? "expired"
+                        : tier0 && a.tier0 !== true
+                          ? "lacks-tier0"
+                          : "approved";
             if (status === "approved") this.used.add(a);
             else if (rank[status] > rank[this.near.get(a) ?? "none"]) this.near.set(a, status);
             const better = rank[status] > rank[best.status] || (best.status !== "none" && status === best.status && a.expires > best.approval.expires);
@@ -131,11 +148,16 @@ export class ApprovalLedger {
             const near = this.near.get(a);
             const ours = !!this.tenant && sameName(a.tenant, this.tenant);
             if (!ours && near !== "other-tenant") continue;
-            const reason = near === "other-tenant" ? `it applies to tenant ${a.tenant}, and this stack deploys to ${this.tenant ?? "an undeclared tenant"}`
-                : near === "invalid-date" || expiryEnd(a.expires) === undefined ? `its expires "${a.expires}" is not a calendar date (YYYY-MM-DD)`
-                : near === "expired" || this.now.getTime() >= expiryEnd(a.expires)! ? `it expired on ${a.expires}`
-                : near === "lacks-tier0" ? `the permission is tier 0, and the approval does not say "tier0": true`
-                : missingName(a, known) ?? "it matches nothing in this stack that needs an approval";
+            const reason =
+                near === "other-tenant"
+                    ? `it applies to tenant ${a.tenant}, and this stack deploys to ${this.tenant ?? "an undeclared tenant"}`
+                    : near === "invalid-date" || expiryEnd(a.expires) === undefined
+                      ? `its expires "${a.expires}" is not a calendar date (YYYY-MM-DD)`
+                      : near === "expired" || this.now.getTime() >= expiryEnd(a.expires)!
+                        ? `it expired on ${a.expires}`
+                        : near === "lacks-tier0"
+                          ? `the permission is tier 0, and the approval does not say "tier0": true`
+                          : (missingName(a, known) ?? "it matches nothing in this stack that needs an approval");
             out.push({ approval: a, reason });
         }
         return out;
@@ -148,15 +170,25 @@ function missingName(a: Approval, known: { clients: string[]; resources: string[
         const c = closest(v, names);
         return `no ${what} "${v}" exists in this stack${c ? ` (did you mean "${c}"?)` : ""}`;
     };
-    return check("client", a.client, known.clients)
-        ?? (a.type === "sign-in-audience" || a.type === "directory-role" ? undefined : check("resource", a.resource, known.resources))
-        ?? check("permission", a.permission, known.permissions);
+    return (
+        check("client", a.client, known.clients) ??
+        (a.type === "sign-in-audience" || a.type === "directory-role" ? undefined : check("resource", a.resource, known.resources)) ??
+        check("permission", a.permission, known.permissions)
+    );
 }
 
 /** The sentence a violation ends with: how the security team approves an exception. */
 export function howToApprove(policy: string, subject: Subject, tenant: string | undefined, tier0 = false): string {
-    const example: Record<string, unknown> = { tenant: tenant ?? "<tenant id>", client: subject.clientNames[0], resource: subject.resourceNames[0], permission: subject.permissionNames[0],
-                                               type: subject.type, ticket: "...", approver: "...", expires: "YYYY-MM-DD" };
+    const example: Record<string, unknown> = {
+        tenant: tenant ?? "<tenant id>",
+        client: subject.clientNames[0],
+        resource: subject.resourceNames[0],
+        permission: subject.permissionNames[0],
+        type: subject.type,
+        ticket: "...",
+        approver: "...",
+        expires: "YYYY-MM-DD",
+    };
     if (subject.type === "sign-in-audience") delete example.resource;
     if (tier0) example.tier0 = true;
     return `An exception needs an approval in the policy config under "${policy}".approvals: ${JSON.stringify(example)}`;
@@ -164,10 +196,15 @@ export function howToApprove(policy: string, subject: Subject, tenant: string | 
 
 export function describeMatch(m: ApprovalMatch): string {
     switch (m.status) {
-        case "expired": return ` The approval ${m.approval.ticket} (by ${m.approval.approver}) expired on ${m.approval.expires}.`;
-        case "lacks-tier0": return ` The approval ${m.approval.ticket} (by ${m.approval.approver}) does not say "tier0": true.`;
-        case "invalid-date": return ` The approval ${m.approval.ticket} has an expiry that is not a calendar date ("${m.approval.expires}"), so it is none.`;
-        case "other-tenant": return ` The approval ${m.approval.ticket} applies to tenant ${m.approval.tenant}, not this one.`;
-        default: return "";
+        case "expired":
+            return ` The approval ${m.approval.ticket} (by ${m.approval.approver}) expired on ${m.approval.expires}.`;
+        case "lacks-tier0":
+            return ` The approval ${m.approval.ticket} (by ${m.approval.approver}) does not say "tier0": true.`;
+        case "invalid-date":
+            return ` The approval ${m.approval.ticket} has an expiry that is not a calendar date ("${m.approval.expires}"), so it is none.`;
+        case "other-tenant":
+            return ` The approval ${m.approval.ticket} applies to tenant ${m.approval.tenant}, not this one.`;
+        default:
+            return "";
     }
 }

@@ -3,15 +3,21 @@ import { Judgement, Principal, ResourceKey } from "./stack";
 /** "tier 0 (control plane: ...)" and friends, for violation messages. */
 export function tierText(j: Judgement): string {
     if (j.source === "unknown") return `not a permission the pack knows on ${j.resourceName}, so it counts as tier 0`;
-    if (j.override) return `tier ${j.tier} by override ${j.override.ticket}: ${j.override.reason}; without it ${catalogTierText({ ...j, tier: j.override.catalogTier })}`;
+    if (j.override)
+        return `tier ${j.tier} by override ${j.override.ticket}: ${j.override.reason}; without it ${catalogTierText({ ...j, tier: j.override.catalogTier })}`;
     return catalogTierText(j);
 }
 
 /** The tier and why (the classification sources' reasons), e.g. "tier 1, ...; High: phishing, per Microsoft's consent-grant risk table". */
 function catalogTierText(j: Pick<Judgement, "tier" | "reason">): string {
-    const plane = j.tier === null ? "not classified yet, so it counts as tier 0"
-        : j.tier === 0 ? "tier 0, control plane: it can take over or control the tenant"
-        : j.tier === 1 ? "tier 1, management plane: write access or sensitive reads" : "tier 2, user access";
+    const plane =
+        j.tier === null
+            ? "not classified yet, so it counts as tier 0"
+            : j.tier === 0
+              ? "tier 0, control plane: it can take over or control the tenant"
+              : j.tier === 1
+                ? "tier 1, management plane: write access or sensitive reads"
+                : "tier 2, user access";
     return j.reason ? `${plane}; ${j.reason}` : plane;
 }
 

@@ -40,27 +40,49 @@ export function tenantOf(r: Pick<PolicyResource, "provider"> | undefined, args: 
  * Judges one finding that needs an approval: reports it as a violation (with the approval that would except it), or,
  * when an approval covers it, as an advisory note of the approved risk. Returns whether it was approved.
  */
-export function judgeFinding(report: ReportViolation, opts: {
-    policy: string; ledger: ApprovalLedger; subject: Subject; tier0: boolean; tenant?: string;
-    message: string; urn: string; fields: FindingFields;
-}): boolean {
+export function judgeFinding(
+    report: ReportViolation,
+    opts: {
+        policy: string;
+        ledger: ApprovalLedger;
+        subject: Subject;
+        tier0: boolean;
+        tenant?: string;
+        message: string;
+        urn: string;
+        fields: FindingFields;
+    },
+): boolean {
     const match: ApprovalMatch = opts.ledger.check(opts.subject, opts.tier0, opts.tenant);
     if (match.status === "approved") {
         const a: Approval = match.approval;
-        reportFinding(report, { ...opts.fields, urn: opts.urn, enforcementLevel: "advisory",
+        reportFinding(report, {
+            ...opts.fields,
+            urn: opts.urn,
+            enforcementLevel: "advisory",
             approval: { ticket: a.ticket, approver: a.approver, expires: a.expires, ...(a.tier0 ? { tier0: true } : {}) },
-            message: `Approved: ${opts.message} Approved by ${a.approver} (${a.ticket}) until ${a.expires}${a.tier0 ? ", tier 0" : ""}.` });
+            message: `Approved: ${opts.message} Approved by ${a.approver} (${a.ticket}) until ${a.expires}${a.tier0 ? ", tier 0" : ""}.`,
+        });
         return true;
     }
-    reportFinding(report, { ...opts.fields, urn: opts.urn,
-        message: `${opts.message}${describeMatch(match)} ${howToApprove(opts.policy, opts.subject, opts.tenant ?? opts.ledger.tenant, opts.tier0)}` });
+    reportFinding(report, {
+        ...opts.fields,
+        urn: opts.urn,
+        message: `${opts.message}${describeMatch(match)} ${howToApprove(opts.policy, opts.subject, opts.tenant ?? opts.ledger.tenant, opts.tier0)}`,
+    });
     return false;
 }
 
 /** Reports, as advisory findings of the policy, each approval that covered nothing, with the reason. */
 export function reportUnusedApprovals(report: ReportViolation, policy: string, ledger: ApprovalLedger, known: Parameters<ApprovalLedger["unused"]>[0]): void {
     for (const { approval: a, reason } of ledger.unused(known)) {
-        reportFinding(report, { enforcementLevel: "advisory", type: a.type, app: a.client, resource: a.resource, permission: a.permission,
-            message: `The approval ${a.ticket} (by ${a.approver}) under "${policy}" for ${a.client} ${a.resource ? `on ${a.resource} ` : ""}${a.permission} (${a.type}) did not apply: ${reason}.` });
+        reportFinding(report, {
+            enforcementLevel: "advisory",
+            type: a.type,
+            app: a.client,
+            resource: a.resource,
+            permission: a.permission,
+            message: `The approval ${a.ticket} (by ${a.approver}) under "${policy}" for ${a.client} ${a.resource ? `on ${a.resource} ` : ""}${a.permission} (${a.type}) did not apply: ${reason}.`,
+        });
     }
 }

@@ -7,11 +7,18 @@ export function knownPermissionNames(stack: StackConsent, type: PermissionType):
     const permissions = new Set<string>();
     for (const app of stack.apps) {
         app.names.forEach(n => resources.add(n));
-        for (const p of (type === "delegated" ? app.scopes : app.roles).values()) { permissions.add(p.value); permissions.add(p.id); }
+        for (const p of (type === "delegated" ? app.scopes : app.roles).values()) {
+            permissions.add(p.value);
+            permissions.add(p.id);
+        }
     }
     for (const r of stack.catalog.resources) {
         [r.appId, r.name, ...r.aliases].forEach(n => resources.add(n));
-        for (const p of r.permissions) if (p.type === type) { permissions.add(p.value); permissions.add(p.id); }
+        for (const p of r.permissions)
+            if (p.type === type) {
+                permissions.add(p.value);
+                permissions.add(p.id);
+            }
     }
     return { clients: stack.clientNames(), resources: [...resources], permissions: [...permissions] };
 }

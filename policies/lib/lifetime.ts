@@ -4,7 +4,7 @@
  */
 const DAY = 24 * 3600 * 1000;
 
-const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, "μs": 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
 
 /**
  * Go durations as the azuread provider takes them in endDateRelative ("4320h", "90h30m", "500ms"), in milliseconds;
@@ -14,7 +14,8 @@ export function parseGoDuration(s: string): number | undefined {
     const m = /^([+-]?)(.*)$/.exec(s)!;
     if (m[2] === "0") return 0;
     const re = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
-    let total = 0, end = 0;
+    let total = 0,
+        end = 0;
     for (const part of m[2].matchAll(re)) {
         total += Number(part[1]) * GO_UNITS[part[2]];
         end = part.index! + part[0].length;
@@ -44,7 +45,11 @@ export type Lifetime =
     | { kind: "unset" }
     | { kind: "invalid"; field: "endDate" | "startDate" | "endDateRelative"; value: unknown; expected: string };
 
-interface CredentialProps { startDate?: unknown; endDate?: unknown; endDateRelative?: unknown }
+interface CredentialProps {
+    startDate?: unknown;
+    endDate?: unknown;
+    endDateRelative?: unknown;
+}
 
 /**
  * How long a credential can be used, counted from now or its start, whichever is earlier (a secret known today and
@@ -66,7 +71,8 @@ export function credentialLifetime(props: CredentialProps, now = new Date()): Li
     if (end === undefined && props.endDateRelative !== undefined && props.endDateRelative !== null) {
         const v = props.endDateRelative;
         const ms = typeof v === "string" ? parseGoDuration(v) : undefined;
-        if (ms === undefined) return { kind: "invalid", field: "endDateRelative", value: v, expected: "a Go duration such as 2160h or 90h30m (units h, m, s, ms, us, ns)" };
+        if (ms === undefined)
+            return { kind: "invalid", field: "endDateRelative", value: v, expected: "a Go duration such as 2160h or 90h30m (units h, m, s, ms, us, ns)" };
         end = from + ms;
     }
     if (end === undefined) return { kind: "unset" };

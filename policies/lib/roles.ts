@@ -6,7 +6,11 @@
  */
 import data from "../../data/privileged-roles.json";
 
-export interface BuiltInRole { templateId: string; displayName: string; privileged: boolean }
+export interface BuiltInRole {
+    templateId: string;
+    displayName: string;
+    privileged: boolean;
+}
 
 const BUILT_IN = new Map<string, BuiltInRole>([
     ...data.roles.map(r => [r.templateId.toLowerCase(), { ...r, privileged: true }] as const),

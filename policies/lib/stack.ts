@@ -9,7 +9,17 @@
  * matches nothing is "unidentified": the policies fail closed on it. Nothing is inferred from permission names.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { CatalogPermission, CatalogResource, classificationReason, effectiveTier, LEAST_PRIVILEGE_ALTERNATIVES, PermissionCatalog, PermissionType, Tier, TierSource } from "../../lib/catalog";
+import {
+    CatalogPermission,
+    CatalogResource,
+    classificationReason,
+    effectiveTier,
+    LEAST_PRIVILEGE_ALTERNATIVES,
+    PermissionCatalog,
+    PermissionType,
+    Tier,
+    TierSource,
+} from "../../lib/catalog";
 import { TIER_TAG, USER_CONSENT_TAG } from "../../components/types";
 import { GRAPH_APP_ID } from "../../lib/model";
 import { dependency, isUnknown, knownString, knownStrings, raw } from "./props";
@@ -18,7 +28,13 @@ import { applyOverride, OverrideNote, TierOverrides } from "./tiers";
 
 const TIER_TAG_PATTERN = new RegExp(`^${TIER_TAG}([012]):(.+)$`);
 
-export interface Exposed { id: string; value: string; adminOnly: boolean; members: string[]; resource?: PolicyResource }
+export interface Exposed {
+    id: string;
+    value: string;
+    adminOnly: boolean;
+    members: string[];
+    resource?: PolicyResource;
+}
 
 export interface AppNode {
     registration: PolicyResource;
@@ -75,13 +91,43 @@ export interface Judgement {
 }
 
 /** The tenant overrides a policy judges with, and the tenant the judged resource is deployed to. */
-export interface TierContext { overrides: TierOverrides; tenant: string | undefined }
+export interface TierContext {
+    overrides: TierOverrides;
+    tenant: string | undefined;
+}
 
-export interface Request { client: AppNode; urn: string; resource: ResourceKey; type: PermissionType; id?: string; value?: string }
+export interface Request {
+    client: AppNode;
+    urn: string;
+    resource: ResourceKey;
+    type: PermissionType;
+    id?: string;
+    value?: string;
+}
 /** `valuesPending` / `appRolePending`: the permission is not known before the write (it comes from another resource's outputs). */
-export interface Grant { resource: PolicyResource; client: Principal; target: ResourceKey; values: string[]; valuesPending: boolean; allPrincipals: boolean }
-export interface Assignment { resource: PolicyResource; principal: Principal; target: ResourceKey; appRoleId?: string; appRolePending: boolean }
-export interface PreAuthorization { resource: PolicyResource; api?: AppNode; apiPending: boolean; client?: AppNode; clientId?: string; permissionIds: string[] }
+export interface Grant {
+    resource: PolicyResource;
+    client: Principal;
+    target: ResourceKey;
+    values: string[];
+    valuesPending: boolean;
+    allPrincipals: boolean;
+}
+export interface Assignment {
+    resource: PolicyResource;
+    principal: Principal;
+    target: ResourceKey;
+    appRoleId?: string;
+    appRolePending: boolean;
+}
+export interface PreAuthorization {
+    resource: PolicyResource;
+    api?: AppNode;
+    apiPending: boolean;
+    client?: AppNode;
+    clientId?: string;
+    permissionIds: string[];
+}
 
 /** An unknown value, or a list with one: a first preview's outputs of resources not created yet. */
 const hasUnknown = (v: unknown): boolean => isUnknown(v) || (Array.isArray(v) && v.some(isUnknown));
@@ -103,15 +149,22 @@ export class StackConsent {
     private readonly spByResourceId = new Map<string, PolicyResource>();
     private readonly appNames: Set<string>;
 
-    constructor(readonly resources: PolicyResource[], readonly catalog: PermissionCatalog) {
+    constructor(
+        readonly resources: PolicyResource[],
+        readonly catalog: PermissionCatalog,
+    ) {
         for (const r of resources.filter(x => REGISTRATION_TYPES.includes(x.type))) this.addApp(r);
         for (const sp of resources.filter(x => x.type === T.servicePrincipal)) {
             const id = lower(knownString(sp.props, "id"));
             if (id && !this.spByResourceId.has(id)) this.spByResourceId.set(id, sp);
         }
         for (const r of resources) {
-            const objectId = r.type === T.userAssignedIdentity ? knownString(r.props, "principalId")
-                : [T.servicePrincipal, T.user, T.group].includes(r.type as any) ? knownString(r.props, "objectId") : undefined;
+            const objectId =
+                r.type === T.userAssignedIdentity
+                    ? knownString(r.props, "principalId")
+                    : [T.servicePrincipal, T.user, T.group].includes(r.type as any)
+                      ? knownString(r.props, "objectId")
+                      : undefined;
             // The first registration wins, as for a duplicate URN: the engine would refuse the second anyway.
             if (objectId && !this.byObjectId.has(objectId.toLowerCase())) this.byObjectId.set(objectId.toLowerCase(), r);
         }
@@ -134,8 +187,16 @@ export class StackConsent {
 
     private addApp(r: PolicyResource): void {
         const clientId = lower(knownString(r.props, "clientId"));
-        const app: AppNode = { registration: r, names: [stripSuffix(r.name), r.name, ...(clientId ? [clientId] : [])], label: stripSuffix(r.name),
-                               clientId, scopes: new Map(), roles: new Map(), tiers: new Map(), userConsent: false };
+        const app: AppNode = {
+            registration: r,
+            names: [stripSuffix(r.name), r.name, ...(clientId ? [clientId] : [])],
+            label: stripSuffix(r.name),
+            clientId,
+            scopes: new Map(),
+            roles: new Map(),
+            tiers: new Map(),
+            userConsent: false,
+        };
         this.apps.push(app);
         if (!this.appByUrn.has(r.urn)) this.appByUrn.set(r.urn, app);
         if (clientId && !this.appByClientId.has(clientId)) this.appByClientId.set(clientId, app);
@@ -146,11 +207,18 @@ export class StackConsent {
     private addConsent(r: PolicyResource): void {
         const p = raw(r.props);
         switch (r.type) {
-            case T.scope: case T.appRole: {
+            case T.scope:
+            case T.appRole: {
                 const app = this.appByApplicationId(r).app;
                 const id = lower(knownString(r.props, r.type === T.scope ? "scopeId" : "roleId"));
                 if (app && id) {
-                    const exposed = { id, value: String(p.value ?? ""), adminOnly: p.type !== "User", members: knownStrings(p.allowedMemberTypes), resource: r };
+                    const exposed = {
+                        id,
+                        value: String(p.value ?? ""),
+                        adminOnly: p.type !== "User",
+                        members: knownStrings(p.allowedMemberTypes),
+                        resource: r,
+                    };
                     (r.type === T.scope ? app.scopes : app.roles).set(id, exposed);
                 }
                 break;
@@ -159,28 +227,43 @@ export class StackConsent {
                 const client = this.appByApplicationId(r).app;
                 if (!client) break;
                 const target = this.resourceByClientId(r, "apiClientId");
-                for (const id of knownStrings(p.scopeIds)) this.requests.push({ client, urn: r.urn, resource: target, type: "delegated", id: id.toLowerCase() });
-                for (const id of knownStrings(p.roleIds)) this.requests.push({ client, urn: r.urn, resource: target, type: "application", id: id.toLowerCase() });
+                for (const id of knownStrings(p.scopeIds))
+                    this.requests.push({ client, urn: r.urn, resource: target, type: "delegated", id: id.toLowerCase() });
+                for (const id of knownStrings(p.roleIds))
+                    this.requests.push({ client, urn: r.urn, resource: target, type: "application", id: id.toLowerCase() });
                 break;
             }
             case T.grant:
                 this.grants.push({
-                    resource: r, client: this.principal(r, "servicePrincipalObjectId"), target: this.resourceByObjectId(r, "resourceServicePrincipalObjectId"),
-                    values: knownStrings(p.claimValues), valuesPending: hasUnknown(p.claimValues),
+                    resource: r,
+                    client: this.principal(r, "servicePrincipalObjectId"),
+                    target: this.resourceByObjectId(r, "resourceServicePrincipalObjectId"),
+                    values: knownStrings(p.claimValues),
+                    valuesPending: hasUnknown(p.claimValues),
                     allPrincipals: p.userObjectId === undefined || p.userObjectId === null || p.userObjectId === "",
                 });
                 break;
             case T.assignment:
                 this.assignments.push({
-                    resource: r, principal: this.principal(r, "principalObjectId"), target: this.resourceByObjectId(r, "resourceObjectId"),
-                    appRoleId: lower(knownString(r.props, "appRoleId")), appRolePending: isUnknown(p.appRoleId),
+                    resource: r,
+                    principal: this.principal(r, "principalObjectId"),
+                    target: this.resourceByObjectId(r, "resourceObjectId"),
+                    appRoleId: lower(knownString(r.props, "appRoleId")),
+                    appRolePending: isUnknown(p.appRoleId),
                 });
                 break;
             case T.preAuthorized: {
                 const api = this.appByApplicationId(r);
                 const clientId = lower(knownString(r.props, "authorizedClientId"));
                 const client = clientId ? this.appByClientId.get(clientId) : this.appOf(dependency(r, "authorizedClientId"));
-                this.preAuthorizations.push({ resource: r, api: api.app, apiPending: api.pending, client, clientId, permissionIds: knownStrings(p.permissionIds).map(s => s.toLowerCase()) });
+                this.preAuthorizations.push({
+                    resource: r,
+                    api: api.app,
+                    apiPending: api.pending,
+                    client,
+                    clientId,
+                    permissionIds: knownStrings(p.permissionIds).map(s => s.toLowerCase()),
+                });
                 break;
             }
         }
@@ -189,18 +272,38 @@ export class StackConsent {
     /** Inline declarations of `azuread.Application` (raw programs). */
     private addInline(app: AppNode): void {
         const p = raw(app.registration.props);
-        for (const s of (Array.isArray(p.api?.oauth2PermissionScopes) ? p.api.oauth2PermissionScopes : [])) {
-            if (typeof s?.id === "string" && !isUnknown(s.id)) app.scopes.set(s.id.toLowerCase(), { id: s.id.toLowerCase(), value: String(s.value), adminOnly: s.type !== "User", members: [], resource: app.registration });
+        for (const s of Array.isArray(p.api?.oauth2PermissionScopes) ? p.api.oauth2PermissionScopes : []) {
+            if (typeof s?.id === "string" && !isUnknown(s.id))
+                app.scopes.set(s.id.toLowerCase(), {
+                    id: s.id.toLowerCase(),
+                    value: String(s.value),
+                    adminOnly: s.type !== "User",
+                    members: [],
+                    resource: app.registration,
+                });
         }
-        for (const r of (Array.isArray(p.appRoles) ? p.appRoles : [])) {
-            if (typeof r?.id === "string" && !isUnknown(r.id)) app.roles.set(r.id.toLowerCase(), { id: r.id.toLowerCase(), value: String(r.value), adminOnly: true, members: knownStrings(r.allowedMemberTypes), resource: app.registration });
+        for (const r of Array.isArray(p.appRoles) ? p.appRoles : []) {
+            if (typeof r?.id === "string" && !isUnknown(r.id))
+                app.roles.set(r.id.toLowerCase(), {
+                    id: r.id.toLowerCase(),
+                    value: String(r.value),
+                    adminOnly: true,
+                    members: knownStrings(r.allowedMemberTypes),
+                    resource: app.registration,
+                });
         }
-        for (const rra of (Array.isArray(p.requiredResourceAccesses) ? p.requiredResourceAccesses : [])) {
+        for (const rra of Array.isArray(p.requiredResourceAccesses) ? p.requiredResourceAccesses : []) {
             const appId = typeof rra?.resourceAppId === "string" && !isUnknown(rra.resourceAppId) ? rra.resourceAppId.toLowerCase() : undefined;
             const target: ResourceKey = appId ? this.resourceForClientId(appId) : { kind: "pending", label: "a resource not known yet" };
-            for (const a of (Array.isArray(rra?.resourceAccesses) ? rra.resourceAccesses : [])) {
+            for (const a of Array.isArray(rra?.resourceAccesses) ? rra.resourceAccesses : []) {
                 if (typeof a?.id !== "string" || isUnknown(a.id)) continue;
-                this.requests.push({ client: app, urn: app.registration.urn, resource: target, type: a.type === "Role" ? "application" : "delegated", id: a.id.toLowerCase() });
+                this.requests.push({
+                    client: app,
+                    urn: app.registration.urn,
+                    resource: target,
+                    type: a.type === "Role" ? "application" : "delegated",
+                    id: a.id.toLowerCase(),
+                });
             }
         }
     }
@@ -242,16 +345,34 @@ export class StackConsent {
             const app = this.appOfServicePrincipal(node);
             if (app) return { kind: "app", app, resource: node, clientId: app.clientId, objectId: literal, label: app.label, names: app.names };
             const clientId = lower(knownString(node.props, "clientId"));
-            return { kind: "external", resource: node, clientId, objectId: literal, label: stripSuffix(node.name),
-                     names: [...this.ownNames(node), ...(clientId ? [clientId] : [])] };
+            return {
+                kind: "external",
+                resource: node,
+                clientId,
+                objectId: literal,
+                label: stripSuffix(node.name),
+                names: [...this.ownNames(node), ...(clientId ? [clientId] : [])],
+            };
         }
         const kinds: Record<string, Principal["kind"]> = { [T.userAssignedIdentity]: "managed-identity", [T.user]: "user", [T.group]: "group" };
-        if (node && kinds[node.type]) return { kind: kinds[node.type], resource: node, objectId: literal, label: stripSuffix(node.name), names: [...this.ownNames(node), ...(literal ? [literal] : [])] };
+        if (node && kinds[node.type])
+            return {
+                kind: kinds[node.type],
+                resource: node,
+                objectId: literal,
+                label: stripSuffix(node.name),
+                names: [...this.ownNames(node), ...(literal ? [literal] : [])],
+            };
         // Not known before the write and not wired from a principal: nothing can judge it before it exists (the engine
         // judges the stack on its final outputs, after the steps), so it fails closed in the preview too.
         if (pending) return { kind: "unidentified", label: "a principal not known before the write", names: [], why: notKnownBeforeWrite(node) };
-        return { kind: "unidentified", objectId: literal, label: literal ?? "an unknown principal", names: literal ? [literal] : [],
-                 why: `object ID ${literal} is not the objectId of any service principal, managed identity, user or group of this stack` };
+        return {
+            kind: "unidentified",
+            objectId: literal,
+            label: literal ?? "an unknown principal",
+            names: literal ? [literal] : [],
+            why: `object ID ${literal} is not the objectId of any service principal, managed identity, user or group of this stack`,
+        };
     }
 
     /**
@@ -279,13 +400,23 @@ export class StackConsent {
             if (app) return pending ? { kind: "app", app, byWiring: true } : { kind: "app", app };
             const clientId = lower(knownString(node.props, "clientId"));
             if (clientId) return this.resourceForClientId(clientId, node);
-            return { kind: "unidentified", label: node.name, names: [node.name], why: `the service principal ${node.name} names no client ID the pack can read before the write` };
+            return {
+                kind: "unidentified",
+                label: node.name,
+                names: [node.name],
+                why: `the service principal ${node.name} names no client ID the pack can read before the write`,
+            };
         }
         if (pending) return { kind: "unidentified", label: "a resource not known before the write", names: [], why: notKnownBeforeWrite(node) };
-        return { kind: "unidentified", label: literal ?? "an unknown resource", names: literal ? [literal] : [],
-                 why: node ? `object ID ${literal} is a ${node.type.split(":").pop()}, not a service principal`
-                     : `object ID ${literal} is not the objectId of any service principal of this stack (declare the API's service principal, e.g. ` +
-                       `new azuread.ServicePrincipal(name, { clientId: <appId>, useExisting: true }, { retainOnDelete: true }), and pass its objectId)` };
+        return {
+            kind: "unidentified",
+            label: literal ?? "an unknown resource",
+            names: literal ? [literal] : [],
+            why: node
+                ? `object ID ${literal} is a ${node.type.split(":").pop()}, not a service principal`
+                : `object ID ${literal} is not the objectId of any service principal of this stack (declare the API's service principal, e.g. ` +
+                  `new azuread.ServicePrincipal(name, { clientId: <appId>, useExisting: true }, { retainOnDelete: true }), and pass its objectId)`,
+        };
     }
 
     private resourceByClientId(r: PolicyResource, prop: string): ResourceKey {
@@ -302,7 +433,12 @@ export class StackConsent {
         const ms = this.catalog.resource(appId.toLowerCase());
         if (ms && ms.appId.toLowerCase() === appId.toLowerCase()) return microsoft(ms);
         const label = sp ? stripSuffix(sp.name) : appId;
-        return { kind: "unidentified", label, names: [label, appId], why: `client ID ${appId} is neither an app of this stack nor a Microsoft API in the catalog` };
+        return {
+            kind: "unidentified",
+            label,
+            names: [label, appId],
+            why: `client ID ${appId} is neither an app of this stack nor a Microsoft API in the catalog`,
+        };
     }
 
     /**
@@ -320,21 +456,51 @@ export class StackConsent {
             // permission: a decoy role must not lend Graph's GUID a harmless tier (in a preview, wiring is all there is).
             // Known by wiring only, a scope is also judged as any Microsoft scope of the same name: the grant names
             // scopes by value, and the same value on Microsoft Graph would be granted if the wiring was a decoy.
-            const borrowed = [...microsoftPermissions(this.catalog, type, exposed.id), ...(resource.byWiring === true && type === "delegated" ? microsoftPermissions(this.catalog, type, exposed.value) : [])];
+            const borrowed = [
+                ...microsoftPermissions(this.catalog, type, exposed.id),
+                ...(resource.byWiring === true && type === "delegated" ? microsoftPermissions(this.catalog, type, exposed.value) : []),
+            ];
             const tier = Math.min(owned, ...borrowed.map(effectiveTier)) as Tier;
             const twin = borrowed.find(p => effectiveTier(p) === tier);
-            const reason = tier < owned ? (twin!.id === exposed.id ? `its GUID is the Microsoft permission ${twin!.value}'s, so it is judged as that`
-                : `before the write the API is known only by wiring, and Microsoft's ${twin!.value} has this name, so it is judged as that`) : undefined;
-            return { type, value, id: exposed.id, resourceName: resource.app.label, tier, effectiveTier: tier, source: "stack", adminConsentRequired: exposed.adminOnly, ...(reason ? { reason } : {}) };
+            const reason =
+                tier < owned
+                    ? twin!.id === exposed.id
+                        ? `its GUID is the Microsoft permission ${twin!.value}'s, so it is judged as that`
+                        : `before the write the API is known only by wiring, and Microsoft's ${twin!.value} has this name, so it is judged as that`
+                    : undefined;
+            return {
+                type,
+                value,
+                id: exposed.id,
+                resourceName: resource.app.label,
+                tier,
+                effectiveTier: tier,
+                source: "stack",
+                adminConsentRequired: exposed.adminOnly,
+                ...(reason ? { reason } : {}),
+            };
         }
         if (resource.kind !== "microsoft") return { type, value: idOrValue, resourceName: resource.label, tier: null, effectiveTier: 0, source: "unknown" };
         const ms = this.catalog.resource(resource.appId)!;
         const hit = ms.permissions.find(p => p.type === type && (p.id === idOrValue.toLowerCase() || p.value === idOrValue));
         if (!hit) return { type, value: idOrValue, resourceName: ms.name, tier: null, effectiveTier: 0, source: "unknown" };
         const reason = classificationReason(hit);
-        return applyOverride<Judgement>({ type, value: hit.value, id: hit.id, resourceName: ms.name, tier: hit.tier, effectiveTier: effectiveTier(hit), source: "catalog",
-                 alternative: ms.appId === GRAPH_APP_ID ? LEAST_PRIVILEGE_ALTERNATIVES[hit.value] : undefined, adminConsentRequired: hit.adminConsentRequired,
-                 sources: hit.sources, ...(reason ? { reason } : {}) }, tiers?.overrides.find(ms, hit, tiers.tenant));
+        return applyOverride<Judgement>(
+            {
+                type,
+                value: hit.value,
+                id: hit.id,
+                resourceName: ms.name,
+                tier: hit.tier,
+                effectiveTier: effectiveTier(hit),
+                source: "catalog",
+                alternative: ms.appId === GRAPH_APP_ID ? LEAST_PRIVILEGE_ALTERNATIVES[hit.value] : undefined,
+                adminConsentRequired: hit.adminConsentRequired,
+                sources: hit.sources,
+                ...(reason ? { reason } : {}),
+            },
+            tiers?.overrides.find(ms, hit, tiers.tenant),
+        );
     }
 
     resourceNames(k: ResourceKey): string[] {
@@ -349,7 +515,10 @@ export class StackConsent {
     clientNames(): string[] {
         const names = new Set<string>();
         for (const a of this.apps) a.names.forEach(n => names.add(n));
-        for (const r of this.byObjectId.values()) { names.add(stripSuffix(r.name)); names.add(r.name); }
+        for (const r of this.byObjectId.values()) {
+            names.add(stripSuffix(r.name));
+            names.add(r.name);
+        }
         return [...names];
     }
 }
@@ -383,6 +552,9 @@ const cache = new WeakMap<PolicyResource[], StackConsent>();
 /** One StackConsent per stack validation, shared by the stack policies. */
 export function stackConsent(resources: PolicyResource[], catalog: PermissionCatalog): StackConsent {
     let s = cache.get(resources);
-    if (!s) { s = new StackConsent(resources, catalog); cache.set(resources, s); }
+    if (!s) {
+        s = new StackConsent(resources, catalog);
+        cache.set(resources, s);
+    }
     return s;
 }

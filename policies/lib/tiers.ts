@@ -43,10 +43,12 @@ export function tierOverrideSchema(type: PermissionType) {
         required: ["tenant", "resource", "permission", "type", "tier", "reason", "ticket"],
         properties: {
             tenant: approvalSchema.properties.tenant,
-            resource: text, permission: text,
+            resource: text,
+            permission: text,
             type: { type: "string", enum: [type], description: `this policy judges ${type} permissions` },
             tier: { type: "integer", enum: [0, 1, 2] },
-            reason: text, ticket: text,
+            reason: text,
+            ticket: text,
             tier0: { type: "boolean" },
         },
     } as const;
@@ -57,30 +59,62 @@ export function tierPolicyConfigSchema(type: PermissionType): PolicyConfigSchema
     return { properties: { ...approvalsConfigSchema.properties, tiers: { type: "array", items: tierOverrideSchema(type) as any, default: [] } } };
 }
 
-export interface OverrideProblem { index: number; field?: keyof TierOverride; message: string; hint?: string }
-export interface ResolvedOverride { override: TierOverride; index: number; resource: CatalogResource; permission: CatalogPermission }
+export interface OverrideProblem {
+    index: number;
+    field?: keyof TierOverride;
+    message: string;
+    hint?: string;
+}
+export interface ResolvedOverride {
+    override: TierOverride;
+    index: number;
+    resource: CatalogResource;
+    permission: CatalogPermission;
+}
 
 /** Resolves overrides against the catalog; each refused one is a problem naming its index and field (did-you-mean). */
-export function resolveOverrides(overrides: readonly TierOverride[], catalog: PermissionCatalog): { resolved: ResolvedOverride[]; problems: OverrideProblem[] } {
+export function resolveOverrides(
+    overrides: readonly TierOverride[],
+    catalog: PermissionCatalog,
+): { resolved: ResolvedOverride[]; problems: OverrideProblem[] } {
     const resolved: ResolvedOverride[] = [];
     const problems: OverrideProblem[] = [];
     overrides.forEach((o, index) => {
         const resource = catalog.resource(o.resource);
         if (!resource) {
             const c = closest(o.resource, [...catalog.aliases(), ...catalog.resources.map(r => r.appId)]);
-            problems.push({ index, field: "resource", message: `no Microsoft API "${o.resource}" is in the catalog`, hint: c ? `did you mean "${c}"?` : "an alias such as microsoft-graph, or an appId" });
+            problems.push({
+                index,
+                field: "resource",
+                message: `no Microsoft API "${o.resource}" is in the catalog`,
+                hint: c ? `did you mean "${c}"?` : "an alias such as microsoft-graph, or an appId",
+            });
             return;
         }
         const r = catalog.resolve(resource, o.permission, o.type);
-        if (!r.ok) { problems.push({ index, field: "permission", message: r.reason, hint: r.suggestion ? `did you mean "${r.suggestion}"?` : undefined }); return; }
+        if (!r.ok) {
+            problems.push({ index, field: "permission", message: r.reason, hint: r.suggestion ? `did you mean "${r.suggestion}"?` : undefined });
+            return;
+        }
         const base = effectiveTier(r.permission);
         if (base === 0 && o.tier > 0 && o.tier0 !== true) {
-            problems.push({ index, field: "tier", message: `lowers ${resource.name}'s ${r.permission.value} from tier 0${r.permission.tier === null ? " (not classified yet, so it counts as tier 0)" : ""} to tier ${o.tier} without "tier0": true`,
-                            hint: "lowering a tier-0 permission needs \"tier0\": true, as a tier-0 approval does" });
+            problems.push({
+                index,
+                field: "tier",
+                message: `lowers ${resource.name}'s ${r.permission.value} from tier 0${r.permission.tier === null ? " (not classified yet, so it counts as tier 0)" : ""} to tier ${o.tier} without "tier0": true`,
+                hint: 'lowering a tier-0 permission needs "tier0": true, as a tier-0 approval does',
+            });
             return;
         }
         const twin = resolved.find(x => sameName(x.override.tenant, o.tenant) && samePermission(x, resource, r.permission));
-        if (twin) { problems.push({ index, message: `sets the tier of ${resource.name}'s ${r.permission.value} for tenant ${o.tenant} again (tiers[${twin.index}] does already)`, hint: "one override per permission and tenant" }); return; }
+        if (twin) {
+            problems.push({
+                index,
+                message: `sets the tier of ${resource.name}'s ${r.permission.value} for tenant ${o.tenant} again (tiers[${twin.index}] does already)`,
+                hint: "one override per permission and tenant",
+            });
+            return;
+        }
         resolved.push({ override: o, index, resource, permission: r.permission });
     });
     return { resolved, problems };
@@ -91,7 +125,10 @@ export class TierOverrides {
     readonly resolved: ResolvedOverride[];
     readonly problems: OverrideProblem[];
 
-    constructor(readonly overrides: readonly TierOverride[], catalog: PermissionCatalog) {
+    constructor(
+        readonly overrides: readonly TierOverride[],
+        catalog: PermissionCatalog,
+    ) {
         ({ resolved: this.resolved, problems: this.problems } = resolveOverrides(overrides, catalog));
     }
 
@@ -107,7 +144,11 @@ const samePermission = (x: ResolvedOverride, resource: CatalogResource, permissi
     x.resource.appId === resource.appId && x.permission.id === permission.id && x.permission.type === permission.type;
 
 /** What a judgement carries when an override decided its tier. */
-export interface OverrideNote { ticket: string; reason: string; catalogTier: Tier | null }
+export interface OverrideNote {
+    ticket: string;
+    reason: string;
+    catalogTier: Tier | null;
+}
 
 /** A judgement with the override's tier, remembering the catalog's: pure. */
 export function applyOverride<J extends { tier: Tier | null; effectiveTier: Tier }>(j: J, o: TierOverride | undefined): J & { override?: OverrideNote } {
@@ -125,7 +166,8 @@ export function loweredByOverride(j: { effectiveTier: Tier; override?: OverrideN
  * security team accepted stays visible in `pulumi preview`, as approved risk does.
  */
 export function noteLoweredTier(report: ReportViolation, j: { effectiveTier: Tier; override?: OverrideNote }, finding: Finding & { urn: string }): void {
-    if (loweredByOverride(j)) reportFinding(report, { ...finding, enforcementLevel: "advisory", message: `Allowed by the tier override ${j.override!.ticket}: ${finding.message}` });
+    if (loweredByOverride(j))
+        reportFinding(report, { ...finding, enforcementLevel: "advisory", message: `Allowed by the tier override ${j.override!.ticket}: ${finding.message}` });
 }
 
 /** Under the engine: each refused override of this tenant is ignored and reported, as an advisory finding of its policy. */
@@ -133,7 +175,13 @@ export function reportRefusedOverrides(report: ReportViolation, policy: string, 
     for (const p of overrides.problems) {
         const o = overrides.overrides[p.index];
         if (!tenant || !sameName(o.tenant, tenant)) continue; // another tenant's: not this stack's concern
-        reportFinding(report, { enforcementLevel: "advisory", resource: o.resource, permission: o.permission, type: o.type, tier: o.tier,
-            message: `The tier override ${o.ticket} ("${policy}".tiers[${p.index}]) was ignored, so the permission keeps the catalog's tier: ${p.message}${p.hint ? ` (${p.hint})` : ""}.` });
+        reportFinding(report, {
+            enforcementLevel: "advisory",
+            resource: o.resource,
+            permission: o.permission,
+            type: o.type,
+            tier: o.tier,
+            message: `The tier override ${o.ticket} ("${policy}".tiers[${p.index}]) was ignored, so the permission keeps the catalog's tier: ${p.message}${p.hint ? ` (${p.hint})` : ""}.`,
+        });
     }
 }
