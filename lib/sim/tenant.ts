@@ -151,15 +151,15 @@ const DEPLOYER_CLIENT_ID = "c0c0c0c0-0000-4000-8000-00000000c0c0";
 export class SimulatedTenant implements Mocks {
     readonly tenantId: string;
     readonly rejections: TenantRejection[] = [];
-    private readonly apps = new Map<string, SimApp>();
-    private readonly appsByClientId = new Map<string, SimApp>();
-    private readonly principals = new Map<string, SimPrincipal>();
-    private readonly principalsByClientId = new Map<string, SimPrincipal>();
-    private readonly identifierUris = new Map<string, string>();
-    private readonly grants = new Map<string, SimGrant>();
-    private readonly assignments = new Map<string, SimAssignment>();
+    /** @internal */ readonly apps = new Map<string, SimApp>();
+    /** @internal */ readonly appsByClientId = new Map<string, SimApp>();
+    /** @internal */ readonly principals = new Map<string, SimPrincipal>();
+    /** @internal */ readonly principalsByClientId = new Map<string, SimPrincipal>();
+    /** @internal */ readonly identifierUris = new Map<string, string>();
+    /** @internal */ readonly grants = new Map<string, SimGrant>();
+    /** @internal */ readonly assignments = new Map<string, SimAssignment>();
     /** Pulumi resource name -> object ID of the principal it created (service principals, managed identities) */
-    private readonly principalsByResourceName = new Map<string, string>();
+    /** @internal */ readonly principalsByResourceName = new Map<string, string>();
     private readonly microsoftApps = new Map<string, SimApp>();
 
     constructor(private readonly opts: SimulatedTenantOptions) {
@@ -221,23 +221,23 @@ export class SimulatedTenant implements Mocks {
     }
 
     /** Deterministic IDs, so a plan of the same config prints the same IDs every time. */
-    private id(kind: string, name: string): string {
+    /** @internal */ id(kind: string, name: string): string {
         return uuidv5(`${kind}/${name}`, uuidv5(this.tenantId, "8a2f8c1e-3c55-4c8e-9a7c-6b1f0f2d9e41"));
     }
 
-    private addPrincipal(p: SimPrincipal): void {
+    /** @internal */ addPrincipal(p: SimPrincipal): void {
         this.principals.set(p.objectId, p);
         this.principalsByClientId.set(p.clientId, p);
     }
 
-    private reject(status: number, args: MockResourceArgs, message: string): never {
+    /** @internal */ reject(status: number, args: MockResourceArgs, message: string): never {
         const e = new TenantRejection(status, `${args.type}::${args.name}`, message);
         this.rejections.push(e);
         throw e;
     }
 
     /** The registration a sub-resource's applicationId names: the resource ID `/applications/{objectId}`, never a client ID. */
-    private application(args: MockResourceArgs, applicationId: unknown): SimApp | undefined {
+    /** @internal */ application(args: MockResourceArgs, applicationId: unknown): SimApp | undefined {
         if (typeof applicationId !== "string") return undefined; // unknown in a first preview
         const m = /^\/applications\/([0-9a-f-]{36})$/i.exec(applicationId);
         if (!m) {
@@ -251,7 +251,7 @@ export class SimulatedTenant implements Mocks {
         return app;
     }
 
-    private principal(args: MockResourceArgs, field: string, objectId: unknown): SimPrincipal | undefined {
+    /** @internal */ principal(args: MockResourceArgs, field: string, objectId: unknown): SimPrincipal | undefined {
         if (typeof objectId !== "string") return undefined;
         const p = this.principals.get(objectId.toLowerCase());
         if (!p) {
@@ -267,273 +267,21 @@ export class SimulatedTenant implements Mocks {
         return p;
     }
 
-    private appOf(principal: SimPrincipal): SimApp | undefined {
+    /** @internal */ appOf(principal: SimPrincipal): SimApp | undefined {
         return this.appsByClientId.get(principal.clientId);
     }
 
-    newResource(args: MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    /** Each resource type has its own rule (RESOURCE_RULES below); a type without one is accepted as written. */
+    newResource(args: MockResourceArgs): NewResource {
         const inputs = args.inputs ?? {};
         // A preview calls no Graph API: Entra checks nothing, and outputs the provider computes stay unknown.
         if (this.opts.preview) return { id: undefined, state: { ...inputs } };
-        const resourceId = this.id(args.type, args.name);
-        switch (args.type) {
-            case T.application:
-            case T.registration: {
-                const objectId = resourceId;
-                const clientId = this.id("client", `${args.type}/${args.name}`);
-                const app: SimApp = {
-                    objectId,
-                    clientId,
-                    displayName: inputs.displayName,
-                    scopes: new Map(),
-                    roles: new Map(),
-                    identifierUris: new Set(),
-                    preAuthorized: new Map(),
-                    requested: new Map(),
-                };
-                this.apps.set(objectId, app);
-                this.appsByClientId.set(clientId, app);
-                if (args.type === T.application) this.applyInlineApplication(args, app, inputs);
-                return {
-                    id: `/applications/${objectId}`,
-                    state: { ...inputs, objectId, clientId, publisherDomain: "contoso.example", disabledByMicrosoft: "" },
-                };
-            }
-            case T.identifierUri: {
-                const app = this.application(args, inputs.applicationId);
-                const uri = String(inputs.identifierUri ?? "");
-                if (app && uri) {
-                    const owner = this.identifierUris.get(uri.toLowerCase());
-                    if (owner && owner !== app.objectId)
-                        this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
-                    this.identifierUris.set(uri.toLowerCase(), app.objectId);
-                    app.identifierUris.add(uri);
-                }
-                return { id: `${inputs.applicationId}/identifierUris/${Buffer.from(uri).toString("base64")}`, state: inputs };
-            }
-            case T.scope:
-            case T.appRole: {
-                const app = this.application(args, inputs.applicationId);
-                const isScope = args.type === T.scope;
-                const id = String((isScope ? inputs.scopeId : inputs.roleId) ?? "").toLowerCase();
-                if (app) {
-                    if ([...app.scopes.values(), ...app.roles.values()].some(p => p.value === inputs.value)) {
-                        this.reject(400, args, `Permission value '${inputs.value}' is already used by a scope or app role of this application`);
-                    }
-                    if (app.scopes.has(id) || app.roles.has(id))
-                        this.reject(400, args, `Permission ID ${id} is already used by a scope or app role of this application`);
-                    if (isScope) app.scopes.set(id, { id, value: inputs.value, adminOnly: inputs.type !== "User" });
-                    else app.roles.set(id, { id, value: inputs.value, members: inputs.allowedMemberTypes ?? [] });
-                }
-                return { id: `${inputs.applicationId}/${isScope ? "permissionScopes" : "appRoles"}/${id}`, state: inputs };
-            }
-            case T.preAuthorized: {
-                const app = this.application(args, inputs.applicationId);
-                const clientId = typeof inputs.authorizedClientId === "string" ? inputs.authorizedClientId.toLowerCase() : undefined;
-                if (app && clientId) {
-                    for (const pid of inputs.permissionIds ?? []) {
-                        if (typeof pid !== "string") continue;
-                        if (app.roles.has(pid.toLowerCase()))
-                            this.reject(
-                                400,
-                                args,
-                                `Permission ${pid} is an app role of ${app.displayName}; preAuthorizedApplications may only name delegated permission scopes`,
-                            );
-                        if (!app.scopes.has(pid.toLowerCase()))
-                            this.reject(400, args, `Permission ${pid} is not a delegated permission scope of ${app.displayName}`);
-                    }
-                    if (app.preAuthorized.has(clientId)) this.reject(409, args, `Client ${clientId} is already pre-authorized on ${app.displayName}`);
-                    app.preAuthorized.set(
-                        clientId,
-                        (inputs.permissionIds ?? []).map((s: string) => s.toLowerCase()),
-                    );
-                }
-                return { id: `${inputs.applicationId}/preAuthorizedApplication/${clientId ?? "unknown"}`, state: inputs };
-            }
-            case T.apiAccess: {
-                const app = this.application(args, inputs.applicationId);
-                const apiClientId = typeof inputs.apiClientId === "string" ? inputs.apiClientId.toLowerCase() : undefined;
-                if (app && apiClientId) {
-                    const api = this.appsByClientId.get(apiClientId);
-                    if (!api) this.reject(400, args, `apiClientId ${apiClientId} is not an application known to this tenant (AADSTS650057 at sign-in)`);
-                    for (const id of (inputs.scopeIds ?? []).map((s: string) => s.toLowerCase())) {
-                        if (!api.scopes.has(id))
-                            this.reject(
-                                400,
-                                args,
-                                `${id} is not a delegated permission scope of ${api.displayName}${api.roles.has(id) ? " (it is an app role: list it in roleIds)" : ""}`,
-                            );
-                    }
-                    for (const id of (inputs.roleIds ?? []).map((s: string) => s.toLowerCase())) {
-                        if (!api.roles.has(id))
-                            this.reject(
-                                400,
-                                args,
-                                `${id} is not an app role of ${api.displayName}${api.scopes.has(id) ? " (it is a delegated scope: list it in scopeIds)" : ""}`,
-                            );
-                    }
-                    if (app.requested.has(apiClientId))
-                        this.reject(409, args, `${app.displayName} already has a requiredResourceAccess entry for ${api.displayName}`);
-                    app.requested.set(apiClientId, { scopeIds: inputs.scopeIds ?? [], roleIds: inputs.roleIds ?? [] });
-                }
-                return { id: `${inputs.applicationId}/apiAccess/${apiClientId ?? "unknown"}`, state: inputs };
-            }
-            case T.appPassword: {
-                this.application(args, inputs.applicationId);
-                const keyId = this.id("password-key", args.name);
-                // The provider marks the value secret; so does the simulation.
-                return {
-                    id: `${inputs.applicationId}/password/${keyId}`,
-                    state: { ...inputs, keyId, value: pulumi.secret(`sim-secret-${this.id("password-value", args.name)}`) },
-                };
-            }
-            case T.redirectUris:
-            case T.owner: {
-                this.application(args, inputs.applicationId);
-                return {
-                    id: `${inputs.applicationId}/${args.type === T.owner ? `owner/${inputs.ownerObjectId}` : `redirectUris/${inputs.type}`}`,
-                    state: inputs,
-                };
-            }
-            case T.servicePrincipal: {
-                const clientId = typeof inputs.clientId === "string" ? inputs.clientId.toLowerCase() : undefined;
-                if (clientId === undefined) return { id: undefined, state: inputs };
-                const existing = this.principalsByClientId.get(clientId);
-                if (existing) {
-                    if (!inputs.useExisting)
-                        this.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
-                    this.principalsByResourceName.set(args.name, existing.objectId);
-                    if (typeof inputs.appRoleAssignmentRequired === "boolean") existing.assignmentRequired = inputs.appRoleAssignmentRequired;
-                    return { id: existing.objectId, state: this.principalState(inputs, existing) };
-                }
-                const app = this.appsByClientId.get(clientId);
-                if (!app && !inputs.useExisting) {
-                    this.reject(
-                        400,
-                        args,
-                        `The appId '${clientId}' of the service principal does not reference a valid application object (AADSTS700016 at sign-in)`,
-                    );
-                }
-                const p: SimPrincipal = {
-                    objectId: resourceId,
-                    clientId,
-                    displayName: app?.displayName ?? `external app ${clientId}`,
-                    kind: app ? "application" : "external",
-                    ...(inputs.appRoleAssignmentRequired === true ? { assignmentRequired: true } : {}),
-                };
-                this.addPrincipal(p);
-                this.principalsByResourceName.set(args.name, p.objectId);
-                return { id: p.objectId, state: this.principalState(inputs, p) };
-            }
-            case T.grant: {
-                const client = this.principal(args, "servicePrincipalObjectId", inputs.servicePrincipalObjectId);
-                const resource = this.principal(args, "resourceServicePrincipalObjectId", inputs.resourceServicePrincipalObjectId);
-                if (client && resource) {
-                    const api = this.appOf(resource);
-                    const values = new Set([...(api?.scopes.values() ?? [])].map(s => s.value));
-                    for (const v of inputs.claimValues ?? []) {
-                        if (!values.has(v)) this.reject(400, args, `Scope '${v}' is not a delegated permission of ${resource.displayName}`);
-                    }
-                    const consentType = inputs.userObjectId ? "Principal" : "AllPrincipals";
-                    const key = `${client.objectId}|${resource.objectId}|${consentType}|${inputs.userObjectId ?? ""}`;
-                    if (this.grants.has(key))
-                        this.reject(
-                            409,
-                            args,
-                            `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})`,
-                        );
-                    this.grants.set(key, {
-                        clientObjectId: client.objectId,
-                        resourceObjectId: resource.objectId,
-                        consentType,
-                        principalId: inputs.userObjectId,
-                        scopes: [...(inputs.claimValues ?? [])],
-                    });
-                }
-                return { id: resourceId, state: inputs };
-            }
-            case T.assignment: {
-                // A principal the tenant does not hold as a service principal is a user or group (not simulated), unless it is
-                // some other known object (a client ID, an application's object ID): then the 404 with its hint, as before.
-                const known = typeof inputs.principalObjectId === "string" && this.principals.has(inputs.principalObjectId.toLowerCase());
-                const other =
-                    typeof inputs.principalObjectId === "string" &&
-                    (this.principalsByClientId.has(inputs.principalObjectId.toLowerCase()) ||
-                        this.appsByClientId.has(inputs.principalObjectId.toLowerCase()) ||
-                        this.apps.has(inputs.principalObjectId.toLowerCase()));
-                const principal = known || other ? this.principal(args, "principalObjectId", inputs.principalObjectId) : undefined;
-                const userOrGroup = typeof inputs.principalObjectId === "string" && !known && !other ? inputs.principalObjectId.toLowerCase() : undefined;
-                const resource = this.principal(args, "resourceObjectId", inputs.resourceObjectId);
-                const principalObjectId = principal?.objectId ?? userOrGroup;
-                if (principalObjectId && resource && typeof inputs.appRoleId === "string") {
-                    const roleId = inputs.appRoleId.toLowerCase();
-                    const app = this.appOf(resource);
-                    // Default access: Graph accepts the all-zero role ID for a user or group when the app declares no app roles.
-                    const defaultAccess = roleId === DEFAULT_ACCESS_ROLE_ID && userOrGroup !== undefined && !app?.roles.size;
-                    const role = app?.roles.get(roleId);
-                    if (!role && !defaultAccess)
-                        this.reject(400, args, `Permission being assigned was not found on application ${resource.displayName} (appRoleId ${roleId})`);
-                    const memberType = userOrGroup ? "User" : "Application";
-                    if (role && !(role.members ?? []).includes(memberType))
-                        this.reject(
-                            400,
-                            args,
-                            `App role ${role.value} of ${resource.displayName} does not allow ${userOrGroup ? "users or groups" : "applications"} (allowedMemberTypes: ${(role.members ?? []).join(", ")})`,
-                        );
-                    const key = `${principalObjectId}|${resource.objectId}|${roleId}`;
-                    if (this.assignments.has(key)) this.reject(400, args, "Permission being assigned already exists on the object");
-                    this.assignments.set(key, {
-                        principalObjectId,
-                        resourceObjectId: resource.objectId,
-                        appRoleId: roleId,
-                        principalType: userOrGroup ? "UserOrGroup" : "ServicePrincipal",
-                    });
-                }
-                return {
-                    id: resourceId,
-                    state: {
-                        ...inputs,
-                        principalDisplayName: principal?.displayName ?? (userOrGroup ? `user or group ${userOrGroup}` : undefined),
-                        resourceDisplayName: resource?.displayName,
-                    },
-                };
-            }
-            case T.knownClients: {
-                const app = this.application(args, inputs.applicationId);
-                if (app && Array.isArray(inputs.knownClientIds))
-                    app.knownClients = inputs.knownClientIds.filter((c: unknown): c is string => typeof c === "string").map((c: string) => c.toLowerCase());
-                return { id: `${inputs.applicationId}/knownClients`, state: inputs };
-            }
-            case T.userAssignedIdentity: {
-                const principalId = this.id("mi-principal", args.name);
-                const clientId = this.id("mi-client", args.name);
-                this.addPrincipal({ objectId: principalId, clientId, displayName: String(inputs.resourceName ?? args.name), kind: "managed-identity" });
-                this.principalsByResourceName.set(args.name, principalId);
-                const id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName ?? args.name}`;
-                return {
-                    id,
-                    state: {
-                        ...inputs,
-                        name: inputs.resourceName ?? args.name,
-                        principalId,
-                        clientId,
-                        tenantId: this.tenantId,
-                        type: "Microsoft.ManagedIdentity/userAssignedIdentities",
-                    },
-                };
-            }
-            default:
-                // Anything else a program creates (credentials, groups, role assignments...) is accepted as written;
-                // directory objects (groups, users, directory roles) output the object ID Entra gives them.
-                return {
-                    id: resourceId,
-                    state: [T.group, T.user, T.directoryRole, T.customDirectoryRole].includes(args.type as any) ? { ...inputs, objectId: resourceId } : inputs,
-                };
-        }
+        const rule = RESOURCE_RULES[args.type] ?? acceptAsWritten;
+        return rule(this, { args, inputs, resourceId: this.id(args.type, args.name) });
     }
 
     /** Raw `azuread.Application` programs declare their API inline. */
-    private applyInlineApplication(args: MockResourceArgs, app: SimApp, inputs: any): void {
+    /** @internal */ applyInlineApplication(args: MockResourceArgs, app: SimApp, inputs: any): void {
         for (const uri of inputs.identifierUris ?? []) {
             if (typeof uri !== "string") continue;
             if (this.identifierUris.has(uri.toLowerCase()))
@@ -547,7 +295,7 @@ export class SimulatedTenant implements Mocks {
             app.roles.set(String(r.id).toLowerCase(), { id: String(r.id).toLowerCase(), value: r.value, members: r.allowedMemberTypes ?? [] });
     }
 
-    private principalState(inputs: any, p: SimPrincipal): Record<string, any> {
+    /** @internal */ principalState(inputs: any, p: SimPrincipal): Record<string, any> {
         const app = this.appOf(p);
         const byValue = (m: Map<string, SimPermission> | undefined) => Object.fromEntries([...(m?.values() ?? [])].map(x => [x.value, x.id]));
         return {
@@ -595,3 +343,303 @@ export class SimulatedTenant implements Mocks {
         }
     }
 }
+
+/** What the program asks to create, as a rule sees it. resourceId: the deterministic ID the tenant gives the object. */
+export interface ResourceRequest {
+    args: MockResourceArgs;
+    inputs: Record<string, any>;
+    resourceId: string;
+}
+/** What the tenant answers: the resource's ID (undefined: unknown) and its state (inputs plus what the provider computes). */
+export interface NewResource {
+    id: string | undefined;
+    state: Record<string, any>;
+}
+/** One resource type's rule: what Entra checks and does when the provider creates that resource. */
+export type ResourceRule = (tenant: SimulatedTenant, request: ResourceRequest) => NewResource;
+
+/** An app registration gets an object ID and a client ID; `azuread.Application` also declares its API inline. */
+export function applicationRule(t: SimulatedTenant, { args, inputs, resourceId }: ResourceRequest): NewResource {
+    const objectId = resourceId;
+    const clientId = t.id("client", `${args.type}/${args.name}`);
+    const app: SimApp = {
+        objectId,
+        clientId,
+        displayName: inputs.displayName,
+        scopes: new Map(),
+        roles: new Map(),
+        identifierUris: new Set(),
+        preAuthorized: new Map(),
+        requested: new Map(),
+    };
+    t.apps.set(objectId, app);
+    t.appsByClientId.set(clientId, app);
+    if (args.type === T.application) t.applyInlineApplication(args, app, inputs);
+    return {
+        id: `/applications/${objectId}`,
+        state: { ...inputs, objectId, clientId, publisherDomain: "contoso.example", disabledByMicrosoft: "" },
+    };
+}
+
+/** Identifier URIs are unique in the tenant. */
+export function identifierUriRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    const app = t.application(args, inputs.applicationId);
+    const uri = String(inputs.identifierUri ?? "");
+    if (app && uri) {
+        const owner = t.identifierUris.get(uri.toLowerCase());
+        if (owner && owner !== app.objectId) t.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
+        t.identifierUris.set(uri.toLowerCase(), app.objectId);
+        app.identifierUris.add(uri);
+    }
+    return { id: `${inputs.applicationId}/identifierUris/${Buffer.from(uri).toString("base64")}`, state: inputs };
+}
+
+/** A scope or app role: its value and ID are unique among the application's scopes and roles. */
+export function permissionRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    const app = t.application(args, inputs.applicationId);
+    const isScope = args.type === T.scope;
+    const id = String((isScope ? inputs.scopeId : inputs.roleId) ?? "").toLowerCase();
+    if (app) {
+        if ([...app.scopes.values(), ...app.roles.values()].some(p => p.value === inputs.value)) {
+            t.reject(400, args, `Permission value '${inputs.value}' is already used by a scope or app role of this application`);
+        }
+        if (app.scopes.has(id) || app.roles.has(id)) t.reject(400, args, `Permission ID ${id} is already used by a scope or app role of this application`);
+        if (isScope) app.scopes.set(id, { id, value: inputs.value, adminOnly: inputs.type !== "User" });
+        else app.roles.set(id, { id, value: inputs.value, members: inputs.allowedMemberTypes ?? [] });
+    }
+    return { id: `${inputs.applicationId}/${isScope ? "permissionScopes" : "appRoles"}/${id}`, state: inputs };
+}
+
+/** Pre-authorization names delegated scopes of the API only, once per client. */
+export function preAuthorizedRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    const app = t.application(args, inputs.applicationId);
+    const clientId = typeof inputs.authorizedClientId === "string" ? inputs.authorizedClientId.toLowerCase() : undefined;
+    if (app && clientId) {
+        for (const pid of inputs.permissionIds ?? []) {
+            if (typeof pid !== "string") continue;
+            if (app.roles.has(pid.toLowerCase()))
+                t.reject(
+                    400,
+                    args,
+                    `Permission ${pid} is an app role of ${app.displayName}; preAuthorizedApplications may only name delegated permission scopes`,
+                );
+            if (!app.scopes.has(pid.toLowerCase())) t.reject(400, args, `Permission ${pid} is not a delegated permission scope of ${app.displayName}`);
+        }
+        if (app.preAuthorized.has(clientId)) t.reject(409, args, `Client ${clientId} is already pre-authorized on ${app.displayName}`);
+        app.preAuthorized.set(
+            clientId,
+            (inputs.permissionIds ?? []).map((s: string) => s.toLowerCase()),
+        );
+    }
+    return { id: `${inputs.applicationId}/preAuthorizedApplication/${clientId ?? "unknown"}`, state: inputs };
+}
+
+/** requiredResourceAccess: an API the tenant knows, its scopes as scopes and its roles as roles, one entry per API. */
+export function apiAccessRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    const app = t.application(args, inputs.applicationId);
+    const apiClientId = typeof inputs.apiClientId === "string" ? inputs.apiClientId.toLowerCase() : undefined;
+    if (app && apiClientId) {
+        const api = t.appsByClientId.get(apiClientId);
+        if (!api) t.reject(400, args, `apiClientId ${apiClientId} is not an application known to this tenant (AADSTS650057 at sign-in)`);
+        for (const id of (inputs.scopeIds ?? []).map((s: string) => s.toLowerCase())) {
+            if (!api.scopes.has(id))
+                t.reject(
+                    400,
+                    args,
+                    `${id} is not a delegated permission scope of ${api.displayName}${api.roles.has(id) ? " (it is an app role: list it in roleIds)" : ""}`,
+                );
+        }
+        for (const id of (inputs.roleIds ?? []).map((s: string) => s.toLowerCase())) {
+            if (!api.roles.has(id))
+                t.reject(
+                    400,
+                    args,
+                    `${id} is not an app role of ${api.displayName}${api.scopes.has(id) ? " (it is a delegated scope: list it in scopeIds)" : ""}`,
+                );
+        }
+        if (app.requested.has(apiClientId)) t.reject(409, args, `${app.displayName} already has a requiredResourceAccess entry for ${api.displayName}`);
+        app.requested.set(apiClientId, { scopeIds: inputs.scopeIds ?? [], roleIds: inputs.roleIds ?? [] });
+    }
+    return { id: `${inputs.applicationId}/apiAccess/${apiClientId ?? "unknown"}`, state: inputs };
+}
+
+/** A client secret on an existing registration; its value is a secret, as the provider marks it. */
+export function appPasswordRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    t.application(args, inputs.applicationId);
+    const keyId = t.id("password-key", args.name);
+    // The provider marks the value secret; so does the simulation.
+    return {
+        id: `${inputs.applicationId}/password/${keyId}`,
+        state: { ...inputs, keyId, value: pulumi.secret(`sim-secret-${t.id("password-value", args.name)}`) },
+    };
+}
+
+/** Redirect URIs and owners: only the registration must exist. */
+export function applicationChildRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    t.application(args, inputs.applicationId);
+    return {
+        id: `${inputs.applicationId}/${args.type === T.owner ? `owner/${inputs.ownerObjectId}` : `redirectUris/${inputs.type}`}`,
+        state: inputs,
+    };
+}
+
+/** One service principal per appId: an existing one is adopted only with useExisting (else 409); a new one needs an application (AADSTS700016). */
+export function servicePrincipalRule(t: SimulatedTenant, { args, inputs, resourceId }: ResourceRequest): NewResource {
+    const clientId = typeof inputs.clientId === "string" ? inputs.clientId.toLowerCase() : undefined;
+    if (clientId === undefined) return { id: undefined, state: inputs };
+    const existing = t.principalsByClientId.get(clientId);
+    if (existing) {
+        if (!inputs.useExisting) t.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
+        t.principalsByResourceName.set(args.name, existing.objectId);
+        if (typeof inputs.appRoleAssignmentRequired === "boolean") existing.assignmentRequired = inputs.appRoleAssignmentRequired;
+        return { id: existing.objectId, state: t.principalState(inputs, existing) };
+    }
+    const app = t.appsByClientId.get(clientId);
+    if (!app && !inputs.useExisting) {
+        t.reject(400, args, `The appId '${clientId}' of the service principal does not reference a valid application object (AADSTS700016 at sign-in)`);
+    }
+    const p: SimPrincipal = {
+        objectId: resourceId,
+        clientId,
+        displayName: app?.displayName ?? `external app ${clientId}`,
+        kind: app ? "application" : "external",
+        ...(inputs.appRoleAssignmentRequired === true ? { assignmentRequired: true } : {}),
+    };
+    t.addPrincipal(p);
+    t.principalsByResourceName.set(args.name, p.objectId);
+    return { id: p.objectId, state: t.principalState(inputs, p) };
+}
+
+/** A delegated grant: existing principals, scopes the resource declares, one grant per client, resource, consent type and principal (409). */
+export function grantRule(t: SimulatedTenant, { args, inputs, resourceId }: ResourceRequest): NewResource {
+    const client = t.principal(args, "servicePrincipalObjectId", inputs.servicePrincipalObjectId);
+    const resource = t.principal(args, "resourceServicePrincipalObjectId", inputs.resourceServicePrincipalObjectId);
+    if (client && resource) {
+        const api = t.appOf(resource);
+        const values = new Set([...(api?.scopes.values() ?? [])].map(s => s.value));
+        for (const v of inputs.claimValues ?? []) {
+            if (!values.has(v)) t.reject(400, args, `Scope '${v}' is not a delegated permission of ${resource.displayName}`);
+        }
+        const consentType = inputs.userObjectId ? "Principal" : "AllPrincipals";
+        const key = `${client.objectId}|${resource.objectId}|${consentType}|${inputs.userObjectId ?? ""}`;
+        if (t.grants.has(key))
+            t.reject(
+                409,
+                args,
+                `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})`,
+            );
+        t.grants.set(key, {
+            clientObjectId: client.objectId,
+            resourceObjectId: resource.objectId,
+            consentType,
+            principalId: inputs.userObjectId,
+            scopes: [...(inputs.claimValues ?? [])],
+        });
+    }
+    return { id: resourceId, state: inputs };
+}
+
+/** An app role assignment: a role of the resource that allows this kind of member, once per principal and role. */
+export function assignmentRule(t: SimulatedTenant, { args, inputs, resourceId }: ResourceRequest): NewResource {
+    // A principal the tenant does not hold as a service principal is a user or group (not simulated), unless it is
+    // some other known object (a client ID, an application's object ID): then the 404 with its hint, as before.
+    const known = typeof inputs.principalObjectId === "string" && t.principals.has(inputs.principalObjectId.toLowerCase());
+    const other =
+        typeof inputs.principalObjectId === "string" &&
+        (t.principalsByClientId.has(inputs.principalObjectId.toLowerCase()) ||
+            t.appsByClientId.has(inputs.principalObjectId.toLowerCase()) ||
+            t.apps.has(inputs.principalObjectId.toLowerCase()));
+    const principal = known || other ? t.principal(args, "principalObjectId", inputs.principalObjectId) : undefined;
+    const userOrGroup = typeof inputs.principalObjectId === "string" && !known && !other ? inputs.principalObjectId.toLowerCase() : undefined;
+    const resource = t.principal(args, "resourceObjectId", inputs.resourceObjectId);
+    const principalObjectId = principal?.objectId ?? userOrGroup;
+    if (principalObjectId && resource && typeof inputs.appRoleId === "string") {
+        const roleId = inputs.appRoleId.toLowerCase();
+        const app = t.appOf(resource);
+        // Default access: Graph accepts the all-zero role ID for a user or group when the app declares no app roles.
+        const defaultAccess = roleId === DEFAULT_ACCESS_ROLE_ID && userOrGroup !== undefined && !app?.roles.size;
+        const role = app?.roles.get(roleId);
+        if (!role && !defaultAccess)
+            t.reject(400, args, `Permission being assigned was not found on application ${resource.displayName} (appRoleId ${roleId})`);
+        const memberType = userOrGroup ? "User" : "Application";
+        if (role && !(role.members ?? []).includes(memberType))
+            t.reject(
+                400,
+                args,
+                `App role ${role.value} of ${resource.displayName} does not allow ${userOrGroup ? "users or groups" : "applications"} (allowedMemberTypes: ${(role.members ?? []).join(", ")})`,
+            );
+        const key = `${principalObjectId}|${resource.objectId}|${roleId}`;
+        if (t.assignments.has(key)) t.reject(400, args, "Permission being assigned already exists on the object");
+        t.assignments.set(key, {
+            principalObjectId,
+            resourceObjectId: resource.objectId,
+            appRoleId: roleId,
+            principalType: userOrGroup ? "UserOrGroup" : "ServicePrincipal",
+        });
+    }
+    return {
+        id: resourceId,
+        state: {
+            ...inputs,
+            principalDisplayName: principal?.displayName ?? (userOrGroup ? `user or group ${userOrGroup}` : undefined),
+            resourceDisplayName: resource?.displayName,
+        },
+    };
+}
+
+/** knownClientApplications, kept for combined consent. */
+export function knownClientsRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    const app = t.application(args, inputs.applicationId);
+    if (app && Array.isArray(inputs.knownClientIds))
+        app.knownClients = inputs.knownClientIds.filter((c: unknown): c is string => typeof c === "string").map((c: string) => c.toLowerCase());
+    return { id: `${inputs.applicationId}/knownClients`, state: inputs };
+}
+
+/** An Azure managed identity: a service principal Entra creates with it. */
+export function userAssignedIdentityRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
+    const principalId = t.id("mi-principal", args.name);
+    const clientId = t.id("mi-client", args.name);
+    t.addPrincipal({ objectId: principalId, clientId, displayName: String(inputs.resourceName ?? args.name), kind: "managed-identity" });
+    t.principalsByResourceName.set(args.name, principalId);
+    const id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName ?? args.name}`;
+    return {
+        id,
+        state: {
+            ...inputs,
+            name: inputs.resourceName ?? args.name,
+            principalId,
+            clientId,
+            tenantId: t.tenantId,
+            type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+        },
+    };
+}
+
+/** Any type without a rule of its own. */
+export function acceptAsWritten(t: SimulatedTenant, { args, inputs, resourceId }: ResourceRequest): NewResource {
+    // Anything else a program creates (credentials, groups, role assignments...) is accepted as written;
+    // directory objects (groups, users, directory roles) output the object ID Entra gives them.
+    return {
+        id: resourceId,
+        state: [T.group, T.user, T.directoryRole, T.customDirectoryRole].includes(args.type as any) ? { ...inputs, objectId: resourceId } : inputs,
+    };
+}
+
+/** Resource type -> its rule. A type missing here is accepted as written (acceptAsWritten). */
+export const RESOURCE_RULES: Record<string, ResourceRule> = {
+    [T.application]: applicationRule,
+    [T.registration]: applicationRule,
+    [T.identifierUri]: identifierUriRule,
+    [T.scope]: permissionRule,
+    [T.appRole]: permissionRule,
+    [T.preAuthorized]: preAuthorizedRule,
+    [T.apiAccess]: apiAccessRule,
+    [T.appPassword]: appPasswordRule,
+    [T.redirectUris]: applicationChildRule,
+    [T.owner]: applicationChildRule,
+    [T.servicePrincipal]: servicePrincipalRule,
+    [T.grant]: grantRule,
+    [T.assignment]: assignmentRule,
+    [T.knownClients]: knownClientsRule,
+    [T.userAssignedIdentity]: userAssignedIdentityRule,
+};
