@@ -37,6 +37,8 @@ export interface SimPrincipal {
     displayName: string;
     kind: "application" | "microsoft" | "managed-identity" | "external";
     assignmentRequired?: boolean;
+    /** accountEnabled false in the tenant: Entra issues no token to it or for it */
+    disabled?: true;
 }
 export interface SimGrant {
     clientObjectId: string;
@@ -44,6 +46,8 @@ export interface SimGrant {
     consentType: "AllPrincipals" | "Principal";
     principalId?: string;
     scopes: string[];
+    /** the grant's ID, for one that existed before the plan (a tenant export) */
+    id?: string;
 }
 /** principalType: a service principal of the tenant, or a user or group (the simulation holds no users or groups) */
 export interface SimAssignment {
@@ -51,6 +55,31 @@ export interface SimAssignment {
     resourceObjectId: string;
     appRoleId: string;
     principalType?: "ServicePrincipal" | "UserOrGroup";
+    /** the assignment's ID, for one that existed before the plan (a tenant export) */
+    id?: string;
+}
+
+/** An app registration of the tenant before the plan, with the API its service principal shows. */
+export interface SeedApplication {
+    objectId: string;
+    clientId: string;
+    displayName: string;
+    identifierUris: string[];
+    scopes: SimPermission[];
+    roles: SimPermission[];
+}
+/**
+ * What the tenant holds before the plan (lib/tenant/seed.ts builds it from a tenant export), as plain data.
+ * principals: every service principal; scopes and roles for those whose app is not registered here (external apps).
+ * adopted: Pulumi resource name -> ID of the existing object the resource adopts (`pulumi import`); creating anything
+ * else that exists fails as Graph fails.
+ */
+export interface TenantSeed {
+    applications: SeedApplication[];
+    principals: (SimPrincipal & { scopes?: SimPermission[]; roles?: SimPermission[] })[];
+    grants: SimGrant[];
+    assignments: SimAssignment[];
+    adopted: Record<string, string>;
 }
 
 /** What the tenant holds after a plan: what token requests are judged against (lib/flows.ts). */
@@ -138,7 +167,12 @@ export interface SimulatedTenantOptions {
     preview?: boolean;
     /** appId -> role value -> id overrides, to simulate a catalog that is out of date */
     permissionIdOverrides?: Record<string, Record<string, string>>;
+    /** start from what a tenant holds (a tenant export) instead of an empty tenant */
+    seed?: TenantSeed;
 }
+
+/** One delegated grant per client, resource, consent type and (for Principal) user. */
+const grantKey = (client: string, resource: string, consentType: string, principalId?: string) => `${client}|${resource}|${consentType}|${principalId ?? ""}`;
 
 /** The SDK reads an invoke failure's text from `details`, as gRPC reports it. */
 function invokeError(message: string): Error {
@@ -187,7 +221,9 @@ export class SimulatedTenant implements Mocks {
             if (!missing.has(r.appId))
                 this.addPrincipal({ objectId: this.id("microsoft-sp", r.appId), clientId: r.appId, displayName: r.name, kind: "microsoft" });
         }
-        for (const principalId of opts.existingPrincipalIds ?? []) {
+        if (opts.seed) this.seedFrom(opts.seed);
+        // With a seed, the export says which identities exist; without one, those the config names are taken to exist.
+        for (const principalId of opts.seed ? [] : (opts.existingPrincipalIds ?? [])) {
             this.addPrincipal({
                 objectId: principalId.toLowerCase(),
                 clientId: this.id("existing-mi-client", principalId),
@@ -195,6 +231,57 @@ export class SimulatedTenant implements Mocks {
                 kind: "managed-identity",
             });
         }
+    }
+
+    /** @internal resource name -> ID of the existing object it adopts */
+    readonly adopted = new Map<string, string>();
+    /** @internal whether the tenant started from an export */
+    get seeded(): boolean {
+        return !!this.opts.seed;
+    }
+
+    /** The tenant as exported: its apps, service principals (Microsoft APIs' by their real object IDs), grants and assignments. */
+    private seedFrom(seed: TenantSeed): void {
+        const permissions = (list: SimPermission[] = []) => new Map(list.map(p => [p.id, { ...p }]));
+        for (const a of seed.applications) {
+            const app: SimApp = {
+                objectId: a.objectId,
+                clientId: a.clientId,
+                displayName: a.displayName,
+                scopes: permissions(a.scopes),
+                roles: permissions(a.roles),
+                identifierUris: new Set(a.identifierUris),
+                preAuthorized: new Map(),
+                requested: new Map(),
+            };
+            this.apps.set(app.objectId, app);
+            this.appsByClientId.set(app.clientId, app);
+            for (const uri of a.identifierUris) this.identifierUris.set(uri.toLowerCase(), app.objectId);
+        }
+        // A Microsoft API without a service principal in the export has none in the tenant (AADSTS500011).
+        for (const appId of this.microsoftApps.keys()) {
+            const sp = this.principalsByClientId.get(appId);
+            if (sp) this.principals.delete(sp.objectId);
+            this.principalsByClientId.delete(appId);
+        }
+        for (const { scopes, roles, ...p } of seed.principals) {
+            this.addPrincipal(this.microsoftApps.has(p.clientId) ? { ...p, kind: "microsoft" } : { ...p });
+            if (!this.appsByClientId.has(p.clientId) && (scopes?.length || roles?.length))
+                this.appsByClientId.set(p.clientId, {
+                    objectId: this.id("external-app", p.clientId),
+                    clientId: p.clientId,
+                    displayName: p.displayName,
+                    scopes: permissions(scopes),
+                    roles: permissions(roles),
+                    identifierUris: new Set(),
+                    preAuthorized: new Map(),
+                    requested: new Map(),
+                });
+        }
+        for (const g of seed.grants)
+            this.grants.set(grantKey(g.clientObjectId, g.resourceObjectId, g.consentType, g.principalId), { ...g, scopes: [...g.scopes] });
+        for (const a of seed.assignments) this.assignments.set(`${a.principalObjectId}|${a.resourceObjectId}|${a.appRoleId}`, { ...a });
+        for (const [name, id] of Object.entries(seed.adopted)) this.adopted.set(name, id.toLowerCase());
     }
 
     /** The planned state, read-only. */
@@ -284,7 +371,8 @@ export class SimulatedTenant implements Mocks {
     /** @internal */ applyInlineApplication(args: MockResourceArgs, app: SimApp, inputs: any): void {
         for (const uri of inputs.identifierUris ?? []) {
             if (typeof uri !== "string") continue;
-            if (this.identifierUris.has(uri.toLowerCase()))
+            const owner = this.identifierUris.get(uri.toLowerCase());
+            if (owner && owner !== app.objectId)
                 this.reject(400, args, `Another object with the same value for property identifierUris already exists (${uri})`);
             this.identifierUris.set(uri.toLowerCase(), app.objectId);
             app.identifierUris.add(uri);
@@ -360,18 +448,20 @@ export type ResourceRule = (tenant: SimulatedTenant, request: ResourceRequest) =
 
 /** An app registration gets an object ID and a client ID; `azuread.Application` also declares its API inline. */
 export function applicationRule(t: SimulatedTenant, { args, inputs, resourceId }: ResourceRequest): NewResource {
-    const objectId = resourceId;
-    const clientId = t.id("client", `${args.type}/${args.name}`);
+    const adopted = t.apps.get(t.adopted.get(args.name) ?? "");
+    // An imported registration keeps its object and client ID. Its API (scopes, roles, pre-authorizations, requested
+    // access) is what the program declares: the first `pulumi up` writes it (the plan lists these as not imported).
     const app: SimApp = {
-        objectId,
-        clientId,
+        objectId: adopted?.objectId ?? resourceId,
+        clientId: adopted?.clientId ?? t.id("client", `${args.type}/${args.name}`),
         displayName: inputs.displayName,
         scopes: new Map(),
         roles: new Map(),
-        identifierUris: new Set(),
+        identifierUris: adopted?.identifierUris ?? new Set(),
         preAuthorized: new Map(),
         requested: new Map(),
     };
+    const { objectId, clientId } = app;
     t.apps.set(objectId, app);
     t.appsByClientId.set(clientId, app);
     if (args.type === T.application) t.applyInlineApplication(args, app, inputs);
@@ -489,7 +579,8 @@ export function servicePrincipalRule(t: SimulatedTenant, { args, inputs, resourc
     if (clientId === undefined) return { id: undefined, state: inputs };
     const existing = t.principalsByClientId.get(clientId);
     if (existing) {
-        if (!inputs.useExisting) t.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it)`);
+        if (!inputs.useExisting && t.adopted.get(args.name) !== existing.objectId)
+            t.reject(409, args, `A service principal for ${clientId} already exists in this tenant (set useExisting to adopt it, or import it)`);
         t.principalsByResourceName.set(args.name, existing.objectId);
         if (typeof inputs.appRoleAssignmentRequired === "boolean") existing.assignmentRequired = inputs.appRoleAssignmentRequired;
         return { id: existing.objectId, state: t.principalState(inputs, existing) };
@@ -521,12 +612,14 @@ export function grantRule(t: SimulatedTenant, { args, inputs, resourceId }: Reso
             if (!values.has(v)) t.reject(400, args, `Scope '${v}' is not a delegated permission of ${resource.displayName}`);
         }
         const consentType = inputs.userObjectId ? "Principal" : "AllPrincipals";
-        const key = `${client.objectId}|${resource.objectId}|${consentType}|${inputs.userObjectId ?? ""}`;
-        if (t.grants.has(key))
+        const key = grantKey(client.objectId, resource.objectId, consentType, inputs.userObjectId);
+        const existing = t.grants.get(key);
+        // An imported grant is updated to the program's scopes (the plan lists what changes); any other is a conflict.
+        if (existing && !(existing.id && t.adopted.get(args.name) === existing.id.toLowerCase()))
             t.reject(
                 409,
                 args,
-                `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})`,
+                `Permission entry already exists: one oauth2PermissionGrant per client, resource, consent type and principal (${client.displayName} -> ${resource.displayName}, ${consentType})${existing.id ? `; grant ${existing.id} exists in the tenant: import it` : ""}`,
             );
         t.grants.set(key, {
             clientObjectId: client.objectId,
@@ -534,6 +627,7 @@ export function grantRule(t: SimulatedTenant, { args, inputs, resourceId }: Reso
             consentType,
             principalId: inputs.userObjectId,
             scopes: [...(inputs.claimValues ?? [])],
+            ...(existing?.id ? { id: existing.id } : {}),
         });
     }
     return { id: resourceId, state: inputs };
@@ -569,12 +663,22 @@ export function assignmentRule(t: SimulatedTenant, { args, inputs, resourceId }:
                 `App role ${role.value} of ${resource.displayName} does not allow ${userOrGroup ? "users or groups" : "applications"} (allowedMemberTypes: ${(role.members ?? []).join(", ")})`,
             );
         const key = `${principalObjectId}|${resource.objectId}|${roleId}`;
-        if (t.assignments.has(key)) t.reject(400, args, "Permission being assigned already exists on the object");
+        const existing = t.assignments.get(key);
+        const adoptedId = t.adopted.get(args.name);
+        // An imported assignment of another role ID (an API that existed before the stack) is replaced by the first up.
+        if (adoptedId && !existing) for (const [k, a] of t.assignments) if (a.id?.toLowerCase() === adoptedId) t.assignments.delete(k);
+        if (existing && !(existing.id && adoptedId === existing.id.toLowerCase()))
+            t.reject(
+                400,
+                args,
+                `Permission being assigned already exists on the object${existing.id ? ` (assignment ${existing.id} exists in the tenant: import it)` : ""}`,
+            );
         t.assignments.set(key, {
             principalObjectId,
             resourceObjectId: resource.objectId,
             appRoleId: roleId,
             principalType: userOrGroup ? "UserOrGroup" : "ServicePrincipal",
+            ...(existing?.id ? { id: existing.id } : {}),
         });
     }
     return {
@@ -597,9 +701,13 @@ export function knownClientsRule(t: SimulatedTenant, { args, inputs }: ResourceR
 
 /** An Azure managed identity: a service principal Entra creates with it. */
 export function userAssignedIdentityRule(t: SimulatedTenant, { args, inputs }: ResourceRequest): NewResource {
-    const principalId = t.id("mi-principal", args.name);
-    const clientId = t.id("mi-client", args.name);
-    t.addPrincipal({ objectId: principalId, clientId, displayName: String(inputs.resourceName ?? args.name), kind: "managed-identity" });
+    const displayName = String(inputs.resourceName ?? args.name);
+    // ARM creates or updates: an identity of that name that exists keeps its principal (the export shows it by name).
+    const same = t.seeded ? [...t.principals.values()].filter(p => p.kind === "managed-identity" && p.displayName === displayName) : [];
+    const existing = same.length === 1 ? same[0] : undefined;
+    const principalId = existing?.objectId ?? t.id("mi-principal", args.name);
+    const clientId = existing?.clientId ?? t.id("mi-client", args.name);
+    if (!existing) t.addPrincipal({ objectId: principalId, clientId, displayName, kind: "managed-identity" });
     t.principalsByResourceName.set(args.name, principalId);
     const id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName ?? args.name}`;
     return {
