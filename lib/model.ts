@@ -100,6 +100,8 @@ export interface TenantModel {
 export interface ConsentModel {
     tenant: TenantModel;
     apps: AppModel[];
+    /** resources adopted with `pulumi import` (entra-consent:adopted): never deleted by this stack */
+    adopted?: string[];
 }
 
 export const DEFAULT_LOW_RISK_PERMISSIONS = ["openid", "profile", "email", "offline_access", "User.Read"];
@@ -532,5 +534,6 @@ function resolveModel(config: StackConfig, catalog: PermissionCatalog, problems:
             adminConsentWorkflow: tenant.adminConsentWorkflow ?? false,
         },
         apps: [...apps.values()],
+        ...(config.adopted ? { adopted: [...config.adopted] } : {}),
     };
 }
