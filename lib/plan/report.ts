@@ -13,7 +13,9 @@ const MECHANISM: Record<Mechanism, string> = {
 
 export function renderText(plan: PlanResult): string {
     const lines: string[] = [];
-    lines.push(`stack ${plan.stack}: ${plan.tenant.id ? `tenant ${plan.tenant.name || plan.stack} (${plan.tenant.id})` : "tenant not known (the stack file is invalid)"}`);
+    lines.push(
+        `stack ${plan.stack}: ${plan.tenant.id ? `tenant ${plan.tenant.name || plan.stack} (${plan.tenant.id})` : "tenant not known (the stack file is invalid)"}`,
+    );
     if (plan.problems?.length) {
         lines.push(`invalid input, ${plan.problems.length} problem${plan.problems.length === 1 ? "" : "s"}; nothing was planned:`);
         for (const p of plan.problems) lines.push(`  - ${formatProblem(p)}`);
