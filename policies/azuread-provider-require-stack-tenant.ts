@@ -1,9 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { knownString } from "./lib/props";
 import { T } from "../lib/resource-types";
-import { TENANT_TAG } from "../components/types";
-
-export { TENANT_TAG };
+import { TENANT_TAG } from "../lib/tags";
 
 export const policy: StackValidationPolicy = {
     name: "azuread-provider-require-stack-tenant",

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { InputError } from "../lib/errors";
 import { exposedPermissionId } from "../lib/ids";
-import { buildModel, GRAPH_APP_ID } from "../lib/model";
+import { buildModel } from "../lib/model";
+import { GRAPH_APP_ID } from "../lib/ids";
 import { catalog, devRaw, TENANT_ID } from "./helpers";
 
 /** The problems buildModel reports for a raw config, as "path: message (hint)" strings. */

@@ -20,14 +20,21 @@ import {
 } from "@pulumi/policy";
 import { formatPath, InputError, InputProblem } from "../errors";
 import { didYouMean } from "../suggest";
-import type { Violation } from "./plan";
-import type { Finding } from "../../policies/lib/findings";
+import type { Finding, FindingFields } from "../../policies/lib/findings";
 import { resolveOverrides, TierOverride } from "../../policies/lib/tiers";
 import { PermissionCatalog } from "../catalog";
 import type { RecordedResource } from "./run";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type PolicyPackConfig = Record<string, { enforcementLevel?: EnforcementLevel; [option: string]: unknown }>;
+
+/** One policy finding of the plan, as `pulumi preview --policy-pack` reports it. */
+export interface Violation extends FindingFields {
+    policy: string;
+    enforcementLevel: "mandatory" | "advisory";
+    urn?: string;
+    message: string;
+}
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 /** The policy config key that sets every policy's enforcement level, as `--policy-pack-config` takes it. */
