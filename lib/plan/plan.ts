@@ -7,6 +7,7 @@ import * as path from "path";
 import { PermissionCatalog } from "../catalog";
 import { loadTenantExport, TenantExport } from "../tenant/export";
 import { ImportPlan, planImports } from "../tenant/imports";
+import { tenantConsentSettings, tenantSeed } from "../tenant/seed";
 import { rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
@@ -179,9 +180,16 @@ function loadExportFor(file: string, tenantId: string): TenantExport {
  * `import` with its ID, the plan lists grants whose scopes the first update changes, and writes the file
  * `pulumi import --file` takes (lib/tenant/imports.ts).
  */
-function addImports(plan: PlanResult, existing: TenantExport, model: ConsentModel, importFile?: string): void {
+function addImports(plan: PlanResult, existing: TenantExport, model: ConsentModel, adopted: Record<string, string>, importFile?: string): void {
     const azureadVersion = require("@pulumi/azuread/package.json").version as string;
     const imports = planImports(existing, plan.resources, model, { azureadVersion });
+    // The simulated tenant adopted what lib/tenant/seed.ts predicted; the import file must adopt exactly that.
+    const named = new Set(imports.imports.map(i => i.name));
+    const differ = [...Object.keys(adopted).filter(n => !named.has(n)), ...[...named].filter(n => !(n in adopted))];
+    if (differ.length) {
+        plan.errors.push(`internal: the simulated tenant and the import file adopt different resources: ${differ.sort().join(", ")}`);
+        plan.summary.errors = plan.errors.length;
+    }
     const ids = new Map(imports.imports.map(i => [i.urn, i.id]));
     for (const r of plan.resources) {
         const id = ids.get(r.urn);
@@ -218,6 +226,8 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         signedInTenantId: opts.signedInTenantId,
         preview: opts.preview,
         existingPrincipalIds: model?.apps.flatMap(a => (a.managedIdentity && "principalId" in a.managedIdentity ? [a.managedIdentity.principalId] : [])),
+        // With an export, the simulated tenant starts from what the tenant holds.
+        ...(existing && !opts.preview ? { seed: tenantSeed(existing, model) } : {}),
     };
     const started = performance.now();
     // The program runs in a process of its own (lib/plan/runners.ts): it cannot reach what judges it, and sends data back.
@@ -250,7 +260,8 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     // Token requests are predicted against what the deploy leaves in the tenant (a preview creates nothing),
     // for programs that build the tenant from this config with our components.
     const builtByComponents = run.resources.some(r => r.type === TENANT_COMPONENT_TYPE);
-    const flows = model && builtByComponents && !opts.preview && ran.result ? predictFlows(model, tenantState(ran.result.tenant), catalog) : [];
+    const judgedUnder = model && existing ? { ...model, tenant: tenantConsentSettings(existing, model) } : model;
+    const flows = judgedUnder && builtByComponents && !opts.preview && ran.result ? predictFlows(judgedUnder, tenantState(ran.result.tenant), catalog) : [];
     const errors = [...duplicateUrnErrors(run.resources), ...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
@@ -270,7 +281,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         outputs: run.outputs,
         timings: { programMs: Math.round(programDone - started), policiesMs: Math.round(policiesDone - programDone) },
     };
-    if (existing && model && !opts.preview) addImports(plan, existing, model, opts.importFile);
+    if (existing && model && !opts.preview) addImports(plan, existing, model, tenantOptions.seed?.adopted ?? {}, opts.importFile);
     const used = process.cpuUsage(cpu);
     opts.onStats?.({ wallMs: performance.now() - started, cpuMs: ran.stats.cpuMs + (used.user + used.system) / 1000, rssBytes: ran.stats.rssBytes });
     // Nothing the plan prints shows a secret: not a policy's message, a program's error or a stack output quoting one.
