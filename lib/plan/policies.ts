@@ -22,6 +22,7 @@ import { formatPath, InputError, InputProblem } from "../errors";
 import { didYouMean } from "../suggest";
 import type { Finding, FindingFields } from "../../policies/lib/findings";
 import { resolveOverrides, TierOverride } from "../../policies/lib/tiers";
+import { withDefaults } from "../../policies/lib/config";
 import { PermissionCatalog } from "../catalog";
 import type { RecordedResource } from "./run";
 
@@ -135,12 +136,7 @@ export interface PolicyRunOptions {
 
 function optionsOf(policy: { name: string; configSchema?: { properties: Record<string, any> } }, config: PolicyPackConfig) {
     const { enforcementLevel: _ignored, ...options } = config[policy.name] ?? {};
-    const defaults = Object.fromEntries(
-        Object.entries(policy.configSchema?.properties ?? {})
-            .filter(([, s]) => s.default !== undefined)
-            .map(([k, s]) => [k, structuredClone(s.default)]),
-    );
-    return { ...defaults, ...options };
+    return withDefaults<Record<string, unknown>>(policy.configSchema, options);
 }
 
 /**

@@ -2,7 +2,7 @@
  * A tenant export as the simulated tenant's starting state (lib/sim/tenant.ts TenantSeed), so a plan with
  * `--tenant-export` runs against what the tenant holds. Which resources adopt an existing object is decided by the
  * same matching as the import file (lib/tenant/imports.ts), applied before the program runs to the resources the
- * components declare (names: lib/ids.ts, components/types.ts); after the run, the plan checks both agree.
+ * components declare (names: lib/ids.ts, lib/resource-types.ts); after the run, the plan checks both agree.
  */
 import { appRegistered, ConsentModel, resourceKey } from "../model";
 import { encodeName, microsoftApiPrincipalName, servicePrincipalName, suffixName } from "../ids";
