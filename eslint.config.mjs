@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules; imports run one way (the layers of scripts/layers.mjs: shared <- config
-// <- model <- components <- policies <- plan, type-only imports included); no import cycles; a warning for functions
+// <- model <- tenant <- components <- policies <- plan, type-only imports included); no import cycles; a warning for functions
 // too long to read at once. import-x/no-cycle skips `import type`, so `npm run lint` also runs scripts/check-imports.ts,
 // which counts every import.
 import path from "node:path";

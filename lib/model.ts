@@ -100,6 +100,8 @@ export interface TenantModel {
 export interface ConsentModel {
     tenant: TenantModel;
     apps: AppModel[];
+    /** resources adopted with `pulumi import` (entra-consent:adopted): never deleted by this stack */
+    adopted?: string[];
 }
 
 export const DEFAULT_LOW_RISK_PERMISSIONS = ["openid", "profile", "email", "offline_access", "User.Read"];
@@ -623,5 +625,5 @@ export function resolveModel(config: StackConfig, catalog: PermissionCatalog, pr
         resolveKnownClients(ctx, app, raw);
     }
     if (!Array.isArray(lowRiskConfig)) resolveLowRiskMap(ctx, lowRiskConfig, lowRisk);
-    return { tenant: resolveTenant(tenant, lowRisk), apps: [...apps.values()] };
+    return { tenant: resolveTenant(tenant, lowRisk), apps: [...apps.values()], ...(config.adopted ? { adopted: [...config.adopted] } : {}) };
 }

@@ -8,7 +8,7 @@ import { buildModel, ConsentModel } from "../model";
 import { didYouMean } from "../suggest";
 
 export const NAMESPACE = "entra-consent";
-const KEYS = ["tenant", "apps"];
+const KEYS = ["tenant", "apps", "adopted"];
 
 /** A stack file's `config:` map, values as written (objects stay objects). */
 export interface StackFile {

@@ -4,10 +4,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import YAML from "yaml";
 import { PermissionCatalog } from "../catalog";
 import { loadTenantExport, TenantExport } from "../tenant/export";
 import { ImportPlan, planImports } from "../tenant/imports";
-import { tenantConsentSettings, tenantSeed } from "../tenant/seed";
+import { adoptedProblems, tenantConsentSettings, tenantSeed } from "../tenant/seed";
 import { rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
@@ -59,6 +60,12 @@ export interface PlanResult {
         notImported: ImportPlan["notImported"];
         appsMatchedByName: ImportPlan["appsMatchedByName"];
         file?: string;
+        /** the imported resources' names, for entra-consent:adopted (retained on delete) */
+        adopted: string[];
+        /** imported resources entra-consent:adopted does not list yet: destroy would delete them */
+        notRetained: string[];
+        /** with importFile: the entra-consent:adopted config block written beside it */
+        adoptedFile?: string;
     };
     /** where the time went, in milliseconds (the benchmark reads it) */
     timings?: { programMs: number; policiesMs: number };
@@ -146,6 +153,8 @@ export function loadStack(configFile: string, catalog: PermissionCatalog): { con
     // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
     if (Object.keys(raw).length === 0 && azureadTenantId) return { config: file.config, tenantId: azureadTenantId };
     const model = buildModel(raw, catalog, { azureadTenantId });
+    const unknownAdopted = adoptedProblems(model);
+    if (unknownAdopted.length) throw new InputError(unknownAdopted);
     return { config: file.config, model, tenantId: model.tenant.id };
 }
 
@@ -195,14 +204,21 @@ function addImports(plan: PlanResult, existing: TenantExport, model: ConsentMode
         const id = ids.get(r.urn);
         if (id) Object.assign(r, { action: "import", importId: id });
     }
+    const names = [...named].sort();
+    const adoptedFile = importFile && `${importFile.replace(/\.json$/i, "")}.adopted.yaml`;
     plan.imports = {
         count: imports.imports.length,
         updates: imports.updates,
         notImported: imports.notImported,
         appsMatchedByName: imports.appsMatchedByName,
         ...(importFile ? { file: importFile } : {}),
+        adopted: names,
+        notRetained: names.filter(n => !plan.resources.some(r => r.name === n && r.retainOnDelete)),
+        ...(adoptedFile ? { adoptedFile } : {}),
     };
     if (importFile) fs.writeFileSync(importFile, JSON.stringify(imports.file, null, 2) + "\n");
+    // The program reads entra-consent:adopted at deploy time (it has no export then): the block to add to the stack file.
+    if (adoptedFile) fs.writeFileSync(adoptedFile, YAML.stringify({ config: { "entra-consent:adopted": names } }));
 }
 
 export async function planStack(opts: PlanOptions): Promise<PlanResult> {
