@@ -16,10 +16,10 @@ import { tenantState } from "../sim/tenant";
 import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import type { Policies } from "@pulumi/policy";
-import type { FindingFields } from "../../policies/lib/findings";
-import { TENANT_TAG, TYPE_PREFIX } from "../../components/types";
-import { isFailing, predictFlows } from "../flows";
-import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
+import { TYPE_PREFIX } from "../resource-types";
+import { TENANT_TAG } from "../tags";
+import { Flow, isFailing, predictFlows } from "../flows";
+import { loadPolicyConfig, PolicyPackConfig, runPolicies, Violation } from "./policies";
 import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
 import { ProgramRunners, programRunners, TaskStats } from "./runners";
 import { maskPaths, redact, secretStrings } from "./secrets";
@@ -28,25 +28,6 @@ import { duplicateUrnErrors } from "./duplicates";
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
-
-export interface Violation extends FindingFields {
-    policy: string;
-    enforcementLevel: "mandatory" | "advisory";
-    urn?: string;
-    message: string;
-}
-export interface Flow {
-    client: string;
-    resource: string;
-    flow: string;
-    outcome: string;
-    code: string | null;
-    claims: Record<string, string[]>;
-    fix: string | null;
-    /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
-    permissions: string[];
-    mechanism: string[];
-}
 
 export interface PlanResult {
     stack: string;
