@@ -11,6 +11,8 @@ export interface AppAccessArgs {
     principals: ReadonlyMap<string, ConsentPrincipal>;
     /** Microsoft resource service principals adopted by the stack, by appId */
     microsoft: ReadonlyMap<string, azuread.ServicePrincipal>;
+    /** resource names adopted with `pulumi import` (entra-consent:adopted): retained on delete */
+    adopted?: ReadonlySet<string>;
 }
 
 /**
@@ -29,6 +31,8 @@ export class AppAccess extends pulumi.ComponentResource {
             parent: this,
             dependsOn,
             aliases: [{ name: legacyName(name, kind, ...parts) }],
+            // an imported grant or assignment stays in the tenant when removed or destroyed (principals.ts does the same)
+            ...(args.adopted?.has(named(kind, ...parts)) ? { retainOnDelete: true } : {}),
         });
 
         const target = (ref: ResourceRef) => {

@@ -30,8 +30,10 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
     readonly clientSecret?: pulumi.Output<string>;
     readonly exposedPermissionResources: pulumi.Resource[] = [];
 
-    constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: { app: AppModel; adopted?: ReadonlySet<string> }, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:AppRegistration`, name, {}, opts);
+        // imported objects (entra-consent:adopted) are left in the tenant on delete, as principals.ts does for adopted ones
+        const retained = (resourceName: string) => (args.adopted?.has(resourceName) ? { retainOnDelete: true } : {});
         const { app } = args;
         const child = { parent: this };
         // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
@@ -51,7 +53,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 implicitIdTokenIssuanceEnabled: false,
                 requestedAccessTokenVersion: app.scopes.length || app.appRoles.length ? 2 : undefined,
             },
-            child,
+            { ...child, ...retained(suffixName(name, "registration")) },
         );
         this.clientId = registration.clientId;
         this.applicationId = registration.id;
@@ -152,7 +154,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 appRoleAssignmentRequired: app.assignmentRequired || undefined,
                 tags: consentTags(app),
             },
-            child,
+            { ...child, ...retained(servicePrincipalName(name)) },
         );
         this.servicePrincipalObjectId = sp.objectId;
 

@@ -188,6 +188,13 @@ export const stackConfigSchema = {
     additionalProperties: false,
     required: ["tenant", "apps"],
     properties: {
+        adopted: {
+            type: "array",
+            uniqueItems: true,
+            items: { type: "string", minLength: 1 },
+            description:
+                "names of the resources this stack adopted with pulumi import (the plan with --tenant-export lists them): kept in the tenant on destroy (retainOnDelete)",
+        },
         tenant: {
             type: "object",
             additionalProperties: false,

@@ -41,6 +41,7 @@ export interface GraphApplication {
     id: string;
     appId: string;
     displayName?: string | null;
+    identifierUris?: string[];
     passwordCredentials?: GraphPasswordCredential[];
     keyCredentials?: GraphKeyCredential[];
 }
@@ -121,7 +122,7 @@ const keyCredentials = credentials({ type: optStr, usage: optStr });
 export const tenantExportSchema = obj(["tenantId", "exportedAt", "applications", "servicePrincipals", "oauth2PermissionGrants", "appRoleAssignments"], {
     tenantId: guid,
     exportedAt: { type: "string", format: "date-time", description: "when the export was made (ISO 8601)" },
-    applications: list(obj(["id", "appId"], { id: guid, appId: guid, displayName: optStr, passwordCredentials, keyCredentials })),
+    applications: list(obj(["id", "appId"], { id: guid, appId: guid, displayName: optStr, identifierUris: list(str), passwordCredentials, keyCredentials })),
     servicePrincipals: list(
         obj(["id", "appId"], {
             id: guid,
