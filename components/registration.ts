@@ -4,7 +4,10 @@ import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
 import { ClientSecretConfig, secretSlots } from "../lib/credentials";
 import { AppModel } from "../lib/model";
 import { REDIRECT_PLATFORM } from "../lib/redirects";
-import { ConsentPrincipal, servicePrincipalName, TIER_TAG, TYPE_PREFIX, USER_CONSENT_TAG } from "./types";
+import { ConsentPrincipal } from "./types";
+import { servicePrincipalName } from "../lib/ids";
+import { TYPE_PREFIX } from "../lib/resource-types";
+import { TIER_TAG, USER_CONSENT_TAG } from "../lib/tags";
 
 /**
  * Facts the policy pack reads from the service principal, since no other resource carries them: the API owner's

@@ -1,6 +1,16 @@
 import { v5 as uuidv5 } from "uuid";
 import { formatPath } from "./errors";
 
+/** A GUID in any case, unanchored (for composing into longer patterns). The one GUID pattern of the project. */
+export const GUID_SOURCE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+/** The same, anchored: the JSON schema `pattern` of a GUID field. */
+export const GUID_PATTERN = `^${GUID_SOURCE}$` as const;
+const GUID = new RegExp(GUID_PATTERN);
+export const isGuid = (s: string): boolean => GUID.test(s);
+
+/** Microsoft Graph's app ID, the same in every tenant. */
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
 /** Namespace of every ID this project derives; never change it, or every scope and role ID changes. */
 const NAMESPACE = "6f1c3f4e-8a47-5d1e-9b3a-2f6d0c7e5a19";
 
@@ -93,6 +103,12 @@ export const SUFFIXES = [
 ] as const;
 export type Suffix = (typeof SUFFIXES)[number];
 export const suffixName = (owner: string, suffix: Suffix): string => `${owner}-${suffix}`;
+
+/** Names of the resources that hold an app's principal: how the plan finds it in the planned tenant. */
+export const servicePrincipalName = (appKey: string): string => suffixName(appKey, "sp");
+export const identityName = (appKey: string): string => suffixName(appKey, "identity");
+/** An adopted Microsoft API service principal: the only service principals directly under TenantConsent. */
+export const microsoftApiPrincipalName = (tenantName: string, appId: string): string => `${tenantName}-microsoft-${appId}`;
 
 export interface DecodedName {
     /** the app key (the owning component's name) */

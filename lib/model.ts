@@ -2,11 +2,11 @@
  * The consent model: the stack config resolved against the permission catalog and the stack's own APIs.
  * Pure: no Pulumi, no I/O. The components build from it, the policies and flow predictions read it.
  */
-import { CatalogPermission, CatalogResource, isGuid, PermissionCatalog, PermissionType, resolvePermission, Tier } from "./catalog";
+import { CatalogPermission, CatalogResource, PermissionCatalog, PermissionType, resolvePermission, Tier } from "./catalog";
 import { validateShape } from "./config/validate";
 import { AppConfig, StackConfig } from "./config/schema";
 import { formatPath, InputError, InputProblem } from "./errors";
-import { exposedPermissionId } from "./ids";
+import { exposedPermissionId, GRAPH_APP_ID, isGuid } from "./ids";
 import { REDIRECT_PLATFORM, redirectUriProblem } from "./redirects";
 import { DEFAULT_ALLOWED_ISSUERS, issuerAllowed, subjectProblem } from "./federated";
 import { closest } from "./suggest";
@@ -117,7 +117,6 @@ export interface ConsentModel {
 }
 
 export const DEFAULT_LOW_RISK_PERMISSIONS = ["openid", "profile", "email", "offline_access", "User.Read"];
-export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
 const assignees = (a: { users?: readonly string[]; groups?: readonly string[] }): Assignees => ({
     users: (a.users ?? []).map(x => x.toLowerCase()).sort(),

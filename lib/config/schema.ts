@@ -4,10 +4,11 @@
  * `description` doubles as "what was meant" in error messages.
  */
 import type { FromSchema } from "json-schema-to-ts";
+import { GUID_PATTERN } from "../ids";
 
 const guid = {
     type: "string",
-    pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    pattern: GUID_PATTERN,
     description: "a GUID such as 11111111-1111-1111-1111-111111111111",
 } as const;
 const tier = {
