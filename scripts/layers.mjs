@@ -17,6 +17,7 @@ export const LAYERS = [
             "lib/catalog.ts",
             "lib/redirects.ts",
             "lib/federated.ts",
+            "lib/credentials.ts",
         ],
     },
     { name: "config", why: "the stack config's schema and its validation", paths: ["lib/config/schema.ts", "lib/config/validate.ts"] },
