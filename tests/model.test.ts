@@ -13,7 +13,6 @@ import {
     checkSignIn,
     checkTenantId,
     collect,
-    GRAPH_APP_ID,
     ModelContext,
     resolveAccessRequests,
     resolveApp,
@@ -27,6 +26,7 @@ import {
     resolveResource,
     resolveTenant,
 } from "../lib/model";
+import { GRAPH_APP_ID } from "../lib/ids";
 import { catalog, devRaw, TENANT_ID } from "./helpers";
 
 /** The problems buildModel reports for a raw config, as "path: message (hint)" strings. */
