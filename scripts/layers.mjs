@@ -35,7 +35,7 @@ export const LAYERS = [
     {
         name: "plan",
         why: "the offline plan and its flows, CLIs, programs, scripts, benches, tests",
-        paths: ["lib/plan/", "lib/cli/", "lib/flows.ts", "lib/diagnose.ts", "index.ts", "examples/", "scripts/", "bench/", "tests/"],
+        paths: ["lib/plan/", "lib/rollout/", "lib/cli/", "lib/flows.ts", "lib/diagnose.ts", "index.ts", "examples/", "scripts/", "bench/", "tests/"],
     },
 ];
 
