@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../lib/cli/diagnose";
 import { AADSTS_CODES, diagnose, isPlaceholder, normalizeErrorText, parseAadstsError, ParsedError, PlannedStack, tenantMatch } from "../lib/diagnose";
 import { loadStack, planStack } from "../lib/plan/plan";
-import { catalog, devConfig, writeStack } from "./helpers";
+import { catalog, devConfig, runMain, spawnCli, writeStack } from "./helpers";
 
 /*
  * Pasted errors modelled on what users post in public issue threads (MSAL .NET/Java/Python/JS exceptions, JSON
@@ -467,13 +466,7 @@ describe("fixes by the app's kind", () => {
 });
 
 describe("npm run diagnose (CLI)", () => {
-    const ROOT = path.resolve(__dirname, "..");
-    const runIn = async (args: string[], stdin = "") => {
-        const out: string[] = [],
-            err: string[] = [];
-        const code = await main(args, { out: s => out.push(s), err: s => err.push(s), stdin: () => stdin, cwd: ROOT });
-        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-    };
+    const runIn = (args: string[], stdin = "") => runMain(main, args, { stdin });
 
     it("diagnoses a pasted error as JSON, exit 0", async () => {
         const r = await runIn(["--stack", "dev", "--format", "json", fixture("700016-powershell-wrapped.txt")]);
@@ -505,15 +498,10 @@ describe("npm run diagnose (CLI)", () => {
         assert.equal((await runIn(["--stack", "nope", fixture("70001-disabled.txt")])).code, 2);
     });
 
-    it("runs as a process: exit 2 with a clear message for text without a code", () => {
-        const env = { ...process.env };
-        delete env.INIT_CWD;
-        const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "lib", "cli", "diagnose.ts"), "--stack", "dev", "the app broke"], {
-            cwd: ROOT,
-            env,
-            encoding: "utf8",
-        });
-        assert.equal(r.status, 2);
+    it("runs as a process: exit 2 with a clear message for text without a code, no stack trace", () => {
+        const r = spawnCli("diagnose", ["--stack", "dev", "the app broke"]);
+        assert.equal(r.code, 2);
         assert.match(r.stderr, /no AADSTS code in the text/);
+        assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack trace");
     });
 });
