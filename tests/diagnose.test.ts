@@ -463,6 +463,18 @@ describe("fixes by the app's kind", () => {
         assert.equal(d.fix, undefined);
         assert.match(d.cause, /is planned for orders-web/);
     });
+
+    it("500011 for a mistyped identifier URI suggests the stack's closest one, and none when nothing is close", () => {
+        const named = (uri: string) =>
+            diagnose(parseOk(`AADSTS500011: The resource principal named ${uri} was not found in the tenant named ${TENANT}.`), [stacks.dev], catalog)
+                .diagnoses[0];
+        const typo = named("api://contoso-order-dev");
+        assert.match(typo.cause, /api:\/\/contoso-order-dev is not an identifier URI in stack dev; did you mean api:\/\/contoso-orders-dev\?/);
+        assert.match(typo.action!, /^Request the token for api:\/\/contoso-orders-dev\/\.default/);
+        const far = named("api://fabrikam-payroll");
+        assert.match(far.cause, /api:\/\/fabrikam-payroll is not an identifier URI in stack dev\.$/);
+        assert.doesNotMatch(far.action ?? "", /contoso-orders-dev/);
+    });
 });
 
 describe("npm run diagnose (CLI)", () => {
