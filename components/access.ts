@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CatalogPermission } from "../lib/catalog";
 import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
 import { AccessRequest, AppModel, DEFAULT_ACCESS_ROLE_ID, ResourceRef } from "../lib/model";
-import { ConsentPrincipal, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal } from "./types";
+import { TYPE_PREFIX } from "../lib/resource-types";
 
 export interface AppAccessArgs {
     app: AppModel;

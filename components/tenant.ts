@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConsentModel, appRegistered } from "../lib/model";
-import { preflight } from "../lib/preflight";
+import { MicrosoftResourcePrincipal, preflight } from "../lib/preflight";
 import { AppSummary, consentSummary } from "../lib/summary";
 import { AppAccess } from "./access";
 import { ExternalPrincipal, ManagedIdentityPrincipal, MicrosoftApiPrincipal } from "./principals";
 import { AppRegistration } from "./registration";
 import { adoptedProblems } from "../lib/tenant/seed";
-import { ConsentPrincipal, MicrosoftResourcePrincipal, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal } from "./types";
+import { TYPE_PREFIX } from "../lib/resource-types";
 
 export interface TenantConsentArgs {
     model: ConsentModel;

@@ -9,17 +9,18 @@ import { PermissionCatalog } from "../catalog";
 import { loadTenantExport, TenantExport } from "../tenant/export";
 import { ImportPlan, planImports } from "../tenant/imports";
 import { adoptedProblems, tenantConsentSettings, tenantSeed } from "../tenant/seed";
-import { rawStackConfig, readStackFile } from "../config/stack";
+import { attributeProblems, projectFileIn, readProjectFile, resolveConfig } from "../config/project";
+import { Origin, rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
 import { tenantState } from "../sim/tenant";
 import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import type { Policies } from "@pulumi/policy";
-import type { FindingFields } from "../../policies/lib/findings";
-import { TENANT_TAG, TYPE_PREFIX } from "../../components/types";
-import { isFailing, predictFlows } from "../flows";
-import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
+import { TYPE_PREFIX } from "../resource-types";
+import { TENANT_TAG } from "../tags";
+import { Flow, isFailing, predictFlows } from "../flows";
+import { loadPolicyConfig, PolicyPackConfig, runPolicies, Violation } from "./policies";
 import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
 import { ProgramRunners, programRunners, TaskStats } from "./runners";
 import { maskPaths, redact, secretStrings } from "./secrets";
@@ -28,25 +29,6 @@ import { duplicateUrnErrors } from "./duplicates";
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
-
-export interface Violation extends FindingFields {
-    policy: string;
-    enforcementLevel: "mandatory" | "advisory";
-    urn?: string;
-    message: string;
-}
-export interface Flow {
-    client: string;
-    resource: string;
-    flow: string;
-    outcome: string;
-    code: string | null;
-    claims: Record<string, string[]>;
-    fix: string | null;
-    /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
-    permissions: string[];
-    mechanism: string[];
-}
 
 export interface PlanResult {
     stack: string;
@@ -165,16 +147,30 @@ function emptyPlan(stack: string, tenant: { id: string; name: string }, problems
     };
 }
 
-/** Loads and validates a stack file: the model when it declares this project's config, InputError otherwise. */
+/**
+ * Loads and validates a stack file with what it inherits from the Pulumi.yaml beside it (lib/config/project.ts):
+ * the resolved config (as `pulumi up` gives it to the program), the model when it declares this project's config,
+ * InputError otherwise, each problem naming the file its value came from.
+ */
 export function loadStack(configFile: string, catalog: PermissionCatalog): { config: Record<string, unknown>; model?: ConsentModel; tenantId: string } {
     const file = readStackFile(configFile);
-    const { raw, azureadTenantId } = rawStackConfig(file.config);
-    // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
-    if (Object.keys(raw).length === 0 && azureadTenantId) return { config: file.config, tenantId: azureadTenantId };
-    const model = buildModel(raw, catalog, { azureadTenantId });
-    const unknownAdopted = adoptedProblems(model);
-    if (unknownAdopted.length) throw new InputError(unknownAdopted);
-    return { config: file.config, model, tenantId: model.tenant.id };
+    const projectFile = projectFileIn(path.dirname(configFile));
+    const { config, sourceOf } = resolveConfig(projectFile ? readProjectFile(projectFile) : undefined, file);
+    let origins: Origin[] = [];
+    try {
+        const resolved = rawStackConfig(config);
+        origins = resolved.origins;
+        const { raw, azureadTenantId } = resolved;
+        // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
+        if (Object.keys(raw).length === 0 && azureadTenantId) return { config, tenantId: azureadTenantId };
+        const model = buildModel(raw, catalog, { azureadTenantId });
+        const unknownAdopted = adoptedProblems(model);
+        if (unknownAdopted.length) throw new InputError(unknownAdopted);
+        return { config, model, tenantId: model.tenant.id };
+    } catch (e) {
+        if (e instanceof InputError && projectFile) throw new InputError(attributeProblems(e.problems, sourceOf, origins, configFile));
+        throw e;
+    }
 }
 
 /** Each package's default-provider config from the stack config (`azuread:tenantId` -> azuread.tenantId). */

@@ -9,6 +9,7 @@ import Ajv, { ErrorObject } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import { formatPath as formatAt, InputError, InputProblem } from "../errors";
+import { GUID_PATTERN } from "../ids";
 
 export interface GraphPasswordCredential {
     keyId: string;
@@ -104,7 +105,7 @@ export interface TenantExport {
     delegatedPermissionClassifications?: Record<string, GraphClassification[]>;
 }
 
-const guid = { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description: "a GUID" };
+const guid = { type: "string", pattern: GUID_PATTERN, description: "a GUID" };
 const str = { type: "string" };
 const optStr = { type: ["string", "null"] };
 const date = { type: ["string", "null"], format: "date-time", description: "an ISO 8601 date-time, as Graph returns it" };

@@ -2,16 +2,15 @@
  * A tenant export as the simulated tenant's starting state (lib/sim/tenant.ts TenantSeed), so a plan with
  * `--tenant-export` runs against what the tenant holds. Which resources adopt an existing object is decided by the
  * same matching as the import file (lib/tenant/imports.ts), applied before the program runs to the resources the
- * components declare (names: lib/ids.ts, components/types.ts); after the run, the plan checks both agree.
+ * components declare (names: lib/ids.ts, lib/resource-types.ts); after the run, the plan checks both agree.
  */
 import { formatPath, InputProblem } from "../errors";
 import { appRegistered, ConsentModel, resourceKey } from "../model";
 import { didYouMean } from "../suggest";
-import { encodeName, suffixName } from "../ids";
+import { encodeName, microsoftApiPrincipalName, servicePrincipalName, suffixName } from "../ids";
 import { microsoftResourcesUsed } from "../preflight";
-import { T } from "../resource-types";
+import { T, TYPE_PREFIX } from "../resource-types";
 import { SimPermission, SimPrincipal, TenantSeed } from "../sim/tenant";
-import { microsoftApiPrincipalName, servicePrincipalName, TYPE_PREFIX } from "../../components/types";
 import { matchStackApps, splitScopes, TenantIndex, userConsentOf } from "./audit";
 import { GraphAppRole, GraphPermissionScope, GraphServicePrincipal, TenantExport } from "./export";
 import { PlannedResource, planImports } from "./imports";
