@@ -1,17 +1,16 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { main as auditMain } from "../lib/cli/audit";
 import { InputError } from "../lib/errors";
 import { loadStack } from "../lib/plan/plan";
 import { audit, AuditResult, Finding, userConsentOf } from "../lib/tenant/audit";
 import { jsonDepth, loadTenantExport, parseTenantExport, TenantExport } from "../lib/tenant/export";
-import { catalog, DEV_STACK, devConfig, writeStack } from "./helpers";
+import { catalog, DEV_STACK, devConfig, tempDir, writeStack } from "./helpers";
 import { FIXTURE, fixture } from "./tenant-helpers";
 
 const NOW = new Date("2026-11-26T12:00:00Z");
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-tenant-"));
+const tmp = tempDir("entra-consent-tenant-");
 let n = 0;
 const write = (content: string): string => {
     const f = path.join(tmp, `export-${++n}.json`);
