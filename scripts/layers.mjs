@@ -10,6 +10,7 @@ export const LAYERS = [
         paths: [
             "data/",
             "lib/errors.ts",
+            "lib/schema-problems.ts",
             "lib/suggest.ts",
             "lib/ids.ts",
             "lib/resource-types.ts",
