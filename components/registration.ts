@@ -1,6 +1,7 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
+import { ClientSecretConfig, secretSlots } from "../lib/credentials";
 import { AppModel } from "../lib/model";
 import { REDIRECT_PLATFORM } from "../lib/redirects";
 import { ConsentPrincipal } from "./types";
@@ -19,6 +20,37 @@ export function consentTags(app: AppModel): string[] | undefined {
 }
 
 /**
+ * The app's client secrets (lib/credentials.ts): one fixed secret, or two rotating slots; returns the newest value,
+ * always a Pulumi secret. The single secret ignores changes to its end date, so it is fixed when created and stacks
+ * deployed with the deprecated endDateRelative keep their secret (the engine restores ignored inputs from state).
+ * Rotating slots are replaced when their period key changes (rotateWhenChanged) together with their end date;
+ * Pulumi creates the replacement before it deletes the old secret, and the other slot's secret is still valid.
+ */
+export function clientSecrets(
+    name: string,
+    applicationId: pulumi.Input<string>,
+    config: ClientSecretConfig,
+    now: Date,
+    child: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+    let current: pulumi.Output<string> | undefined;
+    for (const slot of secretSlots(config, now)) {
+        const password = new azuread.ApplicationPassword(
+            suffixName(name, slot.name),
+            {
+                applicationId,
+                displayName: slot.rotationKey ? `entra-consent ${slot.rotationKey}` : "entra-consent",
+                endDate: slot.endDate,
+                ...(slot.rotationKey ? { rotateWhenChanged: { rotation: slot.rotationKey } } : {}),
+            },
+            { ...child, additionalSecretOutputs: ["value"], ...(slot.rotationKey ? {} : { ignoreChanges: ["endDate", "endDateRelative"] }) },
+        );
+        if (slot.current) current = password.value;
+    }
+    return pulumi.secret(current!);
+}
+
+/**
  * An app registered in this tenant: its registration, redirect URIs, owners, the API it exposes
  * (identifier URI, scopes, app roles, with stable IDs from the model) and its service principal.
  * Approvals are not here: they live in AppAccess, so that apps may reference each other both ways.
@@ -33,7 +65,8 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
     readonly clientSecret?: pulumi.Output<string>;
     readonly exposedPermissionResources: pulumi.Resource[] = [];
 
-    constructor(name: string, args: { app: AppModel; adopted?: ReadonlySet<string> }, opts?: pulumi.ComponentResourceOptions) {
+    /** `now` decides the rotation period of client secrets (lib/credentials.ts); tests pass one */
+    constructor(name: string, args: { app: AppModel; adopted?: ReadonlySet<string>; now?: Date }, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:AppRegistration`, name, {}, opts);
         // imported objects (entra-consent:adopted) are left in the tenant on delete, as principals.ts does for adopted ones
         const retained = (resourceName: string) => (args.adopted?.has(resourceName) ? { retainOnDelete: true } : {});
@@ -121,17 +154,14 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 ),
             );
         }
-        if (app.clientSecret) {
-            const secret = new azuread.ApplicationPassword(
-                suffixName(name, "client-secret"),
-                {
-                    applicationId: registration.id,
-                    displayName: "entra-consent",
-                    endDateRelative: `${app.clientSecret.expiresInDays * 24}h`,
-                },
-                { ...child, additionalSecretOutputs: ["value"] },
+        if (app.clientSecret) this.clientSecret = clientSecrets(name, registration.id, app.clientSecret, args.now ?? new Date(), child);
+        for (const c of app.certificates) {
+            // a new kind of resource: no stack deployed before has it under a legacy name, so no alias
+            new azuread.ApplicationCertificate(
+                encodeName(name, "certificate", c.name),
+                { applicationId: registration.id, type: "AsymmetricX509Cert", encoding: "pem", value: c.pem, endDate: c.endDate, startDate: c.startDate },
+                child,
             );
-            this.clientSecret = pulumi.secret(secret.value);
         }
         for (const f of app.federatedCredentials) {
             const n = named("federated", f.name);

@@ -65,6 +65,7 @@ export const CHILD_KINDS = {
     scope: ["value"],
     role: ["value"],
     federated: ["credential"],
+    certificate: ["credential"],
     requests: ["resource"],
     grant: ["resource"],
     assign: ["resource", "value"],
@@ -89,7 +90,17 @@ export function legacyName(owner: string, kind: ChildKind, ...parts: string[]): 
 }
 
 /** Single-suffix names of the resources that hold an app's identity (one per app and type). */
-export const SUFFIXES = ["registration", "sp", "identity", "redirect-uris", "identifier-uri", "client-secret", "known-clients"] as const;
+export const SUFFIXES = [
+    "registration",
+    "sp",
+    "identity",
+    "redirect-uris",
+    "identifier-uri",
+    "client-secret",
+    "client-secret-a",
+    "client-secret-b",
+    "known-clients",
+] as const;
 export type Suffix = (typeof SUFFIXES)[number];
 export const suffixName = (owner: string, suffix: Suffix): string => `${owner}-${suffix}`;
 
@@ -114,6 +125,7 @@ const CONFIG_FIELD: Record<ChildKind | Suffix, string | undefined> = {
     scope: "scopes",
     role: "appRoles",
     federated: "federatedCredentials",
+    certificate: "certificates",
     requests: undefined,
     grant: "delegated",
     assign: "application",
@@ -124,6 +136,8 @@ const CONFIG_FIELD: Record<ChildKind | Suffix, string | undefined> = {
     "redirect-uris": "redirectUris",
     "identifier-uri": "identifierUri",
     "client-secret": "clientSecret",
+    "client-secret-a": "clientSecret",
+    "client-secret-b": "clientSecret",
     member: "assignedTo",
     "role-member": "appRoles",
     "known-clients": "knownClients",
@@ -144,7 +158,8 @@ export function decodeName(name: string, owner?: string): DecodedName | undefine
         const values = rest as string[];
         const field = CONFIG_FIELD[k];
         const segments: (string | number)[] = ["apps", app, ...(field ? [field] : [])];
-        if (k === "scope" || k === "role" || k === "federated" || k === "grant" || k === "assign" || k === "preauthorize") segments.push(values[0]);
+        if (k === "scope" || k === "role" || k === "federated" || k === "certificate" || k === "grant" || k === "assign" || k === "preauthorize")
+            segments.push(values[0]);
         if (k === "role-member") segments.push(values[0], "assignedTo");
         let path = formatPath(segments);
         if (k === "member" || k === "role-member") path += ` (${values[values.length - 1]})`;

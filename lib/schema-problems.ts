@@ -33,7 +33,8 @@ function pointerSegments(pointer: string, data: unknown): (string | number)[] {
 }
 
 const describe = (e: ErrorObject): string | undefined => (e.parentSchema as any)?.description;
-const show = (v: unknown): string => JSON.stringify(v);
+// A long value is not echoed: it may be a certificate, or a private key pasted by mistake, and errors end up in logs.
+const show = (v: unknown): string => (typeof v === "string" && v.length > 120 ? `a text of ${v.length} characters` : JSON.stringify(v));
 const kind = (v: unknown): string => (Array.isArray(v) ? "a list" : v === null ? "empty" : `a ${typeof v}`);
 const expected = (t: string): string => (t === "object" ? "a map" : t === "array" ? "a list" : t === "null" ? "null" : `a ${t}`);
 

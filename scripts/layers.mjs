@@ -23,8 +23,8 @@ export const LAYERS = [
     { name: "config", why: "the stack config's schema and its validation", paths: ["lib/config/schema.ts", "lib/config/validate.ts"] },
     {
         name: "model",
-        why: "the consent model built from config (lib/config/stack.ts reads a stack file into one)",
-        paths: ["lib/model.ts", "lib/summary.ts", "lib/preflight.ts", "lib/config/stack.ts"],
+        why: "the consent model built from config (lib/config/stack.ts and project.ts read a stack's files into one)",
+        paths: ["lib/model.ts", "lib/summary.ts", "lib/preflight.ts", "lib/credentials.ts", "lib/config/stack.ts", "lib/config/project.ts"],
     },
     {
         name: "tenant",
@@ -36,7 +36,19 @@ export const LAYERS = [
     {
         name: "plan",
         why: "the offline plan and its flows, CLIs, programs, scripts, benches, tests",
-        paths: ["lib/plan/", "lib/cli/", "lib/flows.ts", "lib/diagnose.ts", "index.ts", "examples/", "scripts/", "bench/", "tests/"],
+        paths: [
+            "lib/plan/",
+            "lib/cli/",
+            "lib/review/",
+            "lib/rollout/",
+            "lib/flows.ts",
+            "lib/diagnose.ts",
+            "index.ts",
+            "examples/",
+            "scripts/",
+            "bench/",
+            "tests/",
+        ],
     },
 ];
 

@@ -37,6 +37,8 @@ export interface RecordedResource {
     version?: string;
     /** left in the tenant when removed from the program or when the stack is destroyed */
     retainOnDelete?: boolean;
+    /** inputs the engine keeps from state on update (e.g. a fixed client secret's endDate) */
+    ignoreChanges?: string[];
 }
 
 export interface ProgramRun {
@@ -126,6 +128,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
                     ...(secretOutputs.length ? { secretOutputs } : {}),
                     version: req.getVersion() || undefined,
                     retainOnDelete: req.getRetainondelete() || undefined,
+                    ...(req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
                 });
             } else {
                 errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
