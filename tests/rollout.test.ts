@@ -250,7 +250,12 @@ describe("rollout: deploys wave by wave through the Automation API", function ()
         assert.deepEqual(fake.ops("up"), order);
         for (const stack of order) {
             const calls = fake.calls.filter(c => c.stack === stack).map(c => c.args.slice(0, 2).join(" "));
-            assert.deepEqual(calls.slice(0, 4), ["stack select", "preview --policy-pack", "stack select", "up --yes"], stack);
+            // what LocalWorkspace.selectStack, Stack.preview and Stack.up run (up reads the outputs, masked and in clear, and the last update)
+            assert.deepEqual(
+                calls,
+                ["stack select", "preview --policy-pack", "stack select", "up --yes", "stack output", "stack output", "stack history"],
+                stack,
+            );
             for (const op of ["preview", "up"]) {
                 const args = fake.calls.find(c => c.stack === stack && c.args[0] === op)!.args;
                 assert.equal(args[args.indexOf("--policy-pack") + 1], POLICY_PACK);
@@ -511,6 +516,9 @@ describe("rollout: outputs against the plan", () => {
             ).join("\n"),
             /tenant\["id"\]: deployed "x"/,
         );
+        const secretIds = deployed();
+        secretIds.clientIds.secret = true;
+        assert.deepEqual(verifyOutputs(plan, secretIds), ["clientIds: deployed as a secret, planned in clear"]);
     });
 
     it("a plan without client IDs or consent summary cannot vouch for a deploy", () => {

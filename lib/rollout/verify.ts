@@ -56,7 +56,8 @@ export function verifyOutputs(plan: PlanResult, outputs: Record<string, Deployed
     const planned = plan.outputs ?? {};
     const problems: string[] = [];
     for (const key of Object.keys(planned)) if (!(key in outputs)) problems.push(`${key}: planned, missing from the stack's outputs`);
-    problems.push(...checkClientIds(planned.clientIds, outputs.clientIds?.value, plan));
+    if (outputs.clientIds?.secret) problems.push("clientIds: deployed as a secret, planned in clear");
+    else problems.push(...checkClientIds(planned.clientIds, outputs.clientIds?.value, plan));
     for (const key of EQUAL_OUTPUTS) {
         if (!(key in planned) || !(key in outputs)) continue;
         if (outputs[key].secret) {
