@@ -18,6 +18,7 @@ export const LAYERS = [
             "lib/redirects.ts",
             "lib/federated.ts",
             "lib/credentials.ts",
+            "lib/schema-problems.ts",
         ],
     },
     { name: "config", why: "the stack config's schema and its validation", paths: ["lib/config/schema.ts", "lib/config/validate.ts"] },

@@ -525,9 +525,9 @@ describe("policy config", () => {
             problems[0],
             /policy-config.json: azuread-approleassignment-disallow-privileged-permission: no policy is named .*did you mean "azuread-approleassignment-disallow-privileged-permissions"/,
         );
-        assert.match(problems[1], /approvals\[0\]\.expires: "31\/01\/2027" must match format "date"/);
-        assert.match(problems[2], /approvals\[1\]\.expires: "2027-02-30" must match format "date"/, "a real calendar date");
-        assert.match(problems[3], /approvals\[2\].*must have required property 'tenant'/);
+        assert.match(problems[1], /approvals\[0\]\.expires: "31\/01\/2027" is not valid/);
+        assert.match(problems[2], /approvals\[1\]\.expires: "2027-02-30" is not valid/, "a real calendar date");
+        assert.match(problems[3], /approvals\[2\]\.tenant: is required/);
         assert.match(problems[4], /maxDay: unknown option "maxDay"; did you mean "maxDays"/);
     });
 

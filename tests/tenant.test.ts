@@ -63,7 +63,7 @@ describe("tenant export (lib/tenant/export.ts)", () => {
         const problems = problemsOf(() => parseTenantExport(e, "export.json"));
         assert.deepEqual(problems.sort(), [
             'export.json: appRoleAssignments[0].appRoleId: "not-a-guid" is not valid',
-            "export.json: authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned: is a string, expected array",
+            "export.json: authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned: is a string, expected a list",
             'export.json: oauth2PermissionGrants[1].consentType: "Everyone" is not allowed',
             "export.json: servicePrincipals[2].appId: is required",
         ]);
@@ -93,7 +93,7 @@ describe("tenant export (lib/tenant/export.ts)", () => {
         assert.match(problemsOf(() => loadTenantExport(deep))[0], /nests deeper than 32 levels/);
         assert.match(problemsOf(() => loadTenantExport(write('{"tenantId": ')))[0], /is not JSON/);
         assert.match(problemsOf(() => loadTenantExport(path.join(tmp, "nope.json")))[0], /no such file/);
-        assert.match(problemsOf(() => loadTenantExport(write("[]")))[0], /: is a list, expected object/);
+        assert.match(problemsOf(() => loadTenantExport(write("[]")))[0], /: is a list, expected a map/);
     });
 
     it("counts depth outside strings only", () => {
@@ -376,7 +376,7 @@ describe("npm run audit (lib/cli/audit.ts, in-process)", () => {
         e.servicePrincipals[0].id = 42;
         let r = await cli("--config", DEV_STACK, "--tenant-export", write(JSON.stringify(e)));
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /servicePrincipals\[0\]\.id: is a number, expected string/);
+        assert.match(r.stderr, /servicePrincipals\[0\]\.id: is a number, expected a string/);
         const other = fixture();
         other.tenantId = "22222222-2222-2222-2222-222222222222";
         r = await cli("--config", DEV_STACK, "--tenant-export", write(JSON.stringify(other)));

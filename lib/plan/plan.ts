@@ -1,5 +1,5 @@
 /**
- * The offline plan (DESIGN.md, "Offline plan"): validate a stack file, run a program against a simulated
+ * The offline plan (README.md, "The offline plan"): validate a stack file, run a program against a simulated
  * tenant under Pulumi's mock runtime, and report resources, violations, flows and a summary.
  */
 import * as fs from "fs";

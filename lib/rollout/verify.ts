@@ -4,6 +4,7 @@
  * client ID is the configured `appId`. The tenant, identifier URIs and consent summary are built from config alone
  * and must be equal. Secret outputs are never compared or shown.
  */
+import { isGuid } from "../ids";
 import type { PlanResult } from "../plan/plan";
 
 export interface DeployedOutput {
@@ -11,7 +12,6 @@ export interface DeployedOutput {
     secret: boolean;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** outputs compared whole (built from config only) */
 const EQUAL_OUTPUTS = ["tenant", "identifierUris", "consentSummary"];
 
@@ -43,7 +43,7 @@ function checkClientIds(planned: unknown, deployed: unknown, plan: PlanResult): 
     const problems: string[] = [];
     for (const app of Object.keys(planned)) {
         const id = deployed[app];
-        if (typeof id !== "string" || !GUID.test(id)) problems.push(`clientIds["${app}"]: deployed ${show(id)}, planned a client ID (a GUID)`);
+        if (typeof id !== "string" || !isGuid(id)) problems.push(`clientIds["${app}"]: deployed ${show(id)}, planned a client ID (a GUID)`);
         else if (plan.consent?.[app]?.identity === "external" && id.toLowerCase() !== String(planned[app]).toLowerCase())
             problems.push(`clientIds["${app}"]: deployed ${id}, planned the configured appId ${String(planned[app])}`);
     }
