@@ -61,7 +61,7 @@ export async function runMain(
 }
 
 /**
- * Runs lib/cli/NAME.ts as a process, as `npm run NAME` does (tsx's loader, from the project folder): what only a
+ * Runs a CLI of lib/cli (plan, diagnose, ...) as a process, as `npm run NAME` does (tsx's loader, from the project folder): what only a
  * process shows, its exit code and that nothing prints a stack trace. Once per CLI: a process costs a second or more.
  */
 export function spawnCli(name: string, argv: string[], cwd = PROJECT_ROOT): CliResult {
