@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --sizes 5x40,50x40 --workers N]
+ * npm run bench [-- --sizes 5x40,50x40,1x5000 --workers N]
  *
  * Generates fleets (tenants x apps), plans every stack with the offline plan (simulated tenant, policies,
  * flows: everything `npm run plan --all` does) and, in the same run, registers the same resources under
@@ -114,7 +114,7 @@ function row(label: string, m: Measure): string {
 }
 
 async function main() {
-    const { values } = parseArgs({ options: { sizes: { type: "string", default: "5x40,50x40" }, workers: { type: "string" } } });
+    const { values } = parseArgs({ options: { sizes: { type: "string", default: "5x40,50x40,1x400,1x2000,1x5000" }, workers: { type: "string" } } });
     const workers = Number(values.workers ?? os.cpus().length);
     const sizes = values.sizes!.split(",").map(s => s.split("x").map(Number) as [number, number]);
     console.log("cpu ms/res: all CPU of the workers per resource; median stack: CPU per resource of the median stack (steady cost);");
