@@ -4,7 +4,9 @@
  */
 import { effectiveTier, Tier } from "../catalog";
 import type { AppModel, ConsentModel } from "../model";
-import type { Flow, PlanResult, Violation } from "../plan/plan";
+import type { Flow } from "../flows";
+import type { PlanResult } from "../plan/plan";
+import type { Violation } from "../plan/policies";
 import { consentSummary, Mechanism } from "../summary";
 
 /** One side of a stack: its plan and, when the stack declares this project's config, its consent model. */
