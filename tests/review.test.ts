@@ -10,7 +10,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { main } from "../lib/cli/review";
 import { reviewStack, StackReview } from "../lib/review/diff";
-import { MARKDOWN_LIMIT, md, renderMarkdown } from "../lib/review/render";
+import { COMMENT_MARKER, MARKDOWN_LIMIT, md, renderMarkdown } from "../lib/review/render";
 import { pairStacks, ReviewResult } from "../lib/review/review";
 
 const T1 = "11111111-1111-1111-1111-111111111111";
@@ -172,6 +172,7 @@ describe("npm run review: every kind of change in one reviewed pull request", fu
         const profile = dev.permissions.find(p => p.app === "spa" && p.permission === "profile")!;
         assert.equal(profile.mechanism, "user consent");
         assert.equal(profile.tier, 2);
+        assert.deepEqual(profile.approvers, ["each user, when prompted (tenant userConsent: all)"]);
         // tier-0/1 lines first
         assert.deepEqual(
             dev.permissions.map(p => p.tier),
@@ -274,6 +275,7 @@ describe("npm run review: exit codes and outputs", function () {
         write(dir, { "Pulumi.dev.yaml": stackYaml(T1, "contoso", { web: { ...base.web, delegated: { "microsoft-graph": ["User.Read", "profile"] } } }) });
         const r = await review(dir, "--base", "HEAD", "--format", "markdown");
         assert.equal(r.code, 0, r.err);
+        assert.ok(r.out.startsWith(COMMENT_MARKER), "the workflow finds its comment by the first line");
         assert.match(r.out, /\| stack \| added \| removed \| risk \|/);
         assert.match(r.out, /\| dev \(changed\) \| 1 \| 0 \| low \|/);
         assert.match(r.out, /<details><summary>dev \(changed\): risk low, 1 added, 0 removed<\/summary>/);
@@ -414,6 +416,26 @@ describe("review: pure parts", () => {
                 .includes("MIIC-"),
         );
         assert.equal(r.risk, "elevated");
+    });
+
+    it("marks a stack whose file now declares another tenant: the same name is not the same stack", () => {
+        const side = (tenant: string) => ({
+            stack: "prod",
+            file: "Pulumi.prod.yaml",
+            plan: {
+                stack: "prod",
+                tenant: { id: tenant, name: "prod" },
+                resources: [],
+                violations: [],
+                flows: [],
+                summary: { resources: 0, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
+                errors: [],
+            },
+        });
+        const r = reviewStack(side(T1), side(T2));
+        assert.deepEqual(r.tenant, { id: T2, name: "prod", baseId: T1 });
+        assert.equal(r.risk, "elevated");
+        assert.equal(reviewStack(side(T1), side(T1)).status, "unchanged");
     });
 
     it("escapes names and messages so a stack file cannot write Markdown or HTML into the comment", () => {

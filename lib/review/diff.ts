@@ -138,7 +138,8 @@ function approversOf(row: Pick<PermissionRow, "resource" | "tier" | "mechanism">
     if (row.mechanism === "grant" || row.mechanism === "assignment")
         out.push(`the deploying identity as ${graph ? "Privileged Role Administrator (Microsoft Graph)" : "Cloud Application Administrator"}`);
     else if (row.mechanism === "pre-authorization") out.push(`the owners of ${row.resource} (pre-authorization on its registration)`);
-    else out.push(`each user, when prompted (tenant userConsent: ${plan.tenant.userConsent ?? "none"})`);
+    else if ((plan.tenant.userConsent ?? "none") === "none") out.push("an admin: users may not consent in this tenant (userConsent: none)");
+    else out.push(`each user, when prompted (tenant userConsent: ${plan.tenant.userConsent})`);
     return out;
 }
 
@@ -377,7 +378,10 @@ function blockingOf(permissions: PermissionRow[], violations: StackReview["viola
         ...permissions
             .filter(p => (p.change === "added" || p.was) && p.tier <= 1 && !p.approval)
             .map(p => `adds tier-${p.tier} ${p.type} permission ${p.permission} on ${p.resource} to ${p.app} (${p.mechanism}) without a covering approval`),
-        ...violations.new.filter(v => v.enforcementLevel === "mandatory").map(v => `adds a mandatory violation: ${v.policy}: ${v.message}`),
+        // the first sentence says what; the whole message is under the policy findings
+        ...violations.new
+            .filter(v => v.enforcementLevel === "mandatory")
+            .map(v => `adds a mandatory violation: ${v.policy}: ${v.message.split(/(?<=\.) /)[0]}`),
     ];
 }
 

@@ -6,6 +6,8 @@ import type { ReviewResult } from "./review";
 /** GitHub refuses comments over 65,536 characters. */
 export const MARKDOWN_LIMIT = 65_536;
 const SECTION_LINES = 120;
+/** The first line of the Markdown: examples/github-review.yml finds the comment to update by it. */
+export const COMMENT_MARKER = "<!-- entra-consent-review -->";
 const RISK_ORDER: Risk[] = ["high", "elevated", "low", "none"];
 
 export interface ReviewSummary {
@@ -48,7 +50,7 @@ function permissionLine(p: PermissionRow): string {
     const sign = p.change === "unchanged" ? "changed" : p.change;
     const how = p.was ? `${p.was} -> ${p.mechanism}` : p.mechanism;
     const approval = p.approval ? `approved by ${p.approval.approver} (${p.approval.ticket}) until ${p.approval.expires}` : p.tier <= 1 ? "NO APPROVAL" : "";
-    const approve = p.change === "removed" ? "" : `; approves: ${p.approvers.join("; ")}`;
+    const approve = p.change === "removed" ? "" : `; who approves: ${p.approvers.join("; ")}`;
     return `${sign} tier ${p.tier} ${p.app} -> ${p.resource} ${p.permission} (${p.type}, ${how})${approval ? `: ${approval}` : ""}${approve}`;
 }
 
@@ -157,7 +159,7 @@ export function renderMarkdown(review: ReviewResult, limit = MARKDOWN_LIMIT): st
     const notice = (n: number, what: string) =>
         `\n_${n} ${what} not shown: a GitHub comment holds at most ${MARKDOWN_LIMIT.toLocaleString("en")} characters. Run \`npm run review -- --format json\` or \`--format html\` for all of it._\n`;
     const reserve = 400;
-    let out = `### entra-consent review\n\n${header(review).map(md).join("\n\n")}\n\n| stack | added | removed | risk |\n|---|---:|---:|---|\n`;
+    let out = `${COMMENT_MARKER}\n### entra-consent review\n\n${header(review).map(md).join("\n\n")}\n\n| stack | added | removed | risk |\n|---|---:|---:|---|\n`;
     let rows = 0;
     for (const s of stacks) {
         const c = counts(s);
