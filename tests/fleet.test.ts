@@ -17,6 +17,7 @@ import { projectConfig, resolveConfig } from "../lib/config/project";
 import { mergeApps } from "../lib/config/stack";
 import { InputError } from "../lib/errors";
 import { exitCode, loadStack, planStack } from "../lib/plan/plan";
+import { fleetFromProject } from "../bench/generate";
 import { catalog, devConfig, TENANT_ID } from "./helpers";
 
 const OTHER_TENANT = "22222222-2222-2222-2222-222222222222";
@@ -234,6 +235,16 @@ describe("issue 13: apps defined once in Pulumi.yaml, per-tenant overrides", () 
             assert.deepEqual(parsed.summary, [
                 { stack: "b", tenant: null, resources: null, mandatory: null, advisory: null, failingFlows: null, invalidInput: 1, exit: 2 },
             ]);
+        });
+
+        it("the benchmark's fleet defined once in Pulumi.yaml plans cleanly, each stack with its own overrides", async () => {
+            const fleet = fleetFromProject(2, 16);
+            const dir = project(fleet.project, { t0: fleet.stacks[0], t1: fleet.stacks[1] });
+            const [t0, t1] = await Promise.all(["t0", "t1"].map(s => planStack({ configFile: path.join(dir, `Pulumi.${s}.yaml`), catalog })));
+            for (const p of [t0, t1]) assert.equal(exitCode(p), 0, JSON.stringify(p.problems ?? p.errors));
+            const uris = (p: typeof t0) => p.resources.find(r => r.name === "web-1-redirect-uris")!.inputs.redirectUris;
+            assert.deepEqual([uris(t0), uris(t1)], [["https://web-1.tenant-0.example/signin-oidc"], ["https://web-1.tenant-1.example/signin-oidc"]]);
+            assert.ok(t1.consent!["own-daemon-1"] && !t1.consent!["partner-7"] && t0.consent!["partner-7"]);
         });
 
         it("a run that did not come back is exit 1 in the table, not clean", () => {
