@@ -14,6 +14,7 @@ import { parseArgs } from "util";
 import YAML from "yaml";
 import { planInPool, TaskStats } from "../lib/plan/pool";
 import { fleetFromProject, fleetStack } from "./generate";
+import { reviewFleet } from "./review";
 
 interface Measure {
     stacks: number;
@@ -150,6 +151,17 @@ async function main() {
         console.log(`${"".padEnd(22)}  (peak RSS of a plan worker, which judges beside its runner: ${mb(plan.judgeRss)})`);
         const plain = await plainFleet(plan.replays, workers);
         console.log(row(`${label} plain mocks`, plain));
+        if (plan.failures) process.exitCode = 1;
+        if (shared) {
+            fs.rmSync(dir, { recursive: true, force: true });
+            continue; // the review benchmark (bench/review.ts) edits stacks written whole
+        }
+        const review = await reviewFleet(dir, files, workers);
+        const ratio = (ms: number) => `${(ms / 1000).toFixed(1)} s, ${(ms / plan.wallMs).toFixed(2)}x the plan`;
+        console.log(
+            `${tenants}x${apps} review`.padEnd(22),
+            `  every stack changed: ${ratio(review.allChangedMs)}; one stack changed: ${ratio(review.oneChangedMs)}`,
+        );
         fs.rmSync(dir, { recursive: true, force: true });
         if (plan.failures) process.exitCode = 1;
     }

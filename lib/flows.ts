@@ -3,15 +3,28 @@
  * (which requests) and the planned tenant state (which approvals exist there). Each rule is a small pure
  * function; `predictFlows` only gathers facts and applies them.
  */
-import { identityName, servicePrincipalName } from "../components/types";
+import { identityName, servicePrincipalName } from "./ids";
 import { CatalogPermission, PermissionCatalog } from "./catalog";
 import { AccessRequest, AppModel, ConsentModel, ResourceRef, resourceKey, TenantModel } from "./model";
-import type { Flow } from "./plan/plan";
 import type { TenantState } from "./sim/tenant";
 
 export type Approver = "admin" | "user";
 export type FlowKind = "authorization-code" | "on-behalf-of" | "client-credentials";
 export type Outcome = "issued" | "issued-after-user-consent" | "issued-to-assigned-users" | "admin-approval-required" | "missing-roles" | "failed";
+
+/** One predicted sign-in flow of the plan: who asks whom for what, and what Entra answers. */
+export interface Flow {
+    client: string;
+    resource: string;
+    flow: string;
+    outcome: string;
+    code: string | null;
+    claims: Record<string, string[]>;
+    fix: string | null;
+    /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
+    permissions: string[];
+    mechanism: string[];
+}
 
 const PASSING_OUTCOMES: readonly string[] = ["issued", "issued-after-user-consent", "issued-to-assigned-users"];
 export const isFailing = (f: { outcome: string }): boolean => !PASSING_OUTCOMES.includes(f.outcome);

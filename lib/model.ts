@@ -2,14 +2,15 @@
  * The consent model: the stack config resolved against the permission catalog and the stack's own APIs.
  * Pure: no Pulumi, no I/O. The components build from it, the policies and flow predictions read it.
  */
-import { CatalogPermission, CatalogResource, isGuid, PermissionCatalog, PermissionType, resolvePermission, Tier } from "./catalog";
+import { CatalogPermission, CatalogResource, PermissionCatalog, PermissionType, resolvePermission, Tier } from "./catalog";
 import { validateShape } from "./config/validate";
 import { AppConfig, StackConfig } from "./config/schema";
 import { formatPath, InputError, InputProblem } from "./errors";
-import { exposedPermissionId } from "./ids";
+import { exposedPermissionId, GRAPH_APP_ID, isGuid } from "./ids";
 import { REDIRECT_PLATFORM, redirectUriProblem } from "./redirects";
 import { DEFAULT_ALLOWED_ISSUERS, issuerAllowed, subjectProblem } from "./federated";
 import { closest } from "./suggest";
+import { ClientSecretConfig, readCertificatePem } from "./credentials";
 
 export type AppKind = "web" | "spa" | "native" | "daemon" | "api";
 export type Identity = "application" | "managed-identity" | "external";
@@ -55,6 +56,8 @@ export interface PreAuthorization {
 export interface AppModel {
     key: string;
     displayName: string;
+    /** true when config gave no displayName, so the registration is named after the app key */
+    displayNameFromKey?: true;
     kind: AppKind;
     /** true when kind was inferred, not written */
     kindInferred: boolean;
@@ -72,7 +75,9 @@ export interface AppModel {
     application: AccessRequest[];
     externalAppId?: string;
     managedIdentity?: { resourceGroup: string; location: string; name: string } | { principalId: string };
-    clientSecret?: { expiresInDays: number };
+    clientSecret?: ClientSecretConfig;
+    /** sorted by name: public certificates (PEM) with the credential's dates, RFC 3339 */
+    certificates: CertificateCredential[];
     /** the service principal's appRoleAssignmentRequired: only assigned users and groups get a token, only an admin consents */
     assignmentRequired: boolean;
     /** users and groups with default access (apps without app roles) */
@@ -83,6 +88,13 @@ export interface AppModel {
     knownClients: string[];
     /** sorted by name */
     federatedCredentials: { name: string; issuer: string; subject: string; audiences: string[]; description?: string }[];
+}
+
+export interface CertificateCredential {
+    name: string;
+    pem: string;
+    endDate: string;
+    startDate?: string;
 }
 
 export interface TenantModel {
@@ -100,10 +112,11 @@ export interface TenantModel {
 export interface ConsentModel {
     tenant: TenantModel;
     apps: AppModel[];
+    /** resources adopted with `pulumi import` (entra-consent:adopted): never deleted by this stack */
+    adopted?: string[];
 }
 
 export const DEFAULT_LOW_RISK_PERMISSIONS = ["openid", "profile", "email", "offline_access", "User.Read"];
-export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
 const assignees = (a: { users?: readonly string[]; groups?: readonly string[] }): Assignees => ({
     users: (a.users ?? []).map(x => x.toLowerCase()).sort(),
@@ -173,6 +186,7 @@ const REGISTRATION_FIELDS = [
     "owners",
     "signInAudience",
     "clientSecret",
+    "certificates",
     "federatedCredentials",
 ] as const;
 
@@ -289,6 +303,47 @@ export function checkFederatedCredentials(key: string, app: AppConfig, identity:
     }
 }
 
+/** A rotating secret is replaced after rotateAfterDays, so it must still be valid then: rotateAfterDays < expiresInDays. */
+export function checkClientSecret(key: string, app: AppConfig, report: Report): void {
+    const secret = app.clientSecret;
+    if (secret?.rotateAfterDays !== undefined && secret.rotateAfterDays >= secret.expiresInDays)
+        report(
+            ["apps", key, "clientSecret", "rotateAfterDays"],
+            `is ${secret.rotateAfterDays}, not less than expiresInDays (${secret.expiresInDays}): the secret would expire before it is replaced`,
+            "rotate well before expiry, e.g. expiresInDays: 90, rotateAfterDays: 30",
+        );
+}
+
+/**
+ * Certificate credentials: a public certificate (never a private key: a stack file is shared), and dates inside the
+ * certificate's own validity, so the lifetime the policy pack judges is the one Entra will use.
+ */
+export function resolveCertificates(key: string, app: AppConfig, report: Report): CertificateCredential[] {
+    const out: CertificateCredential[] = [];
+    for (const [name, c] of Object.entries(app.certificates ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+        const at = (field: string) => ["apps", key, "certificates", name, field];
+        const cert = readCertificatePem(c.pem);
+        if (!cert.ok) report(at("pem"), cert.message, cert.hint);
+        const end = Date.parse(c.endDate);
+        const start = c.startDate === undefined ? undefined : Date.parse(c.startDate);
+        if (start !== undefined && start >= end) report(at("startDate"), `${c.startDate} is not before endDate ${c.endDate}`);
+        if (cert.ok && end > cert.notAfter)
+            report(
+                at("endDate"),
+                `${c.endDate} is after the certificate's notAfter ${new Date(cert.notAfter).toISOString()}`,
+                "end the credential when the certificate ends, or earlier",
+            );
+        if (cert.ok && start !== undefined && start < cert.notBefore)
+            report(
+                at("startDate"),
+                `${c.startDate} is before the certificate's notBefore ${new Date(cert.notBefore).toISOString()}`,
+                "omit startDate to use notBefore",
+            );
+        out.push({ name, pem: c.pem, endDate: c.endDate, ...(c.startDate ? { startDate: c.startDate } : {}) });
+    }
+    return out;
+}
+
 /** The scopes and app roles an API exposes, sorted by value, each with its stable GUID; a value is either a scope or a role. */
 export function resolveExposed(key: string, app: AppConfig, report: Report): { scopes: ExposedPermission[]; appRoles: ExposedPermission[] } {
     const byValue = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
@@ -331,10 +386,13 @@ export function resolveApp(key: string, app: AppConfig, tenantId: string, report
     checkAssignments(key, app, identity, report);
     checkSignIn(key, app, kind, identity, report);
     checkFederatedCredentials(key, app, identity, tenantId, report);
+    if (identity === "application") checkClientSecret(key, app, report);
+    const certificates = identity === "application" ? resolveCertificates(key, app, report) : [];
     const { scopes, appRoles } = resolveExposed(key, app, report);
     return {
         key,
         displayName: app.displayName ?? key,
+        ...(app.displayName === undefined ? { displayNameFromKey: true as const } : {}),
         kind,
         kindInferred: app.kind === undefined,
         identity,
@@ -353,7 +411,11 @@ export function resolveApp(key: string, app: AppConfig, tenantId: string, report
         assignedTo: assignees(app.assignedTo ?? {}),
         publisherVerified: app.publisherVerified ?? false,
         knownClients: [],
-        clientSecret: app.clientSecret && { expiresInDays: app.clientSecret.expiresInDays },
+        clientSecret: app.clientSecret && {
+            expiresInDays: app.clientSecret.expiresInDays,
+            ...(app.clientSecret.rotateAfterDays !== undefined ? { rotateAfterDays: app.clientSecret.rotateAfterDays } : {}),
+        },
+        certificates,
         federatedCredentials: federatedCredentials(app),
         managedIdentity: managedIdentity(key, app),
     };
@@ -624,5 +686,5 @@ export function resolveModel(config: StackConfig, catalog: PermissionCatalog, pr
         resolveKnownClients(ctx, app, raw);
     }
     if (!Array.isArray(lowRiskConfig)) resolveLowRiskMap(ctx, lowRiskConfig, lowRisk);
-    return { tenant: resolveTenant(tenant, lowRisk), apps: [...apps.values()] };
+    return { tenant: resolveTenant(tenant, lowRisk), apps: [...apps.values()], ...(config.adopted ? { adopted: [...config.adopted] } : {}) };
 }

@@ -10,7 +10,8 @@ import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant, TenantState } from "../lib/sim/tenant";
 import { TenantExport } from "../lib/tenant/export";
 import { declaredResources, tenantConsentSettings, tenantSeed } from "../lib/tenant/seed";
-import { catalog, DEV_STACK, devConfig, TENANT_ID } from "./helpers";
+import YAML from "yaml";
+import { catalog, DEV_STACK, devConfig, TENANT_ID, writeStack } from "./helpers";
 import { FIXTURE as EXPORT, fixture } from "./tenant-helpers";
 
 const GRAPH_APP = "00000003-0000-0000-c000-000000000000";
@@ -87,6 +88,68 @@ describe("plan --tenant-export", () => {
     });
 });
 
+describe("never delete what the stack did not create (entra-consent:adopted)", () => {
+    const EXTERNAL_SP = "partner-sync-sp";
+    const MICROSOFT_SP = `tenant-microsoft-${GRAPH_APP}`;
+
+    it("the plan lists what destroy would delete until the stack file adopts it, and writes the config block beside the import file", async () => {
+        const importFile = path.join(tmp, "prod.import.json");
+        const plan = await planStack({ configFile: DEV_STACK, catalog, tenantExport: EXPORT, importFile });
+        const imported = plan.resources.filter(r => r.action === "import").map(r => r.name);
+        assert.deepEqual(plan.imports!.adopted, [...imported].sort());
+        // external and Microsoft API principals are always retained; imported registrations, grants and assignments are not yet
+        assert.deepEqual(
+            plan.imports!.notRetained,
+            plan.imports!.adopted.filter(n => n !== EXTERNAL_SP && n !== MICROSOFT_SP),
+        );
+        assert.match(renderText(plan), /retain {4}destroy would delete 14 imported resource\(s\): list them under entra-consent:adopted/);
+        assert.deepEqual(YAML.parse(fs.readFileSync(plan.imports!.adoptedFile!, "utf8")), { config: { "entra-consent:adopted": plan.imports!.adopted } });
+    });
+
+    it("marks every adopted resource retainOnDelete: external and Microsoft API principals, and each imported one", async () => {
+        const first = await planStack({ configFile: DEV_STACK, catalog, tenantExport: EXPORT });
+        const adopted = first.imports!.adopted;
+        const plan = await planStack({ configFile: writeStack({ ...devConfig(), "entra-consent:adopted": adopted }), catalog, tenantExport: EXPORT });
+        assert.deepEqual(plan.imports!.notRetained, []);
+        const byName = new Map(plan.resources.map(r => [r.name, r]));
+        for (const name of [...adopted, EXTERNAL_SP, MICROSOFT_SP]) assert.equal(byName.get(name)?.retainOnDelete, true, name);
+        const text = renderText(plan);
+        const line = text.split("\n").find(l => l.startsWith("retained on delete"))!;
+        for (const name of [...adopted, EXTERNAL_SP, MICROSOFT_SP]) assert.ok(line.split(/[:,] /).includes(name), `${name} in: ${line}`);
+        // what the stack creates is deleted as before: only adopted objects are retained
+        const retained = plan.resources.filter(r => r.retainOnDelete).map(r => r.name);
+        assert.deepEqual(retained.sort(), [...new Set([...adopted, EXTERNAL_SP, MICROSOFT_SP])].sort());
+        // the same config, planned without an export (as `pulumi up` runs it), retains the same resources
+        const deployTime = await planStack({ configFile: writeStack({ ...devConfig(), "entra-consent:adopted": adopted }), catalog });
+        assert.deepEqual(
+            deployTime.resources
+                .filter(r => r.retainOnDelete)
+                .map(r => r.name)
+                .sort(),
+            retained,
+        );
+    });
+
+    it("a name that is no adoptable resource of the stack is invalid input (exit 2), naming the path", async () => {
+        const plan = await planStack({
+            configFile: writeStack({ ...devConfig(), "entra-consent:adopted": ["orders-web-sp", "orders-web-registraton"] }),
+            catalog,
+        });
+        assert.equal(exitCode(plan), 2);
+        assert.deepEqual(
+            plan.problems!.map(p => p.path),
+            ["entra-consent:adopted[1]"],
+        );
+        assert.match(
+            plan.problems![0].message,
+            /"orders-web-registraton" is not a resource this stack declares that can be adopted; did you mean "orders-web-registration"\?/,
+        );
+        const notAList = await planStack({ configFile: writeStack({ ...devConfig(), "entra-consent:adopted": "orders-web-sp" }), catalog });
+        assert.equal(exitCode(notAList), 2);
+        assert.match(notAList.problems![0].path, /entra-consent:adopted/);
+    });
+});
+
 describe("simulated tenant seeded from an export (lib/tenant/seed.ts)", () => {
     it("adopts what the plan imports with the export's object IDs, not new ones", async () => {
         const { run, state } = await runSeeded();
@@ -121,6 +184,16 @@ describe("simulated tenant seeded from an export (lib/tenant/seed.ts)", () => {
         assert.ok(
             sp.run.errors.some(e => /orders-api-sp: 409 A service principal for b1000000-0000-4000-8000-000000000001 already exists/.test(e)),
             sp.run.errors.join("\n"),
+        );
+        // an app registered anew (not imported) cannot take the identifier URI the existing app holds
+        const api = await runSeeded(fixture(), seed => delete seed.adopted["orders-api-registration"]);
+        assert.ok(
+            api.run.errors.some(e =>
+                /orders-api-identifier-uri: 400 Another object with the same value for property identifierUris already exists \(api:\/\/contoso-orders-dev\)/.test(
+                    e,
+                ),
+            ),
+            api.run.errors.join("\n"),
         );
         const role = encodeName("orders-worker", "assign", "microsoft-graph", "User.ReadBasic.All");
         const assignment = await runSeeded(fixture(), seed => delete seed.adopted[role]);

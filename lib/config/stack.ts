@@ -8,8 +8,11 @@ import { buildModel, ConsentModel } from "../model";
 import { didYouMean } from "../suggest";
 
 export const NAMESPACE = "entra-consent";
-/** tenant and apps describe the tenant; overrides and appsRemoved are a stack's differences from the apps of Pulumi.yaml. */
-export const KEYS = ["tenant", "apps", "overrides", "appsRemoved"];
+/**
+ * tenant and apps describe the tenant; overrides and appsRemoved are a stack's differences from the apps of Pulumi.yaml;
+ * adopted names the resources imported from the tenant (left there on delete).
+ */
+export const KEYS = ["tenant", "apps", "overrides", "appsRemoved", "adopted"];
 
 /** A stack file's `config:` map, values as written (objects stay objects). */
 export interface StackFile {

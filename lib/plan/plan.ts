@@ -4,10 +4,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import YAML from "yaml";
 import { PermissionCatalog } from "../catalog";
 import { loadTenantExport, TenantExport } from "../tenant/export";
 import { ImportPlan, planImports } from "../tenant/imports";
-import { tenantConsentSettings, tenantSeed } from "../tenant/seed";
+import { adoptedProblems, tenantConsentSettings, tenantSeed } from "../tenant/seed";
 import { attributeProblems, projectFileIn, readProjectFile, resolveConfig } from "../config/project";
 import { Origin, rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
@@ -16,10 +17,10 @@ import { tenantState } from "../sim/tenant";
 import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import type { Policies } from "@pulumi/policy";
-import type { FindingFields } from "../../policies/lib/findings";
-import { TENANT_TAG, TYPE_PREFIX } from "../../components/types";
-import { isFailing, predictFlows } from "../flows";
-import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
+import { TYPE_PREFIX } from "../resource-types";
+import { TENANT_TAG } from "../tags";
+import { Flow, isFailing, predictFlows } from "../flows";
+import { loadPolicyConfig, PolicyPackConfig, runPolicies, Violation } from "./policies";
 import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
 import { ProgramRunners, programRunners, TaskStats } from "./runners";
 import { maskPaths, redact, secretStrings } from "./secrets";
@@ -28,25 +29,6 @@ import { duplicateUrnErrors } from "./duplicates";
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
-
-export interface Violation extends FindingFields {
-    policy: string;
-    enforcementLevel: "mandatory" | "advisory";
-    urn?: string;
-    message: string;
-}
-export interface Flow {
-    client: string;
-    resource: string;
-    flow: string;
-    outcome: string;
-    code: string | null;
-    claims: Record<string, string[]>;
-    fix: string | null;
-    /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
-    permissions: string[];
-    mechanism: string[];
-}
 
 export interface PlanResult {
     stack: string;
@@ -79,6 +61,12 @@ export interface PlanResult {
         notImported: ImportPlan["notImported"];
         appsMatchedByName: ImportPlan["appsMatchedByName"];
         file?: string;
+        /** the imported resources' names, for entra-consent:adopted (retained on delete) */
+        adopted: string[];
+        /** imported resources entra-consent:adopted does not list yet: destroy would delete them */
+        notRetained: string[];
+        /** with importFile: the entra-consent:adopted config block written beside it */
+        adoptedFile?: string;
     };
     /** where the time went, in milliseconds (the benchmark reads it) */
     timings?: { programMs: number; policiesMs: number };
@@ -176,6 +164,8 @@ export function loadStack(configFile: string, catalog: PermissionCatalog): { con
         // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
         if (Object.keys(raw).length === 0 && azureadTenantId) return { config, tenantId: azureadTenantId };
         const model = buildModel(raw, catalog, { azureadTenantId });
+        const unknownAdopted = adoptedProblems(model);
+        if (unknownAdopted.length) throw new InputError(unknownAdopted);
         return { config, model, tenantId: model.tenant.id };
     } catch (e) {
         if (e instanceof InputError && projectFile) throw new InputError(attributeProblems(e.problems, sourceOf, origins, configFile));
@@ -229,14 +219,21 @@ function addImports(plan: PlanResult, existing: TenantExport, model: ConsentMode
         const id = ids.get(r.urn);
         if (id) Object.assign(r, { action: "import", importId: id });
     }
+    const names = [...named].sort();
+    const adoptedFile = importFile && `${importFile.replace(/\.json$/i, "")}.adopted.yaml`;
     plan.imports = {
         count: imports.imports.length,
         updates: imports.updates,
         notImported: imports.notImported,
         appsMatchedByName: imports.appsMatchedByName,
         ...(importFile ? { file: importFile } : {}),
+        adopted: names,
+        notRetained: names.filter(n => !plan.resources.some(r => r.name === n && r.retainOnDelete)),
+        ...(adoptedFile ? { adoptedFile } : {}),
     };
     if (importFile) fs.writeFileSync(importFile, JSON.stringify(imports.file, null, 2) + "\n");
+    // The program reads entra-consent:adopted at deploy time (it has no export then): the block to add to the stack file.
+    if (adoptedFile) fs.writeFileSync(adoptedFile, YAML.stringify({ config: { "entra-consent:adopted": names } }));
 }
 
 export async function planStack(opts: PlanOptions): Promise<PlanResult> {

@@ -3,7 +3,8 @@
  * findings out. Everything is indexed by ID once, so 10,000 service principals and 50,000 assignments take well under a second.
  */
 import { CatalogPermission, CatalogResource, effectiveTier, PermissionCatalog, PermissionType, Tier } from "../catalog";
-import { AppModel, ConsentModel, GRAPH_APP_ID, ResourceRef, resourceKey, UserConsentSetting } from "../model";
+import { GRAPH_APP_ID } from "../ids";
+import { AppModel, ConsentModel, ResourceRef, resourceKey, UserConsentSetting } from "../model";
 import { GraphServicePrincipal, TenantExport } from "./export";
 
 export type FindingKind = "outside-code" | "extra-permissions" | "privileged" | "disabled" | "expiring-credential" | "consent-settings";

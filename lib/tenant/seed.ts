@@ -2,14 +2,15 @@
  * A tenant export as the simulated tenant's starting state (lib/sim/tenant.ts TenantSeed), so a plan with
  * `--tenant-export` runs against what the tenant holds. Which resources adopt an existing object is decided by the
  * same matching as the import file (lib/tenant/imports.ts), applied before the program runs to the resources the
- * components declare (names: lib/ids.ts, components/types.ts); after the run, the plan checks both agree.
+ * components declare (names: lib/ids.ts, lib/resource-types.ts); after the run, the plan checks both agree.
  */
+import { formatPath, InputProblem } from "../errors";
 import { appRegistered, ConsentModel, resourceKey } from "../model";
-import { encodeName, suffixName } from "../ids";
+import { didYouMean } from "../suggest";
+import { encodeName, microsoftApiPrincipalName, servicePrincipalName, suffixName } from "../ids";
 import { microsoftResourcesUsed } from "../preflight";
-import { T } from "../resource-types";
+import { T, TYPE_PREFIX } from "../resource-types";
 import { SimPermission, SimPrincipal, TenantSeed } from "../sim/tenant";
-import { microsoftApiPrincipalName, servicePrincipalName, TYPE_PREFIX } from "../../components/types";
 import { matchStackApps, splitScopes, TenantIndex, userConsentOf } from "./audit";
 import { GraphAppRole, GraphPermissionScope, GraphServicePrincipal, TenantExport } from "./export";
 import { PlannedResource, planImports } from "./imports";
@@ -70,12 +71,11 @@ export function tenantSeed(data: TenantExport, model?: ConsentModel): TenantSeed
     return {
         applications: data.applications.map(a => {
             const sp = spByAppId.get(lower(a.appId));
-            const uris = (a as { identifierUris?: unknown }).identifierUris;
             return {
                 objectId: lower(a.id),
                 clientId: lower(a.appId),
                 displayName: a.displayName || a.appId,
-                identifierUris: Array.isArray(uris) ? uris.filter((u): u is string => typeof u === "string") : [],
+                identifierUris: a.identifierUris ?? [],
                 scopes: scopesOf(sp?.oauth2PermissionScopes),
                 roles: rolesOf(sp?.appRoles),
             };
@@ -120,4 +120,24 @@ export function tenantConsentSettings(data: TenantExport, model: ConsentModel): 
         if (list) lowRisk[key] = list.filter(c => lower(c.classification) === "low").map(c => c.permissionName);
     }
     return { ...model.tenant, ...(real === "custom" ? {} : { userConsent: real }), lowRiskPermissions: lowRisk };
+}
+
+/**
+ * entra-consent:adopted names only resources the program declares that an import can adopt: a name that matches
+ * nothing would protect nothing (a typo), so it is an input error, not a silent pass.
+ */
+export function adoptedProblems(model: ConsentModel): InputProblem[] {
+    if (!model.adopted?.length) return [];
+    const known = new Set(declaredResources(model).map(r => r.name));
+    return model.adopted.flatMap((name, i) =>
+        known.has(name)
+            ? []
+            : [
+                  {
+                      path: formatPath(["adopted", i]),
+                      message: `"${name}" is not a resource this stack declares that can be adopted${didYouMean(name, [...known])}`,
+                      hint: "the names the plan with --tenant-export imports (registrations, service principals, grants, assignments)",
+                  },
+              ],
+    );
 }
