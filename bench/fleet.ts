@@ -12,7 +12,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import YAML from "yaml";
 import { planInPool, runInPool, TaskStats } from "../lib/plan/pool";
-import { fleetStack } from "./generate";
+import { fleetFromProject, fleetStack } from "./generate";
 import { reviewFleet } from "./review";
 
 interface Measure {
@@ -103,9 +103,10 @@ function row(label: string, m: Measure): string {
 }
 
 async function main() {
-    const { values } = parseArgs({ options: { sizes: { type: "string", default: "5x40,50x40,1x400,1x2000,1x5000" }, workers: { type: "string" } } });
+    const { values } = parseArgs({ options: { sizes: { type: "string", default: "5x40,50x40,50x40p,1x400,1x2000,1x5000" }, workers: { type: "string" } } });
     const workers = Number(values.workers ?? os.cpus().length);
-    const sizes = values.sizes!.split(",").map(s => s.split("x").map(Number) as [number, number]);
+    // NxMp: the fleet defined once in Pulumi.yaml, each stack its overrides (bench/generate.ts fleetFromProject)
+    const sizes = values.sizes!.split(",").map(s => [...(s.replace(/p$/, "").split("x").map(Number) as [number, number]), s.endsWith("p")] as const);
     console.log("cpu ms/res: all CPU of the workers per resource; median stack: CPU per resource of the median stack (steady cost);");
     console.log(
         "peak RSS: the largest runner process (one Pulumi runtime, reused from stack to stack); policy ms/res: the policy pack's wall time per resource.",
@@ -124,18 +125,26 @@ async function main() {
             "policy ms/res".padStart(14),
         ].join("  "),
     );
-    for (const [tenants, apps] of sizes) {
+    for (const [tenants, apps, shared] of sizes) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-bench-"));
+        const fleet = shared ? fleetFromProject(tenants, apps) : undefined;
+        if (fleet) fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify({ name: "entra-consent", runtime: "nodejs", config: fleet.project }));
         const files = Array.from({ length: tenants }, (_, t) => {
             const file = path.join(dir, `Pulumi.tenant-${String(t).padStart(3, "0")}.yaml`);
-            fs.writeFileSync(file, YAML.stringify({ config: fleetStack(t, apps) }));
+            fs.writeFileSync(file, YAML.stringify({ config: fleet ? fleet.stacks[t] : fleetStack(t, apps) }));
             return file;
         });
+        const label = `${tenants}x${apps}${shared ? " Pulumi.yaml" : ""}`;
         const plan = await planFleet(files, workers);
-        console.log(row(`${tenants}x${apps} plan`, plan) + (plan.failures ? `  (${plan.failures} stacks failed!)` : ""));
+        console.log(row(`${label} plan`, plan) + (plan.failures ? `  (${plan.failures} stacks failed!)` : ""));
         console.log(`${"".padEnd(22)}  (peak RSS of a plan worker, which judges beside its runner: ${mb(plan.judgeRss)})`);
         const plain = await plainFleet(plan.replays, workers);
-        console.log(row(`${tenants}x${apps} plain mocks`, plain));
+        console.log(row(`${label} plain mocks`, plain));
+        if (plan.failures) process.exitCode = 1;
+        if (shared) {
+            fs.rmSync(dir, { recursive: true, force: true });
+            continue; // the review benchmark (bench/review.ts) edits stacks written whole
+        }
         const review = await reviewFleet(dir, files, workers);
         const ratio = (ms: number) => `${(ms / 1000).toFixed(1)} s, ${(ms / plan.wallMs).toFixed(2)}x the plan`;
         console.log(

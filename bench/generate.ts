@@ -68,3 +68,30 @@ export function fleetStack(t: number, apps: number): Record<string, unknown> {
         "entra-consent:apps": out,
     };
 }
+
+/**
+ * A fleet defined once (README.md, "Many tenants"): Pulumi.yaml's config block holds tenant 0's apps; each stack
+ * holds its tenant and overrides (its own redirect URIs and resource group), odd tenants leave one partner app out
+ * and add one daemon of their own: the same resources per tenant as fleetStack.
+ */
+export function fleetFromProject(tenants: number, apps: number): { project: Record<string, unknown>; stacks: Record<string, unknown>[] } {
+    const shared = fleetStack(0, apps)["entra-consent:apps"] as Record<string, any>;
+    const stacks = Array.from({ length: tenants }, (_, t) => {
+        const own = fleetStack(t, apps);
+        const overrides: Record<string, any> = {};
+        for (const [key, app] of Object.entries(shared)) {
+            if (app.redirectUris) overrides[key] = { redirectUris: (own["entra-consent:apps"] as any)[key].redirectUris };
+            if (app.managedIdentity) overrides[key] = { managedIdentity: { resourceGroup: `rg-tenant-${t}` } };
+        }
+        const partner = Object.keys(shared).find(k => k.startsWith("partner-"));
+        const removed = t % 2 && partner ? [partner] : [];
+        if (removed.length) overrides[`own-daemon-${t}`] = { kind: "daemon", application: { "microsoft-graph": ["User.ReadBasic.All"] } };
+        return {
+            "azuread:tenantId": own["azuread:tenantId"],
+            "entra-consent:tenant": own["entra-consent:tenant"],
+            "entra-consent:overrides": overrides,
+            ...(removed.length ? { "entra-consent:appsRemoved": removed } : {}),
+        };
+    });
+    return { project: { "entra-consent:apps": { value: shared } }, stacks };
+}
