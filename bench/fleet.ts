@@ -6,14 +6,14 @@
  * Pulumi's plain mock runtime as the baseline. Prints wall time, resources per second, CPU per resource and
  * peak memory per worker for each size.
  */
-import { fork } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import YAML from "yaml";
-import { planInPool, TaskStats } from "../lib/plan/pool";
+import { planInPool, runInPool, TaskStats } from "../lib/plan/pool";
 import { fleetStack } from "./generate";
+import { reviewFleet } from "./review";
 
 interface Measure {
     stacks: number;
@@ -64,31 +64,21 @@ async function planFleet(files: string[], workers: number): Promise<Measure & { 
 
 async function plainFleet(replays: any[], workers: number): Promise<Measure> {
     const started = Date.now();
-    const queue = [...replays];
-    const stats: TaskStats[] = [];
-    const counts: number[] = [];
-    await Promise.all(
-        Array.from({ length: workers }, async () => {
-            const child = fork(path.join(__dirname, "plain-worker.ts"), [], { execArgv: process.execArgv, serialization: "advanced" });
-            for (let r = queue.shift(); r; r = queue.shift()) {
-                stats.push(
-                    await new Promise<TaskStats>(resolve => {
-                        child.once("message", (m: any) => resolve(m.stats));
-                        child.send(r);
-                    }),
-                );
-                counts.push(r.resources.length);
-            }
-            child.disconnect();
-        }),
-    );
+    const answers = await runInPool<any, TaskStats | undefined>(path.join(__dirname, "plain-worker.ts"), replays, {
+        workers,
+        inFlight: 1,
+        execArgv: process.execArgv,
+        crashed: () => undefined,
+    });
+    const stats = answers.filter((s): s is TaskStats => s !== undefined);
+    const counts = replays.filter((_, i) => answers[i]).map(r => r.resources.length);
     return {
         stacks: replays.length,
         resources: replays.reduce((n, r) => n + r.resources.length, 0),
         wallMs: Date.now() - started,
         cpuMs: sum(stats),
         peakRss: Math.max(...stats.map(s => s.rssBytes)),
-        failures: 0,
+        failures: answers.length - stats.length,
         medianStackMsPerResource: medianPerResource(stats, counts),
     };
 }
@@ -146,6 +136,12 @@ async function main() {
         console.log(`${"".padEnd(22)}  (peak RSS of a plan worker, which judges beside its runner: ${mb(plan.judgeRss)})`);
         const plain = await plainFleet(plan.replays, workers);
         console.log(row(`${tenants}x${apps} plain mocks`, plain));
+        const review = await reviewFleet(dir, files, workers);
+        const ratio = (ms: number) => `${(ms / 1000).toFixed(1)} s, ${(ms / plan.wallMs).toFixed(2)}x the plan`;
+        console.log(
+            `${tenants}x${apps} review`.padEnd(22),
+            `  every stack changed: ${ratio(review.allChangedMs)}; one stack changed: ${ratio(review.oneChangedMs)}`,
+        );
         fs.rmSync(dir, { recursive: true, force: true });
         if (plan.failures) process.exitCode = 1;
     }

@@ -1,6 +1,7 @@
 /**
  * The baseline: the same resources (types, names, parents, inputs) registered under Pulumi's plain mock
- * runtime with trivial mocks and no simulated tenant, one stack at a time, in a reused process.
+ * runtime with trivial mocks and no simulated tenant, one stack at a time, in a reused process of the plan's pool
+ * (runInPool in lib/plan/pool.ts: it sends { index, task } and takes { index, result }).
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -15,7 +16,7 @@ interface Replay {
     resources: { type: string; name: string; parent: string | null; urn: string; inputs: Record<string, unknown> }[];
 }
 
-process.on("message", async (replay: Replay) => {
+process.on("message", async ({ index, task: replay }: { index: number; task: Replay }) => {
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     await pulumi.runtime.setMocks(
@@ -40,7 +41,8 @@ process.on("message", async (replay: Replay) => {
     await (pulumi.runtime as any).waitForRPCs();
     const used = process.cpuUsage(cpu);
     process.send!({
-        stats: {
+        index,
+        result: {
             wallMs: Number(process.hrtime.bigint() - started) / 1e6,
             cpuMs: (used.user + used.system) / 1000,
             rssBytes: process.resourceUsage().maxRSS * 1024,

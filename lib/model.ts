@@ -56,6 +56,8 @@ export interface PreAuthorization {
 export interface AppModel {
     key: string;
     displayName: string;
+    /** true when config gave no displayName, so the registration is named after the app key */
+    displayNameFromKey?: true;
     kind: AppKind;
     /** true when kind was inferred, not written */
     kindInferred: boolean;
@@ -390,6 +392,7 @@ export function resolveApp(key: string, app: AppConfig, tenantId: string, report
     return {
         key,
         displayName: app.displayName ?? key,
+        ...(app.displayName === undefined ? { displayNameFromKey: true as const } : {}),
         kind,
         kindInferred: app.kind === undefined,
         identity,

@@ -11,6 +11,10 @@ export interface ApprovalLine {
 }
 
 export interface AppSummary {
+    /** the name Entra shows (the app key when config gives none) */
+    displayName: string;
+    /** config gave no displayName: Entra shows the app key */
+    displayNameFromKey?: true;
     kind: string;
     identity: string;
     consent: "admin" | "user";
@@ -88,6 +92,8 @@ export function consentSummary(model: ConsentModel, now = new Date()): Record<st
         }
         const rotation = secretRotation(app, now);
         out[app.key] = {
+            displayName: app.displayName,
+            ...(app.displayNameFromKey ? { displayNameFromKey: true as const } : {}),
             kind: app.kind,
             identity: app.identity,
             consent: app.consent,

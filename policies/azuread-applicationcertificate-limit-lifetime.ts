@@ -17,7 +17,7 @@ export const applicationCertificateLimitLifetime: ResourceValidationPolicy = {
         if (lifetime.kind === "invalid") return report(invalidLifetimeMessage("certificate credential", lifetime));
         if (lifetime.kind === "unset") {
             report(
-                `This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate or endDateRelative.`,
+                `This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate (in config: certificates.<name>.endDate).`,
             );
         } else if (lifetime.days > maxDays) {
             report(

@@ -27,7 +27,7 @@ export const applicationPasswordLimitLifetime: ResourceValidationPolicy = {
                     ? `lives ${Math.round(days)} days`
                     : `has no end date, so it lives the provider's default ${PROVIDER_DEFAULT_DAYS} days`;
             report(
-                `This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDateRelative to ${maxDays * 24}h or less and rotate it (rotateWhenChanged), or better, use a federated credential or a managed identity.`,
+                `This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDate at most ${maxDays} days after the start (in config: clientSecret.expiresInDays) and rotate it (clientSecret.rotateAfterDays), or better, use a federated credential or a managed identity.`,
             );
         }
     },

@@ -17,13 +17,15 @@ export const LAYERS = [
             "lib/catalog.ts",
             "lib/redirects.ts",
             "lib/federated.ts",
+            "lib/credentials.ts",
+            "lib/schema-problems.ts",
         ],
     },
     { name: "config", why: "the stack config's schema and its validation", paths: ["lib/config/schema.ts", "lib/config/validate.ts"] },
     {
         name: "model",
         why: "the consent model built from config (lib/config/stack.ts reads a stack file into one)",
-        paths: ["lib/model.ts", "lib/summary.ts", "lib/preflight.ts", "lib/config/stack.ts"],
+        paths: ["lib/model.ts", "lib/summary.ts", "lib/preflight.ts", "lib/config/stack.ts", "lib/config/project.ts"],
     },
     {
         name: "tenant",
@@ -34,8 +36,20 @@ export const LAYERS = [
     { name: "policies", why: "the CrossGuard policy pack", paths: ["policies/"] },
     {
         name: "plan",
-        why: "the offline plan and its flows, CLIs, programs, scripts, benches, tests",
-        paths: ["lib/plan/", "lib/cli/", "lib/flows.ts", "lib/diagnose.ts", "index.ts", "examples/", "scripts/", "bench/", "tests/"],
+        why: "the offline plan and its flows, the review of a change, rollouts, CLIs, programs, scripts, benches, tests",
+        paths: [
+            "lib/plan/",
+            "lib/review/",
+            "lib/rollout/",
+            "lib/cli/",
+            "lib/flows.ts",
+            "lib/diagnose.ts",
+            "index.ts",
+            "examples/",
+            "scripts/",
+            "bench/",
+            "tests/",
+        ],
     },
 ];
 

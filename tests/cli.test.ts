@@ -1,23 +1,17 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { main } from "../lib/cli/plan";
 import { exitCode, planStack } from "../lib/plan/plan";
-import { catalog, devConfig, TENANT_ID, writeStack } from "./helpers";
+import { catalog, devConfig, runMain, TENANT_ID, writeStack } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-function plan(args: string[], cwd = ROOT) {
-    const env = { ...process.env };
-    delete env.INIT_CWD;
-    const r = spawnSync(TSX, [path.join(ROOT, "lib", "cli", "plan.ts"), ...args], { cwd, env, encoding: "utf8" });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const plan = (args: string[], cwd = ROOT) => runMain(main, args, { cwd });
 
 describe("npm run plan (CLI)", () => {
-    it("plans the dev stack as the plan contract's JSON, exit 0", () => {
-        const r = plan(["--stack", "dev", "--format", "json"]);
+    it("plans the dev stack as the plan contract's JSON, exit 0", async () => {
+        const r = await plan(["--stack", "dev", "--format", "json"]);
         assert.equal(r.code, 0, r.stderr);
         const out = JSON.parse(r.stdout);
         assert.deepEqual(Object.keys(out).slice(0, 6), ["stack", "tenant", "resources", "violations", "flows", "summary"]);
@@ -28,10 +22,10 @@ describe("npm run plan (CLI)", () => {
         assert.equal(out.summary.resources, out.resources.length);
     });
 
-    it("exits 2 with the path and the closest name for invalid input, and plans nothing", () => {
+    it("exits 2 with the path and the closest name for invalid input, and plans nothing", async () => {
         const config = devConfig();
         config["entra-consent:apps"]["orders-web"].delegated["microsoft-graph"] = ["User.Reed"];
-        const r = plan(["--config", writeStack(config)]);
+        const r = await plan(["--config", writeStack(config)]);
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.match(
             r.stdout,
@@ -41,15 +35,17 @@ describe("npm run plan (CLI)", () => {
         assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack trace");
     });
 
-    it("exits 2 on a usage error and lists the stacks it has", () => {
-        const r = plan(["--stack", "prod"]);
+    it("exits 2 on a usage error and lists the stacks it has", async () => {
+        const r = await plan(["--stack", "prod"]);
         assert.equal(r.code, 2);
         assert.match(r.stderr, /Pulumi.prod.yaml: no such stack file \(stacks here: dev\)/);
-        assert.equal(plan(["--stack", "dev", "--format", "yaml"]).code, 2);
+        const format = await plan(["--stack", "dev", "--format", "yaml"]);
+        assert.equal(format.code, 2);
+        assert.match(format.stderr, /--format is "yaml"; use text or json\nusage:/);
     });
 
-    it("exits 1 when the tenant would reject the deploy (--program)", () => {
-        const r = plan([
+    it("exits 1 when the tenant would reject the deploy (--program)", async () => {
+        const r = await plan([
             "--config",
             writeStack({ "azuread:tenantId": TENANT_ID, "test:case": "duplicate-grant" }),
             "--program",
@@ -59,12 +55,12 @@ describe("npm run plan (CLI)", () => {
         assert.match(r.stdout, /the deploy would fail:\n\s+- .*409 Permission entry already exists/);
     });
 
-    it("plans every stack with --all, one progress line per stack, and exits with the worst code", () => {
+    it("plans every stack with --all, one progress line per stack, and exits with the worst code", async () => {
         const dir = path.dirname(writeStack(devConfig(), "dev"));
         const bad = devConfig();
         bad["entra-consent:tenant"].userConsent = "sometimes";
         fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), fs.readFileSync(writeStack(bad, "broken")));
-        const r = plan(["--all"], dir);
+        const r = await plan(["--all"], dir);
         assert.equal(r.code, 2, r.stderr);
         assert.match(r.stderr, /\[\d\/2\] broken: exit 2/);
         assert.match(r.stderr, /\[\d\/2\] dev: exit 0, \d+ resources/);

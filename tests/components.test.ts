@@ -3,7 +3,7 @@ import { decodeName, exposedPermissionId } from "../lib/ids";
 import { PlanResult, planStack } from "../lib/plan/plan";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
-import { byType, catalog, devConfig, planConfig } from "./helpers";
+import { byType, catalog, devConfig, planConfig, TENANT_ID } from "./helpers";
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 const graphId = (value: string, type: "delegated" | "application") => {
@@ -162,7 +162,24 @@ describe("components: the sample dev stack under the simulated tenant", () => {
     });
 
     it("outputs client IDs, identifier URIs, admin-consent URLs and a consent summary", () => {
-        assert.ok(plan.consent);
+        const out = plan.outputs as Record<string, any>;
+        const apps = ["orders-api", "orders-reports", "orders-web", "orders-worker", "partner-sync"];
+        assert.deepEqual(out.tenant, { id: TENANT_ID, name: "contoso-dev" });
+        assert.deepEqual(Object.keys(out.clientIds).sort(), apps);
+        const ids = Object.values<string>(out.clientIds);
+        assert.ok(ids.every(id => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) && new Set(ids).size === ids.length, ids.join());
+        assert.equal(out.clientIds["partner-sync"], "7d0c9a4e-2b1f-4c1e-9d55-3a6f1f0b2c11", "an external app keeps its own client ID");
+        assert.deepEqual(out.identifierUris, { "orders-api": "api://contoso-orders-dev" });
+        // one URL per app a user or admin consents to; a managed identity has none
+        assert.deepEqual(
+            Object.keys(out.adminConsentUrls).sort(),
+            apps.filter(a => a !== "orders-worker"),
+        );
+        for (const [app, url] of Object.entries(out.adminConsentUrls))
+            assert.equal(url, `https://login.microsoftonline.com/${TENANT_ID}/adminconsent?client_id=${out.clientIds[app]}`);
+        assert.equal(out.clientSecrets, "[secret]");
+        assert.deepEqual(Object.keys(out.consentSummary).sort(), apps);
+        assert.deepEqual(out.consentSummary["orders-api"].preAuthorizes["orders-web"], ["Orders.Read"]);
         assert.deepEqual(
             plan.consent!["orders-web"].requests.map(r => [r.resource, r.permissions.map(p => p.mechanism)]),
             [

@@ -371,6 +371,23 @@ describe("rule 2: the tenant's user consent setting", () => {
         const dup = devRaw();
         dup.tenant.lowRiskPermissions = ["User.Read", "User.Read"];
         expectProblem(dup, "entra-consent:tenant.lowRiskPermissions", /lists "User.Read" twice/);
+        const listTypo = devRaw();
+        listTypo.tenant.lowRiskPermissions = ["User.Read", "User.Reed"];
+        expectProblem(
+            listTypo,
+            "entra-consent:tenant.lowRiskPermissions[1]",
+            /Microsoft Graph has no delegated permission "User.Reed".*did you mean "?User.Read"?\?/,
+        );
+        const appOnly = devRaw();
+        appOnly.tenant.lowRiskPermissions = { "microsoft-graph": ["Application.ReadWrite.OwnedBy"] };
+        expectProblem(
+            appOnly,
+            'entra-consent:tenant.lowRiskPermissions["microsoft-graph"][0]',
+            /Application.ReadWrite.OwnedBy is an application permission of Microsoft Graph, not a delegated one/,
+        );
+        const twice = devRaw();
+        twice.tenant.lowRiskPermissions = { "microsoft-graph": ["User.Read"], [GRAPH_APP_ID]: ["email"] };
+        expectProblem(twice, `entra-consent:tenant.lowRiskPermissions["microsoft-graph"]`, /names the same resource \(Microsoft Graph\) as another key/);
         const verified = devRaw();
         verified.apps["orders-web"].publisherVerified = true;
         expectProblem(verified, 'entra-consent:apps["orders-web"].publisherVerified', /only applies to identity: external/);

@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../lib/cli/diagnose";
 import { AADSTS_CODES, diagnose, isPlaceholder, normalizeErrorText, parseAadstsError, ParsedError, PlannedStack, tenantMatch } from "../lib/diagnose";
 import { loadStack, planStack } from "../lib/plan/plan";
-import { catalog, devConfig, writeStack } from "./helpers";
+import { catalog, devConfig, runMain, spawnCli, writeStack } from "./helpers";
 
 /*
  * Pasted errors modelled on what users post in public issue threads (MSAL .NET/Java/Python/JS exceptions, JSON
@@ -464,16 +463,22 @@ describe("fixes by the app's kind", () => {
         assert.equal(d.fix, undefined);
         assert.match(d.cause, /is planned for orders-web/);
     });
+
+    it("500011 for a mistyped identifier URI suggests the stack's closest one, and none when nothing is close", () => {
+        const named = (uri: string) =>
+            diagnose(parseOk(`AADSTS500011: The resource principal named ${uri} was not found in the tenant named ${TENANT}.`), [stacks.dev], catalog)
+                .diagnoses[0];
+        const typo = named("api://contoso-order-dev");
+        assert.match(typo.cause, /api:\/\/contoso-order-dev is not an identifier URI in stack dev; did you mean api:\/\/contoso-orders-dev\?/);
+        assert.match(typo.action!, /^Request the token for api:\/\/contoso-orders-dev\/\.default/);
+        const far = named("api://fabrikam-payroll");
+        assert.match(far.cause, /api:\/\/fabrikam-payroll is not an identifier URI in stack dev\.$/);
+        assert.doesNotMatch(far.action ?? "", /contoso-orders-dev/);
+    });
 });
 
 describe("npm run diagnose (CLI)", () => {
-    const ROOT = path.resolve(__dirname, "..");
-    const runIn = async (args: string[], stdin = "") => {
-        const out: string[] = [],
-            err: string[] = [];
-        const code = await main(args, { out: s => out.push(s), err: s => err.push(s), stdin: () => stdin, cwd: ROOT });
-        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-    };
+    const runIn = (args: string[], stdin = "") => runMain(main, args, { stdin });
 
     it("diagnoses a pasted error as JSON, exit 0", async () => {
         const r = await runIn(["--stack", "dev", "--format", "json", fixture("700016-powershell-wrapped.txt")]);
@@ -505,15 +510,10 @@ describe("npm run diagnose (CLI)", () => {
         assert.equal((await runIn(["--stack", "nope", fixture("70001-disabled.txt")])).code, 2);
     });
 
-    it("runs as a process: exit 2 with a clear message for text without a code", () => {
-        const env = { ...process.env };
-        delete env.INIT_CWD;
-        const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "lib", "cli", "diagnose.ts"), "--stack", "dev", "the app broke"], {
-            cwd: ROOT,
-            env,
-            encoding: "utf8",
-        });
-        assert.equal(r.status, 2);
+    it("runs as a process: exit 2 with a clear message for text without a code, no stack trace", () => {
+        const r = spawnCli("diagnose", ["--stack", "dev", "the app broke"]);
+        assert.equal(r.code, 2);
         assert.match(r.stderr, /no AADSTS code in the text/);
+        assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack trace");
     });
 });

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { loadTenantExport } from "../lib/tenant/export";
+import { tempDir } from "./helpers";
 import { fixture } from "./tenant-helpers";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -13,7 +13,7 @@ const G = "https://graph.microsoft.com/v1.0";
 
 /** Canned Graph pages for the fake az, built from the fixture tenant, with @odata.nextLink on two collections. */
 function pages(opts: { without?: string[] } = {}): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-graph-"));
+    const dir = tempDir("fake-graph-");
     const t = fixture();
     const page = (file: string, value: unknown[], next?: string) => {
         if (opts.without?.includes(file)) return;

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { authorizationCodeOutcome, clientCredentialsOutcome, onBehalfOfOutcome, predictFlows, principalFailure, whoMayApprove } from "../lib/flows";
 import { buildModel, DEFAULT_LOW_RISK_PERMISSIONS, UserConsentSetting } from "../lib/model";
 import { GRAPH_APP_ID } from "../lib/ids";
+import { exitCode } from "../lib/plan/plan";
 import type { TenantState } from "../lib/sim/tenant";
 import { catalog, devRaw } from "./helpers";
 import { planDev } from "./policy-helpers";
@@ -162,12 +163,15 @@ describe("flow predictions in the plan", () => {
         assert.equal(plan.summary.failingFlows, 1);
     });
 
-    it("a middle tier without an admin grant fails on-behalf-of with AADSTS65001", async () => {
+    it("a middle tier without an admin grant fails on-behalf-of with AADSTS65001, and that alone fails the plan (exit 1)", async () => {
         const plan = await planDev(c => {
             c["entra-consent:apps"]["orders-api"].consent = "user";
         });
         const obo = plan.flows.find(f => f.client === "orders-api")!;
         assert.deepEqual([obo.flow, obo.outcome, obo.code], ["on-behalf-of", "failed", "AADSTS65001"]);
         assert.match(obo.fix!, /set apps.orders-api.consent: admin/);
+        // The failing flow is the only thing wrong: no mandatory violation, no deploy error (README: exit 1 for a failing flow).
+        assert.deepEqual([plan.summary.failingFlows, plan.summary.mandatory, plan.errors, plan.problems], [1, 0, [], undefined]);
+        assert.equal(exitCode(plan), 1);
     });
 });

@@ -1,10 +1,14 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { PermissionCatalog } from "../lib/catalog";
+import type { Io } from "../lib/cli/io";
 import { readStackFile } from "../lib/config/stack";
 import { PlanOptions, planStack, PROJECT_ROOT } from "../lib/plan/plan";
+import { tempDir } from "./hooks";
+
+export { tempDir };
 
 export const catalog = PermissionCatalog.load();
 export const DEV_STACK = path.join(PROJECT_ROOT, "Pulumi.dev.yaml");
@@ -21,13 +25,9 @@ export function devRaw(): { tenant: any; apps: any } {
     return { tenant: c["entra-consent:tenant"], apps: c["entra-consent:apps"] };
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-test-"));
-let n = 0;
-
-/** Writes a stack file for a config map (in a folder of its own) and returns its path. */
+/** Writes a stack file for a config map (in a folder of its own, removed after the run) and returns its path. */
 export function writeStack(config: Record<string, unknown>, stack = "dev"): string {
-    const dir = path.join(tmp, String(++n));
-    fs.mkdirSync(dir);
+    const dir = tempDir();
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, YAML.stringify({ config }));
     return file;
@@ -39,4 +39,38 @@ export function planConfig(config: Record<string, unknown>, opts: Partial<PlanOp
 
 export function byType<T extends { type: string }>(resources: T[], suffix: string): T[] {
     return resources.filter(r => r.type.endsWith(`:${suffix}`));
+}
+
+export interface CliResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs a CLI's main() in-process (tests/hooks.ts: the CLIs' one real spawn each is spawnCli), its output captured. */
+export async function runMain(
+    main: (argv: string[], io: Io) => Promise<number>,
+    argv: string[],
+    opts: { cwd?: string; stdin?: string } = {},
+): Promise<CliResult> {
+    const out: string[] = [],
+        err: string[] = [];
+    const io: Io = { out: t => out.push(t), err: t => err.push(t), stdin: () => opts.stdin ?? "", cwd: opts.cwd ?? PROJECT_ROOT };
+    const code = await main(argv, io);
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+/**
+ * Runs lib/cli/NAME.ts as a process, as `npm run NAME` does (tsx's loader, from the project folder): what only a
+ * process shows, its exit code and that nothing prints a stack trace. Once per CLI: a process costs a second or more.
+ */
+export function spawnCli(name: string, argv: string[], cwd = PROJECT_ROOT): CliResult {
+    const env = { ...process.env };
+    delete env.INIT_CWD;
+    const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(PROJECT_ROOT, "lib", "cli", `${name}.ts`), ...argv], {
+        cwd,
+        env,
+        encoding: "utf8",
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

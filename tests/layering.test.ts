@@ -61,6 +61,26 @@ describe("import layering and cycles", () => {
         assert.match(layerViolations(graph({ "lib/flows.ts": [] }), LAYERS)[0], /lib\/flows\.ts is in no layer/);
     });
 
+    it("comments name only files the repository holds (paths under its folders, and .md documents)", () => {
+        const root = path.join(__dirname, "..");
+        const missing: string[] = [];
+        for (const file of sourceFiles()) {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            const comments = text.match(/\/\/[^\n]*|\/\*[^]*?\*\//g) ?? [];
+            for (const c of comments) {
+                const refs =
+                    c.match(
+                        /(?<![\w/.:-])(?:\.\.?\/)+[\w./-]*\w|(?<![\w/.:-])(?:lib|components|policies|scripts|bench|tests|data|examples)\/[\w./-]*\w|(?<![\w/.-])[A-Z][\w-]*\.md\b/g,
+                    ) ?? [];
+                for (const ref of refs) {
+                    const candidates = [path.join(root, ref), path.join(root, path.dirname(file), ref)].flatMap(c => [c, `${c}.ts`]);
+                    if (!candidates.some(c => fs.existsSync(c))) missing.push(`${file}: ${ref}`);
+                }
+            }
+        }
+        assert.deepEqual(missing, []);
+    });
+
     it("the repository has no import cycle (type-only imports included) and every import runs down the layers", async () => {
         const { layers, mayImport } = await loadLayers();
         const g = importGraph(sourceFiles());

@@ -27,6 +27,9 @@ import {
     resolveTenant,
 } from "../lib/model";
 import { GRAPH_APP_ID } from "../lib/ids";
+import { PlanResult } from "../lib/plan/plan";
+import { renderText } from "../lib/plan/report";
+import { consentSummary } from "../lib/summary";
 import { catalog, devRaw, TENANT_ID } from "./helpers";
 
 /** The problems buildModel reports for a raw config, as "path: message (hint)" strings. */
@@ -195,6 +198,34 @@ describe("consent model", () => {
         shuffled.apps["orders-web"].delegated = reversed(shuffled.apps["orders-web"].delegated);
         shuffled.apps["orders-web"].delegated["microsoft-graph"] = [...shuffled.apps["orders-web"].delegated["microsoft-graph"]].reverse();
         assert.deepEqual(buildModel(shuffled, catalog), buildModel(devRaw(), catalog));
+    });
+
+    it("names an app without displayName after its key, and the plan text and JSON say so", () => {
+        const model = buildModel(devRaw(), catalog);
+        const summary = consentSummary(model);
+        assert.deepEqual(
+            Object.entries(summary).map(([k, a]) => [k, a.displayName, a.displayNameFromKey ?? false]),
+            [
+                ["orders-api", "Contoso Orders API", false],
+                ["orders-reports", "Contoso Orders Reports", false],
+                ["orders-web", "Contoso Orders Web", false],
+                ["orders-worker", "orders-worker", true],
+                ["partner-sync", "partner-sync", true],
+            ],
+        );
+        const raw = devRaw();
+        delete raw.apps["orders-web"].displayName;
+        const plan = { stack: "dev", tenant: { id: TENANT_ID, name: "contoso-dev" }, resources: [], violations: [], flows: [], errors: [] } as const;
+        const text = renderText({
+            ...plan,
+            consent: consentSummary(buildModel(raw, catalog)),
+            summary: { resources: 0, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
+        } as unknown as PlanResult);
+        // only registered apps: a managed identity or an external app is not named by this stack's displayName
+        assert.deepEqual(
+            text.split("\n").filter(l => l.includes("named ")),
+            ['  named     "orders-web" in Entra: the app key, as config sets no displayName'],
+        );
     });
 
     it("infers kinds and applies defaults", () => {

@@ -1,6 +1,5 @@
 /** Issue 9: the plan against what a tenant already holds (`npm run plan -- --tenant-export export.json`). */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { strict as assert } from "assert";
 import { encodeName } from "../lib/ids";
@@ -11,13 +10,13 @@ import { SimulatedTenant, TenantState } from "../lib/sim/tenant";
 import { TenantExport } from "../lib/tenant/export";
 import { declaredResources, tenantConsentSettings, tenantSeed } from "../lib/tenant/seed";
 import YAML from "yaml";
-import { catalog, DEV_STACK, devConfig, TENANT_ID, writeStack } from "./helpers";
+import { catalog, DEV_STACK, devConfig, tempDir, TENANT_ID, writeStack } from "./helpers";
 import { FIXTURE as EXPORT, fixture } from "./tenant-helpers";
 
 const GRAPH_APP = "00000003-0000-0000-c000-000000000000";
 const GRAPH_SP = "c2a1b7f0-5d3e-4b8a-9f61-0a1e2d3c4b5a";
 const WEB_SP = "c1000000-0000-4000-8000-000000000002";
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-export-"));
+const tmp = tempDir("entra-consent-export-");
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const model = () => loadStack(DEV_STACK, catalog).model!;

@@ -1,15 +1,14 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { strict as assert } from "assert";
 import { PlanResult, planStack } from "../lib/plan/plan";
 import type { Violation } from "../lib/plan/policies";
-import { catalog, devConfig, TENANT_ID, writeStack } from "./helpers";
+import { catalog, devConfig, tempDir, TENANT_ID, writeStack } from "./helpers";
 
 export const RAW = path.join(__dirname, "fixtures", "programs", "raw-consent.ts");
 
 export function writePolicyConfig(config: unknown): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-policy-")), "policy-config.json");
+    const file = path.join(tempDir("entra-consent-policy-"), "policy-config.json");
     fs.writeFileSync(file, JSON.stringify(config));
     return file;
 }

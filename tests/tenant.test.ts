@@ -1,17 +1,16 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { main as auditMain } from "../lib/cli/audit";
 import { InputError } from "../lib/errors";
 import { loadStack } from "../lib/plan/plan";
 import { audit, AuditResult, Finding, userConsentOf } from "../lib/tenant/audit";
 import { jsonDepth, loadTenantExport, parseTenantExport, TenantExport } from "../lib/tenant/export";
-import { catalog, DEV_STACK, devConfig, writeStack } from "./helpers";
+import { catalog, DEV_STACK, devConfig, tempDir, writeStack } from "./helpers";
 import { FIXTURE, fixture } from "./tenant-helpers";
 
 const NOW = new Date("2026-11-26T12:00:00Z");
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-tenant-"));
+const tmp = tempDir("entra-consent-tenant-");
 let n = 0;
 const write = (content: string): string => {
     const f = path.join(tmp, `export-${++n}.json`);
@@ -64,7 +63,7 @@ describe("tenant export (lib/tenant/export.ts)", () => {
         const problems = problemsOf(() => parseTenantExport(e, "export.json"));
         assert.deepEqual(problems.sort(), [
             'export.json: appRoleAssignments[0].appRoleId: "not-a-guid" is not valid',
-            "export.json: authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned: is a string, expected array",
+            "export.json: authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned: is a string, expected a list",
             'export.json: oauth2PermissionGrants[1].consentType: "Everyone" is not allowed',
             "export.json: servicePrincipals[2].appId: is required",
         ]);
@@ -94,7 +93,7 @@ describe("tenant export (lib/tenant/export.ts)", () => {
         assert.match(problemsOf(() => loadTenantExport(deep))[0], /nests deeper than 32 levels/);
         assert.match(problemsOf(() => loadTenantExport(write('{"tenantId": ')))[0], /is not JSON/);
         assert.match(problemsOf(() => loadTenantExport(path.join(tmp, "nope.json")))[0], /no such file/);
-        assert.match(problemsOf(() => loadTenantExport(write("[]")))[0], /: is a list, expected object/);
+        assert.match(problemsOf(() => loadTenantExport(write("[]")))[0], /: is a list, expected a map/);
     });
 
     it("counts depth outside strings only", () => {
@@ -377,7 +376,7 @@ describe("npm run audit (lib/cli/audit.ts, in-process)", () => {
         e.servicePrincipals[0].id = 42;
         let r = await cli("--config", DEV_STACK, "--tenant-export", write(JSON.stringify(e)));
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /servicePrincipals\[0\]\.id: is a number, expected string/);
+        assert.match(r.stderr, /servicePrincipals\[0\]\.id: is a number, expected a string/);
         const other = fixture();
         other.tenantId = "22222222-2222-2222-2222-222222222222";
         r = await cli("--config", DEV_STACK, "--tenant-export", write(JSON.stringify(other)));

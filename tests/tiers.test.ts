@@ -4,7 +4,6 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { main as buildMain } from "../scripts/build-catalog";
 import { CatalogFile, CatalogResource, classificationReason, PermissionType } from "../lib/catalog";
@@ -13,7 +12,7 @@ import { policies } from "../policies/all";
 import { runPolicies } from "../lib/plan/policies";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
-import { catalog, devConfig, TENANT_ID } from "./helpers";
+import { catalog, devConfig, runMain, tempDir, TENANT_ID } from "./helpers";
 import { mandatoryOf, of, planDev, writePolicyConfig } from "./policy-helpers";
 import { main as tiersMain } from "../lib/cli/tiers";
 
@@ -128,7 +127,7 @@ describe("issue 8, class 1: two classification sources, the stricter wins", () =
 
 describe("issue 8: npm run catalog", () => {
     it("rebuilds from the repository and prints each permission whose tier changed since the file it replaces", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entra-consent-catalog-"));
+        const dir = tempDir("entra-consent-catalog-");
         const out = path.join(dir, "catalog.json");
         const last: CatalogFile = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "data", "catalog.json"), "utf8"));
         const graph = last.resources.find(r => r.appId === "00000003-0000-0000-c000-000000000000")!;
@@ -366,10 +365,7 @@ describe("issue 8, class 4: tenant overrides owned by security", () => {
         );
         // an application override under the delegated policy is not silently useless: the schema takes only its type
         const wrongType = await planDev(() => {}, { policyConfig: { [SCOPE_TIERS]: { tiers: [override({ permission: "User.Read.All", tier: 0 })] } } });
-        assert.match(
-            problemsOf(wrongType)[0],
-            /azuread-delegatedpermissiongrant-disallow-privileged-scopes.tiers\[0\].type: "application" must be equal to one of the allowed values/,
-        );
+        assert.match(problemsOf(wrongType)[0], /azuread-delegatedpermissiongrant-disallow-privileged-scopes.tiers\[0\].type: "application" is not allowed/);
     });
 
     it('refuses to lower a tier-0 permission without "tier0": true, and lowers it with the flag', async () => {
@@ -441,16 +437,14 @@ describe("issue 8, class 4: tenant overrides owned by security", () => {
 });
 
 describe("issue 8, class 5: npm run tiers", () => {
-    const run = (...argv: string[]) => {
-        const out: string[] = [],
-            err: string[] = [];
-        const code = tiersMain(argv, { out: t => out.push(t), err: t => err.push(t) });
-        return { code, out: out.join("\n"), err: err.join("\n") };
+    const run = async (...argv: string[]) => {
+        const r = await runMain(tiersMain, argv);
+        return { code: r.code, out: r.stdout, err: r.stderr };
     };
     const config = (tiers: unknown[]) => writePolicyConfig({ [APP_TIERS]: { tiers } });
 
-    it("prints the effective classification as text: tier, sources and reason", () => {
-        const r = run("--resource", "microsoft-graph", "--type", "delegated");
+    it("prints the effective classification as text: tier, sources and reason", async () => {
+        const r = await run("--resource", "microsoft-graph", "--type", "delegated");
         assert.equal(r.code, 0, r.err);
         const line = r.out.split("\n").find(l => /\sDirectory.AccessAsUser.All\s/.test(l))!;
         assert.match(
@@ -467,12 +461,12 @@ describe("issue 8, class 5: npm run tiers", () => {
         assert.match(r.out, /sources: eam: the Enterprise Access Model classification; consent-risk: Microsoft's consent-grant risk table/);
     });
 
-    it("prints JSON with structured sources, and applies a tenant's overrides from the policy config, not another tenant's", () => {
+    it("prints JSON with structured sources, and applies a tenant's overrides from the policy config, not another tenant's", async () => {
         const file = config([
             override({ permission: "Mail.Send", tier: 2, reason: "shared mailbox only" }),
             override({ tenant: OTHER_TENANT, permission: "User.Read.All", tier: 0 }),
         ]);
-        const r = run("--resource", "microsoft-graph", "--type", "application", "--format", "json", "--policy-config", file, "--tenant", TENANT_ID);
+        const r = await run("--resource", "microsoft-graph", "--type", "application", "--format", "json", "--policy-config", file, "--tenant", TENANT_ID);
         assert.equal(r.code, 0, r.err);
         const rows = JSON.parse(r.out);
         const mail = rows.find((x: any) => x.permission === "Mail.Send");
@@ -486,16 +480,16 @@ describe("issue 8, class 5: npm run tiers", () => {
         assert.ok(rows.every((x: any) => x.type === "application" && x.resource === "microsoft-graph"));
     });
 
-    it("prints markdown and CSV (quoted), with the override column", () => {
+    it("prints markdown and CSV (quoted), with the override column", async () => {
         const file = config([override({ permission: "Mail.Send", tier: 0, reason: "mail, as we see it, is tier 0" })]);
-        const md = run("--resource", "microsoft-graph", "--format", "markdown", "--policy-config", file, "--tenant", TENANT_ID);
+        const md = await run("--resource", "microsoft-graph", "--format", "markdown", "--policy-config", file, "--tenant", TENANT_ID);
         assert.equal(md.code, 0, md.err);
         assert.equal(md.out.split("\n")[0], "| resource | type | permission | tier | sources | reason | override |");
         assert.match(
             md.out,
             /\| microsoft-graph \| application \| Mail.Send \| 0 \| eam:1 consent-risk:1 \| High: phishing, per Microsoft's consent-grant risk table \| SEC-9: mail, as we see it, is tier 0 \(catalog: 1\) \|/,
         );
-        const csv = run("--resource", "exchange-online", "--format", "csv", "--type", "delegated");
+        const csv = await run("--resource", "exchange-online", "--format", "csv", "--type", "delegated");
         assert.equal(csv.code, 0, csv.err);
         const lines = csv.out.split("\n");
         assert.equal(lines[0], "resource,type,permission,id,tier,sources,reason,override");
@@ -510,7 +504,7 @@ describe("issue 8, class 5: npm run tiers", () => {
         assert.equal(lines.length, 1 + catalog.resource("exchange-online")!.permissions.filter(p => p.type === "delegated").length);
     });
 
-    it("exits 2 on bad input, naming what was wrong", () => {
+    it("exits 2 on bad input, naming what was wrong", async () => {
         const cases: [string[], RegExp][] = [
             [["--resource", "microsoft-grpah"], /no Microsoft API "microsoft-grpah" is in the catalog; did you mean "microsoft-graph"\?/],
             [["--type", "app"], /--type is "app"; use delegated or application/],
@@ -524,7 +518,7 @@ describe("issue 8, class 5: npm run tiers", () => {
             ],
         ];
         for (const [argv, pattern] of cases) {
-            const r = run(...argv);
+            const r = await run(...argv);
             assert.equal(r.code, 2, argv.join(" "));
             assert.match(r.err, pattern, argv.join(" "));
             assert.equal(r.out, "");

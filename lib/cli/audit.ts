@@ -10,6 +10,7 @@ import { formatProblem, InputError, InputProblem } from "../errors";
 import { loadStack, stackNameOf } from "../plan/plan";
 import { audit, auditExitCode, AuditResult, Finding, FINDING_KINDS, isTier0OutsideCode } from "../tenant/audit";
 import { loadTenantExport } from "../tenant/export";
+import { runAsProcess } from "./io";
 
 const USAGE = `usage: npm run audit -- (--stack NAME | --config FILE) --tenant-export FILE [--outputs FILE] [--format text|json|markdown]
   --stack NAME          audit against Pulumi.NAME.yaml in the project folder
@@ -157,15 +158,4 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     }
 }
 
-if (require.main === module) {
-    process.chdir(process.env.INIT_CWD ?? process.cwd());
-    main(process.argv.slice(2)).then(
-        code => {
-            process.exitCode = code;
-        },
-        e => {
-            console.error(`audit: ${(e as Error).message}`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runAsProcess("audit", main);

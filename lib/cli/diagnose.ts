@@ -12,6 +12,7 @@ import { diagnose, DiagnoseResult, KNOWN_CODES, lookupUrl, parseAadstsError, Par
 import { formatProblem, InputError } from "../errors";
 import { exitCode, loadStack, planStack, stackFiles, stackNameOf } from "../plan/plan";
 import { planInPool } from "../plan/pool";
+import { Io, processIo, runAsProcess, UsageError } from "./io";
 
 const USAGE = `usage: npm run diagnose -- (--stack NAME | --config FILE | --all) [--format text|json] [--outputs FILE] "<error text>"
   --stack NAME      look in Pulumi.NAME.yaml          --all       look in every Pulumi.*.yaml here
@@ -19,20 +20,9 @@ const USAGE = `usage: npm run diagnose -- (--stack NAME | --config FILE | --all)
   --outputs FILE    \`pulumi stack output --json\` of the deployed stack, so its real client IDs are known
   "<error text>"    the whole AADSTS error as Entra printed it; "-" reads it from standard input`;
 
-/** Bad command-line input: main() prints it with the usage and returns 2. */
-class UsageError extends Error {}
 function fail(message: string): never {
     throw new UsageError(message);
 }
-
-/** Where main() reads and writes, so tests run it in-process. */
-export interface Io {
-    out: (s: string) => void;
-    err: (s: string) => void;
-    stdin: () => string;
-    cwd: string;
-}
-const processIo = (): Io => ({ out: s => console.log(s), err: s => console.error(s), stdin: () => fs.readFileSync(0, "utf8"), cwd: process.cwd() });
 
 const FACT_WORDS: Record<string, string> = {
     clientId: "client ID",
@@ -165,15 +155,4 @@ function readOutputs(file: string): Record<string, unknown> {
     }
 }
 
-if (require.main === module) {
-    process.chdir(process.env.INIT_CWD ?? process.cwd());
-    main().then(
-        code => {
-            process.exitCode = code;
-        },
-        e => {
-            console.error(e instanceof InputError ? e.message : `diagnose: ${(e as Error).message}`);
-            process.exitCode = e instanceof InputError ? 2 : 1;
-        },
-    );
-}
+if (require.main === module) runAsProcess("diagnose", main);

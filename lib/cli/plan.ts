@@ -6,8 +6,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { exitCode, planStack, stackFiles, stackNameOf } from "../plan/plan";
-import { planInPool } from "../plan/pool";
+import { formatProblem } from "../errors";
+import { planInPool, PlanTaskResult } from "../plan/pool";
 import { renderText } from "../plan/report";
+import { Io, processIo, runAsProcess, UsageError } from "./io";
 
 const USAGE = `usage: npm run plan -- (--stack NAME | --config FILE | --all) [--format text|json] [--program FILE] [--policy-config FILE] [--preview]
   --stack NAME          plan Pulumi.NAME.yaml in the project folder
@@ -21,15 +23,26 @@ const USAGE = `usage: npm run plan -- (--stack NAME | --config FILE | --all) [--
   --preview             a first preview: IDs of resources not created yet are unknown
 exit codes: 0 clean, 1 mandatory violation / failing flow / deploy error, 2 invalid input`;
 
-function usageError(message: string): never {
-    console.error(`plan: ${message}\n${USAGE}`);
-    process.exit(2);
+/** Runs the command; returns its exit code (0, 1 or 2). */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+    try {
+        return await run(argv, io);
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        io.err(`plan: ${e.message}\n${USAGE}`);
+        return 2;
+    }
 }
 
-async function main(): Promise<number> {
+function usageError(message: string): never {
+    throw new UsageError(message);
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
     let args;
     try {
         args = parseArgs({
+            args: argv,
             options: {
                 stack: { type: "string" },
                 config: { type: "string" },
@@ -47,75 +60,125 @@ async function main(): Promise<number> {
         usageError((e as Error).message);
     }
     if (args.help) {
-        console.log(USAGE);
+        io.out(USAGE);
         return 0;
     }
+    // Files are named relative to where the command was typed.
+    const file = (f: string | undefined) => (f === undefined ? undefined : path.resolve(io.cwd, f));
+    const [program, policyConfig, tenantExport, importFile] = [args.program, args["policy-config"], args["tenant-export"], args["import-file"]].map(file);
     if (args.format !== "text" && args.format !== "json") usageError(`--format is "${args.format}"; use text or json`);
     const chosen = [args.stack !== undefined, args.config !== undefined, !!args.all].filter(Boolean).length;
     if (chosen !== 1) usageError("name exactly one of --stack, --config or --all");
-    for (const [flag, file] of [
-        ["--program", args.program],
-        ["--policy-config", args["policy-config"]],
-        ["--tenant-export", args["tenant-export"]],
+    for (const [flag, given, resolved] of [
+        ["--program", args.program, program],
+        ["--policy-config", args["policy-config"], policyConfig],
+        ["--tenant-export", args["tenant-export"], tenantExport],
     ] as const) {
-        if (file !== undefined && !fs.existsSync(file)) usageError(`${flag} ${file}: no such file`);
+        if (given !== undefined && !fs.existsSync(resolved!)) usageError(`${flag} ${given}: no such file`);
     }
-    if (args.all) return planAll(args.format, { program: args.program, preview: args.preview, policyConfig: args["policy-config"] });
+    if (args.all) return planAll(args.format, io, { program, preview: args.preview, policyConfig });
 
-    const configFile = args.config ?? path.join(process.cwd(), `Pulumi.${args.stack}.yaml`);
+    const configFile = file(args.config) ?? path.join(io.cwd, `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(configFile)) {
         const stacks = stackFiles(path.dirname(configFile)).map(stackNameOf);
         usageError(`${configFile}: no such stack file${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
     }
     if (args["import-file"] && !args["tenant-export"]) usageError("--import-file goes with --tenant-export");
-    const plan = await planStack({
-        configFile,
-        program: args.program,
-        preview: args.preview,
-        policyConfig: args["policy-config"],
-        tenantExport: args["tenant-export"],
-        importFile: args["import-file"],
-    });
-    console.log(args.format === "json" ? JSON.stringify(plan, null, 2) : renderText(plan));
+    const plan = await planStack({ configFile, program, preview: args.preview, policyConfig, tenantExport, importFile });
+    io.out(args.format === "json" ? JSON.stringify(plan, null, 2) : renderText(plan));
     return exitCode(plan);
 }
 
 /** Every stack file in the folder, planned in parallel worker processes. */
-async function planAll(format: string, args: { program?: string; preview?: boolean; policyConfig?: string }): Promise<number> {
-    const files = stackFiles(process.cwd());
-    if (!files.length) usageError(`no Pulumi.*.yaml in ${process.cwd()}`);
+async function planAll(format: string, io: Io, args: { program?: string; preview?: boolean; policyConfig?: string }): Promise<number> {
+    const files = stackFiles(io.cwd);
+    if (!files.length) usageError(`no Pulumi.*.yaml in ${io.cwd}`);
     const results = await planInPool(
         files.map(configFile => ({
             configFile,
             program: args.program,
             preview: args.preview,
-            policyConfig: args.policyConfig && path.resolve(args.policyConfig),
+            policyConfig: args.policyConfig,
         })),
         {
-            onResult: (r, done) => {
-                const s = r.plan?.summary;
-                const code = r.plan ? exitCode(r.plan) : 1;
-                console.error(
-                    `[${done}/${files.length}] ${stackNameOf(r.task.configFile)}: exit ${code}${s ? `, ${s.resources} resources, ${s.mandatory} mandatory, ${s.failingFlows} failing flows` : `: ${r.error}`} (${(r.stats.wallMs / 1000).toFixed(1)} s)`,
-                );
-            },
+            onResult: (r, done) => io.err(`[${done}/${files.length}] ${progressLine(r)} (${(r.stats.wallMs / 1000).toFixed(1)} s)`),
         },
     );
+    const rows = results.map(summaryRow);
     if (format === "json")
-        console.log(JSON.stringify({ stacks: results.map(r => r.plan ?? { stack: stackNameOf(r.task.configFile), error: r.error }) }, null, 2));
-    else for (const r of results) console.log(r.plan ? renderText(r.plan) : `stack ${stackNameOf(r.task.configFile)}: ${r.error}`, "\n");
-    return Math.max(...results.map(r => (r.plan ? exitCode(r.plan) : 1)));
+        io.out(JSON.stringify({ stacks: results.map(r => r.plan ?? { stack: stackNameOf(r.task.configFile), error: r.error }), summary: rows }, null, 2));
+    else {
+        for (const r of results) io.out(`${r.plan ? renderText(r.plan) : `stack ${stackNameOf(r.task.configFile)}: ${r.error}`}\n`);
+        io.out(summaryTable(rows));
+    }
+    return Math.max(...rows.map(r => r.exit));
 }
 
-if (require.main === module) {
-    process.chdir(process.env.INIT_CWD ?? process.cwd());
-    main().then(
-        code => {
-            process.exitCode = code;
-        },
-        e => {
-            console.error(`plan: ${(e as Error).message}`);
-            process.exitCode = 1;
-        },
-    );
+/** One stack's progress: its state first (invalid input, a failed run, or what the plan found). */
+export function progressLine(r: PlanTaskResult): string {
+    const name = stackNameOf(r.task.configFile);
+    if (!r.plan) return `${name}: exit 1, the plan did not run: ${r.error}`;
+    const p = r.plan.problems;
+    if (p?.length)
+        return `${name}: exit 2, invalid input, ${p.length} problem${p.length === 1 ? "" : "s"}, nothing planned: ${formatProblem(p[0])}${p.length > 1 ? " ..." : ""}`;
+    const s = r.plan.summary;
+    return `${name}: exit ${exitCode(r.plan)}, ${s.resources} resources, ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.failingFlows} failing flows`;
 }
+
+/** A row of the --all summary (also in the JSON, as `summary`); counts are null where nothing was planned. */
+export interface SummaryRow {
+    stack: string;
+    tenant: string | null;
+    resources: number | null;
+    mandatory: number | null;
+    advisory: number | null;
+    failingFlows: number | null;
+    invalidInput: number;
+    exit: number;
+}
+
+export function summaryRow(r: PlanTaskResult): SummaryRow {
+    const stack = stackNameOf(r.task.configFile);
+    const planned = r.plan && !r.plan.problems?.length ? r.plan : undefined;
+    const s = planned?.summary;
+    return {
+        stack,
+        tenant: planned ? planned.tenant.name : null,
+        resources: s?.resources ?? null,
+        mandatory: s?.mandatory ?? null,
+        advisory: s?.advisory ?? null,
+        failingFlows: s?.failingFlows ?? null,
+        invalidInput: r.plan?.problems?.length ?? 0,
+        exit: r.plan ? exitCode(r.plan) : 1,
+    };
+}
+
+export function summaryTable(rows: SummaryRow[]): string {
+    const head = ["stack", "tenant", "resources", "mandatory", "advisory", "failing flows", "invalid input", "exit"];
+    const cells = rows.map(r =>
+        [
+            r.stack,
+            r.tenant ?? "-",
+            r.resources,
+            r.mandatory,
+            r.advisory,
+            r.failingFlows,
+            r.invalidInput ? `${r.invalidInput} problem${r.invalidInput === 1 ? "" : "s"}` : "-",
+            r.exit,
+        ].map(c => String(c ?? "-")),
+    );
+    const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i].length)));
+    const line = (c: string[]) =>
+        c
+            .map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i])))
+            .join("  ")
+            .trimEnd();
+    const failed = rows.filter(r => r.exit).length;
+    return [
+        line(head),
+        ...cells.map(line),
+        `${rows.length} stacks: ${rows.length - failed} clean, ${failed} not (exit ${Math.max(...rows.map(r => r.exit))})`,
+    ].join("\n");
+}
+
+if (require.main === module) runAsProcess("plan", main);

@@ -12,6 +12,7 @@ import { loadPolicyConfig } from "../plan/policies";
 import { didYouMean } from "../suggest";
 import { policies } from "../../policies/all";
 import { applyOverride, OverrideNote, TierOverride, TierOverrides } from "../../policies/lib/tiers";
+import { Io, processIo, runAsProcess } from "./io";
 
 const USAGE = `usage: npm run tiers -- [--resource NAME] [--type delegated|application] [--format text|json|markdown|csv] [--policy-config FILE --tenant ID]
   --resource NAME       one Microsoft API, by alias (microsoft-graph) or appId; all of them by default
@@ -104,14 +105,8 @@ export function renderTiers(rows: TierRow[], format: Format): string {
     }
 }
 
-export interface Io {
-    out(text: string): void;
-    err(text: string): void;
-}
-const console_: Io = { out: t => console.log(t), err: t => console.error(t) };
-
 /** Runs the command; returns its exit code (0, or 2 on bad input). */
-export function main(argv: string[], io: Io = console_, catalog = PermissionCatalog.load()): number {
+export async function main(argv: string[], io: Pick<Io, "out" | "err"> = processIo(), catalog = PermissionCatalog.load()): Promise<number> {
     const fail = (message: string) => {
         io.err(`tiers: ${message}\n${USAGE}`);
         return 2;
@@ -172,5 +167,5 @@ if (require.main === module) {
         if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0);
         throw e;
     });
-    process.exitCode = main(process.argv.slice(2));
+    runAsProcess("tiers", main);
 }

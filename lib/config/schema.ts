@@ -1,5 +1,5 @@
 /**
- * The stack configuration contract (DESIGN.md), as a JSON Schema: the single source of truth for its shape.
+ * The stack configuration contract (README.md, "Stack configuration"), as a JSON Schema: the single source of truth for its shape.
  * The TypeScript types below are inferred from it, so the two cannot drift apart.
  * `description` doubles as "what was meant" in error messages.
  */

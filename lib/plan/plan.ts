@@ -1,5 +1,5 @@
 /**
- * The offline plan (DESIGN.md, "Offline plan"): validate a stack file, run a program against a simulated
+ * The offline plan (README.md, "The offline plan"): validate a stack file, run a program against a simulated
  * tenant under Pulumi's mock runtime, and report resources, violations, flows and a summary.
  */
 import * as fs from "fs";
@@ -9,7 +9,8 @@ import { PermissionCatalog } from "../catalog";
 import { loadTenantExport, TenantExport } from "../tenant/export";
 import { ImportPlan, planImports } from "../tenant/imports";
 import { adoptedProblems, tenantConsentSettings, tenantSeed } from "../tenant/seed";
-import { rawStackConfig, readStackFile } from "../config/stack";
+import { attributeProblems, projectFileIn, readProjectFile, resolveConfig } from "../config/project";
+import { Origin, rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
 import { tenantState } from "../sim/tenant";
@@ -146,16 +147,30 @@ function emptyPlan(stack: string, tenant: { id: string; name: string }, problems
     };
 }
 
-/** Loads and validates a stack file: the model when it declares this project's config, InputError otherwise. */
+/**
+ * Loads and validates a stack file with what it inherits from the Pulumi.yaml beside it (lib/config/project.ts):
+ * the resolved config (as `pulumi up` gives it to the program), the model when it declares this project's config,
+ * InputError otherwise, each problem naming the file its value came from.
+ */
 export function loadStack(configFile: string, catalog: PermissionCatalog): { config: Record<string, unknown>; model?: ConsentModel; tenantId: string } {
     const file = readStackFile(configFile);
-    const { raw, azureadTenantId } = rawStackConfig(file.config);
-    // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
-    if (Object.keys(raw).length === 0 && azureadTenantId) return { config: file.config, tenantId: azureadTenantId };
-    const model = buildModel(raw, catalog, { azureadTenantId });
-    const unknownAdopted = adoptedProblems(model);
-    if (unknownAdopted.length) throw new InputError(unknownAdopted);
-    return { config: file.config, model, tenantId: model.tenant.id };
+    const projectFile = projectFileIn(path.dirname(configFile));
+    const { config, sourceOf } = resolveConfig(projectFile ? readProjectFile(projectFile) : undefined, file);
+    let origins: Origin[] = [];
+    try {
+        const resolved = rawStackConfig(config);
+        origins = resolved.origins;
+        const { raw, azureadTenantId } = resolved;
+        // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
+        if (Object.keys(raw).length === 0 && azureadTenantId) return { config, tenantId: azureadTenantId };
+        const model = buildModel(raw, catalog, { azureadTenantId });
+        const unknownAdopted = adoptedProblems(model);
+        if (unknownAdopted.length) throw new InputError(unknownAdopted);
+        return { config, model, tenantId: model.tenant.id };
+    } catch (e) {
+        if (e instanceof InputError && projectFile) throw new InputError(attributeProblems(e.problems, sourceOf, origins, configFile));
+        throw e;
+    }
 }
 
 /** Each package's default-provider config from the stack config (`azuread:tenantId` -> azuread.tenantId). */

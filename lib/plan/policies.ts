@@ -20,6 +20,7 @@ import {
 } from "@pulumi/policy";
 import { formatPath, InputError, InputProblem } from "../errors";
 import { didYouMean } from "../suggest";
+import { schemaProblems } from "../schema-problems";
 import type { Finding, FindingFields } from "../../policies/lib/findings";
 import { resolveOverrides, TierOverride } from "../../policies/lib/tiers";
 import { withDefaults } from "../../policies/lib/config";
@@ -98,19 +99,15 @@ export function validatePolicyConfig(raw: unknown, policies: Policies, source = 
         };
         const validate = ajv.compile(schema);
         if (!validate(entry)) {
-            for (const e of validate.errors ?? []) {
-                const segments = e.instancePath
-                    .split("/")
-                    .filter(Boolean)
-                    .map(s => (/^\d+$/.test(s) ? Number(s) : s));
-                const extra = (e.params as any).additionalProperty as string | undefined;
-                const allowed = Object.keys(schema.properties);
-                problems.push({
-                    path: at(name, ...segments, ...(extra ? [extra] : [])),
-                    message: extra ? `unknown option "${extra}"${didYouMean(extra, allowed)}` : `${JSON.stringify(e.data)} ${e.message}`,
-                    hint: extra ? `options of ${name}: ${allowed.join(", ")}` : undefined,
-                });
-            }
+            const options = Object.keys(schema.properties);
+            problems.push(
+                ...schemaProblems(validate.errors ?? [], entry, {
+                    root: `${source}: `,
+                    under: [name],
+                    keyNoun: "option",
+                    keysHint: () => `options of ${name}: ${options.join(", ")}`,
+                }),
+            );
             continue;
         }
         // Tier overrides name catalog permissions: checked here, with did-you-mean, as the engine cannot (it ignores them and reports).

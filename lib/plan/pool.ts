@@ -1,7 +1,8 @@
 /**
  * Plans many stacks in parallel: a few long-lived plan workers (lib/plan/plan-worker.ts), as many as there are
  * cores, each judging stacks with a program runner of its own (one Pulumi runtime, reused from stack to stack),
- * three stacks in flight per worker so that running and judging overlap. Used by `plan --all` and the benchmark.
+ * three stacks in flight per worker so that running and judging overlap. Used by `plan --all` and the benchmark,
+ * whose plain-runtime baseline (bench/plain-worker.ts) runs in the same pool (runInPool).
  */
 import { ChildProcess, fork } from "child_process";
 import * as os from "os";
@@ -31,14 +32,42 @@ export async function planInPool(
     tasks: PlanTask[],
     opts: { workers?: number; onResult?: (r: PlanTaskResult, done: number) => void } = {},
 ): Promise<PlanTaskResult[]> {
+    return runInPool(WORKER, tasks, {
+        workers: Math.max(1, Math.min(opts.workers ?? os.cpus().length, Math.ceil(tasks.length / IN_FLIGHT))),
+        inFlight: IN_FLIGHT,
+        execArgv: runnerArgs(),
+        onResult: opts.onResult,
+        crashed: (task, code) => ({ task, error: `the plan process exited with code ${code}`, stats: { wallMs: 0, cpuMs: 0, rssBytes: 0 } }),
+    });
+}
+
+export interface PoolOptions<T, R> {
+    workers: number;
+    /** tasks sent to one worker before it answers the first */
+    inFlight: number;
+    execArgv: string[];
+    onResult?: (r: R, done: number) => void;
+    /** the result of a task whose worker exited before answering it */
+    crashed: (task: T, code: number | null) => R;
+}
+
+/**
+ * The one process pool of the project (the plan and the benchmark's baseline): `workers` long-lived processes of the
+ * `worker` module, each sent `{ index, task }` messages and answering `{ index, result }`; results in task order.
+ * A worker that exits is replaced while tasks are left, and its unanswered tasks get `crashed`.
+ */
+export async function runInPool<T, R>(worker: string, tasks: T[], opts: PoolOptions<T, R>): Promise<R[]> {
     const queue = tasks.map((task, index) => ({ task, index }));
-    const results: PlanTaskResult[] = new Array(tasks.length);
+    const results: R[] = new Array(tasks.length);
     let done = 0;
-    const count = Math.max(1, Math.min(opts.workers ?? os.cpus().length, Math.ceil(tasks.length / IN_FLIGHT)));
     const runWorker = (): Promise<void> =>
         new Promise<void>(resolve => {
-            const child: ChildProcess = fork(WORKER, [], { execArgv: runnerArgs(), stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
-            const pending = new Map<number, PlanTask>();
+            const child: ChildProcess = fork(worker, [], {
+                execArgv: opts.execArgv,
+                stdio: ["ignore", "inherit", "inherit", "ipc"],
+                serialization: "advanced",
+            });
+            const pending = new Map<number, T>();
             let exited = false;
             const next = () => {
                 if (exited) return;
@@ -48,23 +77,22 @@ export async function planInPool(
                     child.send(job);
                 } else if (!pending.size) child.disconnect();
             };
-            const finish = (index: number, result: PlanTaskResult) => {
+            const finish = (index: number, result: R) => {
                 pending.delete(index);
                 results[index] = result;
                 opts.onResult?.(result, ++done);
                 next();
             };
-            child.on("message", (m: { index: number; result: PlanTaskResult }) => finish(m.index, m.result));
+            child.on("message", (m: { index: number; result: R }) => finish(m.index, m.result));
             child.on("exit", code => {
                 exited = true;
-                for (const [index, task] of [...pending])
-                    finish(index, { task, error: `the plan process exited with code ${code}`, stats: { wallMs: 0, cpuMs: 0, rssBytes: 0 } });
-                // a crashed worker is replaced while stacks are left
+                for (const [index, task] of [...pending]) finish(index, opts.crashed(task, code));
+                // a crashed worker is replaced while tasks are left
                 if (queue.length) void runWorker().then(resolve);
                 else resolve();
             });
-            for (let i = 0; i < IN_FLIGHT; i++) next();
+            for (let i = 0; i < opts.inFlight; i++) next();
         });
-    await Promise.all(Array.from({ length: count }, runWorker));
+    await Promise.all(Array.from({ length: opts.workers }, runWorker));
     return results;
 }

@@ -27,6 +27,8 @@ export function renderText(plan: PlanResult): string {
         lines.push(
             `${key}  (${app.kind}, ${app.identity === "application" ? "registered here" : app.identity}${app.requests.some(r => r.type === "delegated") ? `, consent: ${app.consent}` : ""})`,
         );
+        if (app.displayNameFromKey && app.identity === "application")
+            lines.push(`  named     "${app.displayName}" in Entra: the app key, as config sets no displayName`);
         if (app.exposes.scopes.length || app.exposes.appRoles.length) {
             lines.push(`  exposes   scopes: ${app.exposes.scopes.join(", ") || "none"}; app roles: ${app.exposes.appRoles.join(", ") || "none"}`);
         }

@@ -41,11 +41,10 @@ interface Job {
     resolve: (reply: RunnerReply) => void;
 }
 
-/** Node flags for a runner or plan worker: the TypeScript loader the plan itself runs under, or tsx's require hook. */
+/** Node flags for a runner or plan worker: a TypeScript loader that compiles .ts files only (lib/plan/ts-hook.cjs). */
 export function runnerArgs(): string[] {
-    const loader = process.execArgv.some(a => a.includes("tsx")) ? process.execArgv : ["--require", require.resolve("tsx/cjs")];
     // A larger young generation: the runtime allocates many short-lived promises per resource.
-    return [...loader, "--max-semi-space-size=32"];
+    return ["--require", path.join(__dirname, "ts-hook.cjs"), "--max-semi-space-size=32"];
 }
 
 /** Whether a reply has the shape of a run's results (the runner is the program's process: check what it sends). */

@@ -5,10 +5,11 @@
  * .../oauth2permissiongrant, .../approleassignment, .../authorizationpolicy, .../adminconsentrequestpolicy,
  * .../delegatedpermissionclassification (v1.0).
  */
-import Ajv, { ErrorObject } from "ajv";
+import Ajv from "ajv";
 import * as fs from "fs";
 import * as path from "path";
-import { formatPath as formatAt, InputError, InputProblem } from "../errors";
+import { InputError } from "../errors";
+import { schemaProblems } from "../schema-problems";
 import { GUID_PATTERN } from "../ids";
 
 export interface GraphPasswordCredential {
@@ -203,60 +204,17 @@ export function jsonDepth(text: string, limit = Infinity): number {
     return max;
 }
 
-function pointerSegments(pointer: string): (string | number)[] {
-    if (!pointer) return [];
-    return pointer
-        .slice(1)
-        .split("/")
-        .map(raw => raw.replace(/~1/g, "/").replace(/~0/g, "~"))
-        .map(k => (/^\d+$/.test(k) ? Number(k) : k));
-}
-
-function toProblem(e: ErrorObject, root: string): InputProblem | undefined {
-    const at = pointerSegments(e.instancePath);
-    const formatPath = (segments: (string | number)[], prefix: string) => (segments.length ? formatAt(segments, prefix) : prefix.slice(0, -2));
-    const hint = (e.parentSchema as { description?: string } | undefined)?.description;
-    switch (e.keyword) {
-        case "required":
-            return { path: formatPath([...at, (e.params as { missingProperty: string }).missingProperty], root), message: "is required" };
-        case "type":
-            return {
-                path: formatPath(at, root),
-                message: `is ${e.data === null ? "null" : Array.isArray(e.data) ? "a list" : `a ${typeof e.data}`}, expected ${(e.params as { type: string | string[] }).type}`,
-                hint,
-            };
-        case "propertyNames":
-            return undefined; // reported by the nested error on the name itself
-        case "pattern":
-        case "format": {
-            const name = (e as { propertyName?: string }).propertyName;
-            if (name !== undefined) return { path: formatPath([...at, name], root), message: `"${name}" is not a valid key`, hint };
-            return { path: formatPath(at, root), message: `${JSON.stringify(e.data)} is not valid`, hint };
-        }
-        case "enum":
-            return {
-                path: formatPath(at, root),
-                message: `${JSON.stringify(e.data)} is not allowed`,
-                hint: hint ?? `one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`,
-            };
-        default:
-            return { path: formatPath(at, root), message: `${e.message}`, hint };
-    }
-}
-
 /** Validates parsed export data; InputError with JSON paths (prefixed with `source: `) when it is not an export. */
 export function parseTenantExport(data: unknown, source = "tenant export"): TenantExport {
     const root = `${source}: `;
     if (validate(data)) return data as unknown as TenantExport;
-    const problems: InputProblem[] = [];
-    for (const e of validate.errors ?? []) {
-        const p = toProblem(e, root);
-        if (p && !problems.some(q => q.path === p.path && q.message === p.message)) problems.push(p);
-        if (problems.length === MAX_PROBLEMS) {
-            problems.push({ path: root.trim(), message: "more problems not shown", hint: "is this a file written by scripts/export-tenant.sh?" });
-            break;
-        }
-    }
+    const problems = schemaProblems(validate.errors ?? [], data, { root });
+    if (problems.length > MAX_PROBLEMS)
+        problems.splice(MAX_PROBLEMS, Infinity, {
+            path: root.trim(),
+            message: "more problems not shown",
+            hint: "is this a file written by scripts/export-tenant.sh?",
+        });
     throw new InputError(problems, source);
 }
 

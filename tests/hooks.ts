@@ -1,0 +1,22 @@
+/**
+ * Root hooks (.mocharc.json requires this file): every temporary folder a test makes is removed when the run (or,
+ * under --parallel, the file) ends, so test runs leave nothing in the system's temporary folder.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const made: string[] = [];
+
+/** A new empty folder under os.tmpdir(), removed after the run. */
+export function tempDir(prefix = "entra-consent-test-"): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+}
+
+export const mochaHooks = {
+    afterAll(): void {
+        for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    },
+};
