@@ -9,6 +9,10 @@ import { adoptedProblems } from "../lib/tenant/seed";
 import { ConsentPrincipal } from "./types";
 import { TYPE_PREFIX } from "../lib/resource-types";
 
+/** Apps or approvals built between two yields to the runtime (see TenantConsent.build). */
+const BATCH = 200;
+const yieldToRuntime = () => new Promise<void>(resolve => setImmediate(resolve));
+
 export interface TenantConsentArgs {
     model: ConsentModel;
     /** Microsoft resource service principals read from the tenant (see `preflight`), by appId */
@@ -24,38 +28,25 @@ export class TenantConsent extends pulumi.ComponentResource {
     readonly clientSecrets: pulumi.Output<Record<string, string>>;
     readonly consentSummary: Record<string, AppSummary>;
     readonly principals: ReadonlyMap<string, ConsentPrincipal>;
+    /** settles when every child resource is constructed (rejects with the error that stopped it) */
+    readonly built: Promise<void>;
 
     constructor(name: string, args: TenantConsentArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:TenantConsent`, name, {}, opts);
-        const { model, microsoft } = args;
+        const { model } = args;
         const principals = new Map<string, ConsentPrincipal>();
-        // What `pulumi import` adopted (entra-consent:adopted) is never deleted by this stack, like the principals it adopts.
-        const adopted: ReadonlySet<string> = new Set(model.adopted ?? []);
-        for (const app of model.apps) {
-            const p = appRegistered(app)
-                ? new AppRegistration(app.key, { app, adopted }, { parent: this })
-                : app.identity === "managed-identity"
-                  ? new ManagedIdentityPrincipal(app.key, { app }, { parent: this })
-                  : new ExternalPrincipal(app.key, { app }, { parent: this });
-            principals.set(app.key, p);
-        }
-        // The Microsoft APIs' service principals, adopted (never created nor deleted by this stack): grants and
-        // assignments name them through these resources, so the policy pack identifies each resource API by the
-        // service principal a grant names (objectId -> clientId -> catalog), not by guessing from permission names.
-        const resources = new Map<string, MicrosoftApiPrincipal>();
-        for (const [appId, sp] of microsoft) resources.set(appId, new MicrosoftApiPrincipal(name, sp, { parent: this }));
-        for (const app of model.apps) {
-            new AppAccess(app.key, { app, principals, microsoft: resources, adopted }, { parent: this });
-        }
         this.principals = principals;
-
+        this.built = this.build(name, args, principals);
+        // Resolved once every app is built; the values are those of the principals' outputs, as before.
         const collect = (pick: (p: ConsentPrincipal) => pulumi.Output<string> | undefined) =>
             pulumi.output(
-                Object.fromEntries(
-                    [...principals].flatMap(([k, p]) => {
-                        const v = pick(p);
-                        return v ? [[k, v]] : [];
-                    }),
+                this.built.then(() =>
+                    Object.fromEntries(
+                        [...principals].flatMap(([k, p]) => {
+                            const v = pick(p);
+                            return v ? [[k, v]] : [];
+                        }),
+                    ),
                 ),
             ) as pulumi.Output<Record<string, string>>;
         this.clientIds = collect(p => p.clientId);
@@ -75,6 +66,37 @@ export class TenantConsent extends pulumi.ComponentResource {
             consentSummary: this.consentSummary,
         });
     }
+
+    /**
+     * Builds every app, then every app's approvals, yielding to the runtime every BATCH of them so that it registers
+     * what is built before the next: built at once, all of a large stack's resources (40,000 for 5,000 apps) would
+     * wait in the runtime together with their pending outputs, most of the memory a plan needs (README, Benchmark).
+     * The same resources with the same inputs; only larger stacks register in batches.
+     */
+    private async build(name: string, args: TenantConsentArgs, principals: Map<string, ConsentPrincipal>): Promise<void> {
+        const { model, microsoft } = args;
+        // What `pulumi import` adopted (entra-consent:adopted) is never deleted by this stack, like the principals it adopts.
+        const adopted: ReadonlySet<string> = new Set(model.adopted ?? []);
+        let built = 0; // apps or approvals since the start: a stack of up to BATCH / 2 apps is built at once, as before
+        for (const app of model.apps) {
+            if (++built % BATCH === 0) await yieldToRuntime();
+            const p = appRegistered(app)
+                ? new AppRegistration(app.key, { app, adopted }, { parent: this })
+                : app.identity === "managed-identity"
+                  ? new ManagedIdentityPrincipal(app.key, { app }, { parent: this })
+                  : new ExternalPrincipal(app.key, { app }, { parent: this });
+            principals.set(app.key, p);
+        }
+        // The Microsoft APIs' service principals, adopted (never created nor deleted by this stack): grants and
+        // assignments name them through these resources, so the policy pack identifies each resource API by the
+        // service principal a grant names (objectId -> clientId -> catalog), not by guessing from permission names.
+        const resources = new Map<string, MicrosoftApiPrincipal>();
+        for (const [appId, sp] of microsoft) resources.set(appId, new MicrosoftApiPrincipal(name, sp, { parent: this }));
+        for (const app of model.apps) {
+            if (++built % BATCH === 0) await yieldToRuntime();
+            new AppAccess(app.key, { app, principals, microsoft: resources, adopted }, { parent: this });
+        }
+    }
 }
 
 /** Checks the tenant (signed-in tenant, Microsoft permission IDs), then builds it. Nothing is written if a check fails. */
@@ -82,5 +104,7 @@ export async function deployTenant(name: string, model: ConsentModel, opts?: pul
     const unknownAdopted = adoptedProblems(model);
     if (unknownAdopted.length) throw new pulumi.RunError(unknownAdopted.map(p => `${p.path}: ${p.message}`).join("\n"));
     const microsoft = await preflight(model, opts?.provider ? { provider: opts.provider as pulumi.ProviderResource } : undefined);
-    return new TenantConsent(name, { model, microsoft }, opts);
+    const tenant = new TenantConsent(name, { model, microsoft }, opts);
+    await tenant.built;
+    return tenant;
 }
