@@ -82,10 +82,11 @@ function pngSize(file: string): { bytes: number; width: number; height: number }
     return { bytes: png.length, width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-describe("review page (HTML consent graph, headless chromium)", function () {
-    let browser: Browser;
-    let tmp: string;
+let browser: Browser;
+let tmp: string;
 
+/** Launches chromium for the tests of the calling describe block (and a temporary folder for screenshots). */
+function useBrowser(): void {
     before(async function () {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "review-html-"));
         const args = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
@@ -95,20 +96,24 @@ describe("review page (HTML consent graph, headless chromium)", function () {
         await browser?.close();
         if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     });
+}
 
-    /** Loads html with every network request recorded and aborted; the caller asserts none was made. */
-    async function open(html: string): Promise<{ page: Page; requests: string[] }> {
-        const page = await browser.newPage();
-        const requests: string[] = [];
-        await page.setRequestInterception(true);
-        page.on("request", req => {
-            requests.push(req.url());
-            void req.abort();
-        });
-        await page.setViewport({ width: 1400, height: 900 });
-        await page.setContent(html, { waitUntil: "load" });
-        return { page, requests };
-    }
+/** Loads html with every network request recorded and aborted; the caller asserts none was made. */
+async function open(html: string): Promise<{ page: Page; requests: string[] }> {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    await page.setRequestInterception(true);
+    page.on("request", req => {
+        requests.push(req.url());
+        void req.abort();
+    });
+    await page.setViewport({ width: 1400, height: 900 });
+    await page.setContent(html, { waitUntil: "load" });
+    return { page, requests };
+}
+
+describe("review page (HTML consent graph, headless chromium)", function () {
+    useBrowser();
 
     it("the network guard sees a request (so that 'no request' below means something)", async function () {
         const { page, requests } = await open('<html><body><img src="http://example.invalid/x.png"></body></html>');
@@ -157,18 +162,6 @@ describe("review page (HTML consent graph, headless chromium)", function () {
         assert.deepEqual(requests, [], "the page loads nothing");
     });
 
-    it("colours each edge by its most privileged tier and lists every permission in its tooltip", async function () {
-        const stack = ordersStack();
-        const { page } = await open(renderReviewHtml({ title: "Review", summaryRows: [], stacks: [stack] }));
-        const daemon = await page.$eval('g.edge[data-app="reports-daemon"][data-change="removed"]', g => ({
-            stroke: (g.querySelector("path.line") as SVGPathElement).getAttribute("stroke"),
-            title: g.querySelector("title")?.textContent,
-        }));
-        await page.close();
-        assert.equal(daemon.stroke, "#c62828", "tier 0 is red");
-        assert.match(daemon.title ?? "", /User\.Read\.All \(application, tier 0\)/);
-    });
-
     it("labels from stack files are inert: a <script> display name or permission runs nothing and shows as text", async function () {
         const payload = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">`;
         const stack = ordersStack();
@@ -192,6 +185,22 @@ describe("review page (HTML consent graph, headless chromium)", function () {
         assert.equal(result.title, payload);
         assert.ok(result.node?.startsWith("<script>window.__pwned=1"), `node label shown as text: ${result.node}`);
         assert.deepEqual(requests, []);
+    });
+});
+
+describe("review page: tiers and readability at 40 apps (headless chromium)", function () {
+    useBrowser();
+
+    it("colours each edge by its most privileged tier and lists every permission in its tooltip", async function () {
+        const stack = ordersStack();
+        const { page } = await open(renderReviewHtml({ title: "Review", summaryRows: [], stacks: [stack] }));
+        const daemon = await page.$eval('g.edge[data-app="reports-daemon"][data-change="removed"]', g => ({
+            stroke: (g.querySelector("path.line") as SVGPathElement).getAttribute("stroke"),
+            title: g.querySelector("title")?.textContent,
+        }));
+        await page.close();
+        assert.equal(daemon.stroke, "#c62828", "tier 0 is red");
+        assert.match(daemon.title ?? "", /User\.Read\.All \(application, tier 0\)/);
     });
 
     it("40 apps: nodes do not overlap, edge labels do not cover nodes, many permissions collapse into one edge", async function () {
