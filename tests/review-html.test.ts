@@ -221,10 +221,17 @@ describe("review page: tiers and readability at 40 apps (headless chromium)", fu
             rs.map(r => r.getBoundingClientRect()).map(b => ({ x: b.x, y: b.y, w: b.width, h: b.height })),
         );
         const edgeCount = await page.$$eval("svg.consent-graph g.edge", gs => gs.length);
+        // Text wider than its box (node or edge label) would spill over neighbours.
+        const spills = await page.$$eval("svg.consent-graph g.node, svg.consent-graph g.edge", gs =>
+            gs
+                .filter(g => (g.querySelector("text") as SVGTextElement).getBBox().width > (g.querySelector("rect") as SVGRectElement).getBBox().width)
+                .map(g => g.textContent),
+        );
         const file = path.join(tmp, "fleet.png");
         await page.screenshot({ path: file, fullPage: true });
         await page.close();
         assert.equal(boxes.length, 41, "40 apps and Graph (5 apps are also resources)");
+        assert.deepEqual(spills, [], "every label fits its box");
         const overlaps = (a: (typeof labels)[0], b: (typeof labels)[0]) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
         for (let i = 0; i < boxes.length; i++) {
             for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `nodes ${boxes[i].key} and ${boxes[j].key} overlap`);

@@ -65,8 +65,9 @@ export const LINE_HEIGHT = 13;
 export const MAX_LABEL_CHARS = 40;
 /** Edges with more permissions show this many lines and "+N more". */
 export const MAX_EDGE_LINES = 3;
-const CHAR_WIDTH = 7;
-const EDGE_CHAR_WIDTH = 6.2;
+const CHAR_WIDTH = 7.5;
+// 11px monospace is ~6.6px a character; a little more so that labels fit whichever monospace font the viewer has.
+const EDGE_CHAR_WIDTH = 7;
 
 export function truncate(text: string, max = MAX_LABEL_CHARS): string {
     const chars = Array.from(text);
@@ -125,10 +126,11 @@ export function layoutStack(stack: StackGraph): LaidGraph {
     g.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 90, edgesep: 8, marginx: 12, marginy: 12 });
     g.setDefaultEdgeLabel(() => ({}));
     const nodes = collectNodes(stack);
-    for (const n of nodes.values()) g.setNode(n.key, { width: Math.max(60, truncate(n.label).length * CHAR_WIDTH + 20), height: NODE_HEIGHT });
+    for (const n of nodes.values()) g.setNode(n.key, { width: Math.max(60, Array.from(truncate(n.label)).length * CHAR_WIDTH + 20), height: NODE_HEIGHT });
     const collapsed = collapseEdges(stack.edges);
     collapsed.forEach((e, i) => {
-        const width = Math.max(...e.lines.map(l => l.length)) * EDGE_CHAR_WIDTH + 8;
+        // +2 characters for the "+ " or "- " prefix the page puts on added and removed edges.
+        const width = (Math.max(...e.lines.map(l => Array.from(l).length)) + 2) * EDGE_CHAR_WIDTH + 8;
         g.setEdge(e.app, e.resource, { width, height: e.lines.length * LINE_HEIGHT + 4, labelpos: "c" }, `e${i}`);
     });
     layout(g);

@@ -74,7 +74,7 @@ function renderEdge(e: LaidEdge): string {
 function markers(): string {
     const defs = ([0, 1, 2] as const).map(
         t =>
-            `<marker id="arrow-${t}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
+            `<marker id="arrow-${t}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">` +
             `<path d="M0,0 L10,5 L0,10 z" fill="${TIER_COLOURS[t]}"/></marker>`,
     );
     return `<defs>${defs.join("")}</defs>`;
