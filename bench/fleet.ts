@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --sizes 5x40,50x40 --workers N]
+ * npm run bench [-- --sizes 5x40,50x40,1x5000 --workers N]
  *
  * Generates fleets (tenants x apps), plans every stack with the offline plan (simulated tenant, policies,
  * flows: everything `npm run plan --all` does) and, in the same run, registers the same resources under
@@ -14,6 +14,7 @@ import { parseArgs } from "util";
 import YAML from "yaml";
 import { planInPool, TaskStats } from "../lib/plan/pool";
 import { fleetStack } from "./generate";
+import { reviewFleet } from "./review";
 
 interface Measure {
     stacks: number;
@@ -113,7 +114,7 @@ function row(label: string, m: Measure): string {
 }
 
 async function main() {
-    const { values } = parseArgs({ options: { sizes: { type: "string", default: "5x40,50x40" }, workers: { type: "string" } } });
+    const { values } = parseArgs({ options: { sizes: { type: "string", default: "5x40,50x40,1x400,1x2000,1x5000" }, workers: { type: "string" } } });
     const workers = Number(values.workers ?? os.cpus().length);
     const sizes = values.sizes!.split(",").map(s => s.split("x").map(Number) as [number, number]);
     console.log("cpu ms/res: all CPU of the workers per resource; median stack: CPU per resource of the median stack (steady cost);");
@@ -146,6 +147,12 @@ async function main() {
         console.log(`${"".padEnd(22)}  (peak RSS of a plan worker, which judges beside its runner: ${mb(plan.judgeRss)})`);
         const plain = await plainFleet(plan.replays, workers);
         console.log(row(`${tenants}x${apps} plain mocks`, plain));
+        const review = await reviewFleet(dir, files, workers);
+        const ratio = (ms: number) => `${(ms / 1000).toFixed(1)} s, ${(ms / plan.wallMs).toFixed(2)}x the plan`;
+        console.log(
+            `${tenants}x${apps} review`.padEnd(22),
+            `  every stack changed: ${ratio(review.allChangedMs)}; one stack changed: ${ratio(review.oneChangedMs)}`,
+        );
         fs.rmSync(dir, { recursive: true, force: true });
         if (plan.failures) process.exitCode = 1;
     }

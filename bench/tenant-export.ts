@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PermissionCatalog } from "../lib/catalog";
-import { GRAPH_APP_ID } from "../lib/model";
+import { GRAPH_APP_ID } from "../lib/ids";
 import { GraphAppRoleAssignment, GraphGrant, GraphServicePrincipal, TenantExport } from "../lib/tenant/export";
 
 const BASE = path.join(__dirname, "..", "tests", "fixtures", "tenant", "contoso-dev.json");

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CatalogPermission } from "../lib/catalog";
 import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
 import { AccessRequest, AppModel, DEFAULT_ACCESS_ROLE_ID, ResourceRef } from "../lib/model";
-import { ConsentPrincipal, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal } from "./types";
+import { TYPE_PREFIX } from "../lib/resource-types";
 
 export interface AppAccessArgs {
     app: AppModel;
@@ -11,6 +12,8 @@ export interface AppAccessArgs {
     principals: ReadonlyMap<string, ConsentPrincipal>;
     /** Microsoft resource service principals adopted by the stack, by appId */
     microsoft: ReadonlyMap<string, azuread.ServicePrincipal>;
+    /** resource names adopted with `pulumi import` (entra-consent:adopted): retained on delete */
+    adopted?: ReadonlySet<string>;
 }
 
 /**
@@ -29,6 +32,8 @@ export class AppAccess extends pulumi.ComponentResource {
             parent: this,
             dependsOn,
             aliases: [{ name: legacyName(name, kind, ...parts) }],
+            // an imported grant or assignment stays in the tenant when removed or destroyed (principals.ts does the same)
+            ...(args.adopted?.has(named(kind, ...parts)) ? { retainOnDelete: true } : {}),
         });
 
         const target = (ref: ResourceRef) => {

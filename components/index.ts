@@ -3,6 +3,7 @@ export { AppAccess, AppAccessArgs } from "./access";
 export { ExternalPrincipal, ManagedIdentityPrincipal } from "./principals";
 export { AppRegistration, consentTags } from "./registration";
 export { deployTenant, TenantConsent, TenantConsentArgs } from "./tenant";
-export { ConsentPrincipal, MicrosoftResourcePrincipal } from "./types";
+export { ConsentPrincipal } from "./types";
+export { MicrosoftResourcePrincipal } from "../lib/preflight";
 export { buildModel, ConsentModel } from "../lib/model";
 export { PermissionCatalog } from "../lib/catalog";

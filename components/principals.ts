@@ -2,7 +2,10 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { AppModel } from "../lib/model";
-import { ConsentPrincipal, identityName, MicrosoftResourcePrincipal, microsoftApiPrincipalName, servicePrincipalName, TYPE_PREFIX } from "./types";
+import { ConsentPrincipal } from "./types";
+import { identityName, microsoftApiPrincipalName, servicePrincipalName } from "../lib/ids";
+import type { MicrosoftResourcePrincipal } from "../lib/preflight";
+import { TYPE_PREFIX } from "../lib/resource-types";
 
 /**
  * A managed identity as a consent principal: created here (user-assigned, azure-native) or an existing

@@ -1,9 +1,13 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
+import { ClientSecretConfig, secretSlots } from "../lib/credentials";
 import { AppModel } from "../lib/model";
 import { REDIRECT_PLATFORM } from "../lib/redirects";
-import { ConsentPrincipal, servicePrincipalName, TIER_TAG, TYPE_PREFIX, USER_CONSENT_TAG } from "./types";
+import { ConsentPrincipal } from "./types";
+import { servicePrincipalName } from "../lib/ids";
+import { TYPE_PREFIX } from "../lib/resource-types";
+import { TIER_TAG, USER_CONSENT_TAG } from "../lib/tags";
 
 /**
  * Facts the policy pack reads from the service principal, since no other resource carries them: the API owner's
@@ -13,6 +17,37 @@ export function consentTags(app: AppModel): string[] | undefined {
     const tags = [...app.scopes, ...app.appRoles].map(p => `${TIER_TAG}${p.tier ?? 2}:${p.value}`);
     if (app.consent === "user" && app.delegated.length) tags.push(USER_CONSENT_TAG);
     return tags.length ? tags.sort() : undefined;
+}
+
+/**
+ * The app's client secrets (lib/credentials.ts): one fixed secret, or two rotating slots; returns the newest value,
+ * always a Pulumi secret. The single secret ignores changes to its end date, so it is fixed when created and stacks
+ * deployed with the deprecated endDateRelative keep their secret (the engine restores ignored inputs from state).
+ * Rotating slots are replaced when their period key changes (rotateWhenChanged) together with their end date;
+ * Pulumi creates the replacement before it deletes the old secret, and the other slot's secret is still valid.
+ */
+export function clientSecrets(
+    name: string,
+    applicationId: pulumi.Input<string>,
+    config: ClientSecretConfig,
+    now: Date,
+    child: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+    let current: pulumi.Output<string> | undefined;
+    for (const slot of secretSlots(config, now)) {
+        const password = new azuread.ApplicationPassword(
+            suffixName(name, slot.name),
+            {
+                applicationId,
+                displayName: slot.rotationKey ? `entra-consent ${slot.rotationKey}` : "entra-consent",
+                endDate: slot.endDate,
+                ...(slot.rotationKey ? { rotateWhenChanged: { rotation: slot.rotationKey } } : {}),
+            },
+            { ...child, additionalSecretOutputs: ["value"], ...(slot.rotationKey ? {} : { ignoreChanges: ["endDate", "endDateRelative"] }) },
+        );
+        if (slot.current) current = password.value;
+    }
+    return pulumi.secret(current!);
 }
 
 /**
@@ -30,8 +65,11 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
     readonly clientSecret?: pulumi.Output<string>;
     readonly exposedPermissionResources: pulumi.Resource[] = [];
 
-    constructor(name: string, args: { app: AppModel }, opts?: pulumi.ComponentResourceOptions) {
+    /** `now` decides the rotation period of client secrets (lib/credentials.ts); tests pass one */
+    constructor(name: string, args: { app: AppModel; adopted?: ReadonlySet<string>; now?: Date }, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:AppRegistration`, name, {}, opts);
+        // imported objects (entra-consent:adopted) are left in the tenant on delete, as principals.ts does for adopted ones
+        const retained = (resourceName: string) => (args.adopted?.has(resourceName) ? { retainOnDelete: true } : {});
         const { app } = args;
         const child = { parent: this };
         // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
@@ -51,7 +89,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 implicitIdTokenIssuanceEnabled: false,
                 requestedAccessTokenVersion: app.scopes.length || app.appRoles.length ? 2 : undefined,
             },
-            child,
+            { ...child, ...retained(suffixName(name, "registration")) },
         );
         this.clientId = registration.clientId;
         this.applicationId = registration.id;
@@ -116,17 +154,14 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 ),
             );
         }
-        if (app.clientSecret) {
-            const secret = new azuread.ApplicationPassword(
-                suffixName(name, "client-secret"),
-                {
-                    applicationId: registration.id,
-                    displayName: "entra-consent",
-                    endDateRelative: `${app.clientSecret.expiresInDays * 24}h`,
-                },
-                { ...child, additionalSecretOutputs: ["value"] },
+        if (app.clientSecret) this.clientSecret = clientSecrets(name, registration.id, app.clientSecret, args.now ?? new Date(), child);
+        for (const c of app.certificates) {
+            // a new kind of resource: no stack deployed before has it under a legacy name, so no alias
+            new azuread.ApplicationCertificate(
+                encodeName(name, "certificate", c.name),
+                { applicationId: registration.id, type: "AsymmetricX509Cert", encoding: "pem", value: c.pem, endDate: c.endDate, startDate: c.startDate },
+                child,
             );
-            this.clientSecret = pulumi.secret(secret.value);
         }
         for (const f of app.federatedCredentials) {
             const n = named("federated", f.name);
@@ -152,7 +187,7 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
                 appRoleAssignmentRequired: app.assignmentRequired || undefined,
                 tags: consentTags(app),
             },
-            child,
+            { ...child, ...retained(servicePrincipalName(name)) },
         );
         this.servicePrincipalObjectId = sp.objectId;
 

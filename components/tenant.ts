@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConsentModel, appRegistered } from "../lib/model";
-import { preflight } from "../lib/preflight";
+import { MicrosoftResourcePrincipal, preflight } from "../lib/preflight";
 import { AppSummary, consentSummary } from "../lib/summary";
 import { AppAccess } from "./access";
 import { ExternalPrincipal, ManagedIdentityPrincipal, MicrosoftApiPrincipal } from "./principals";
 import { AppRegistration } from "./registration";
-import { ConsentPrincipal, MicrosoftResourcePrincipal, TYPE_PREFIX } from "./types";
+import { adoptedProblems } from "../lib/tenant/seed";
+import { ConsentPrincipal } from "./types";
+import { TYPE_PREFIX } from "../lib/resource-types";
 
 export interface TenantConsentArgs {
     model: ConsentModel;
@@ -27,9 +29,11 @@ export class TenantConsent extends pulumi.ComponentResource {
         super(`${TYPE_PREFIX}:TenantConsent`, name, {}, opts);
         const { model, microsoft } = args;
         const principals = new Map<string, ConsentPrincipal>();
+        // What `pulumi import` adopted (entra-consent:adopted) is never deleted by this stack, like the principals it adopts.
+        const adopted: ReadonlySet<string> = new Set(model.adopted ?? []);
         for (const app of model.apps) {
             const p = appRegistered(app)
-                ? new AppRegistration(app.key, { app }, { parent: this })
+                ? new AppRegistration(app.key, { app, adopted }, { parent: this })
                 : app.identity === "managed-identity"
                   ? new ManagedIdentityPrincipal(app.key, { app }, { parent: this })
                   : new ExternalPrincipal(app.key, { app }, { parent: this });
@@ -41,7 +45,7 @@ export class TenantConsent extends pulumi.ComponentResource {
         const resources = new Map<string, MicrosoftApiPrincipal>();
         for (const [appId, sp] of microsoft) resources.set(appId, new MicrosoftApiPrincipal(name, sp, { parent: this }));
         for (const app of model.apps) {
-            new AppAccess(app.key, { app, principals, microsoft: resources }, { parent: this });
+            new AppAccess(app.key, { app, principals, microsoft: resources, adopted }, { parent: this });
         }
         this.principals = principals;
 
@@ -75,6 +79,8 @@ export class TenantConsent extends pulumi.ComponentResource {
 
 /** Checks the tenant (signed-in tenant, Microsoft permission IDs), then builds it. Nothing is written if a check fails. */
 export async function deployTenant(name: string, model: ConsentModel, opts?: pulumi.ComponentResourceOptions): Promise<TenantConsent> {
+    const unknownAdopted = adoptedProblems(model);
+    if (unknownAdopted.length) throw new pulumi.RunError(unknownAdopted.map(p => `${p.path}: ${p.message}`).join("\n"));
     const microsoft = await preflight(model, opts?.provider ? { provider: opts.provider as pulumi.ProviderResource } : undefined);
     return new TenantConsent(name, { model, microsoft }, opts);
 }

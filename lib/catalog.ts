@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { isGuid } from "./ids";
 import { closest } from "./suggest";
 
 export type PermissionType = "delegated" | "application";
@@ -59,9 +60,6 @@ export interface CatalogFile {
     /** appId (lower case) -> display name of every known Microsoft first-party application. */
     firstPartyApps: Record<string, string>;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isGuid = (s: string): boolean => GUID.test(s);
 
 /** Least-privilege alternatives the policies and the plan suggest (permission value -> better one). */
 export const LEAST_PRIVILEGE_ALTERNATIVES: Record<string, string> = {

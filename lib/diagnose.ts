@@ -4,12 +4,12 @@
  * app and tenant among the stacks, and say what the code means, which flow and permission is involved, whether
  * the planned state approves it, and the change to make (a config key and value) or the action outside code.
  */
-import { servicePrincipalName } from "../components/types";
+import { GRAPH_APP_ID, GUID_SOURCE as GUID, isGuid, servicePrincipalName } from "./ids";
 import { readStackFile } from "./config/stack";
 import { PermissionCatalog } from "./catalog";
-import { isFailing } from "./flows";
-import { ConsentModel, AppModel, GRAPH_APP_ID } from "./model";
-import type { Flow, PlanResult } from "./plan/plan";
+import { Flow, isFailing } from "./flows";
+import { ConsentModel, AppModel } from "./model";
+import type { PlanResult } from "./plan/plan";
 import { closest } from "./suggest";
 
 /**
@@ -243,10 +243,6 @@ export interface ParsedError {
     redacted?: string[];
 }
 type Fact = "clientId" | "clientName" | "resource" | "resourceName" | "tenant" | "redirectUri" | "user" | "identityProvider";
-
-const GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-const GUID_RE = new RegExp(`^${GUID}$`);
-const isGuid = (v: string) => GUID_RE.test(v);
 
 /** Values people paste in place of a real one: never facts. */
 const PLACEHOLDER =

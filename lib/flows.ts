@@ -3,15 +3,28 @@
  * (which requests) and the planned tenant state (which approvals exist there). Each rule is a small pure
  * function; `predictFlows` only gathers facts and applies them.
  */
-import { identityName, servicePrincipalName } from "../components/types";
+import { identityName, servicePrincipalName } from "./ids";
 import { CatalogPermission, PermissionCatalog } from "./catalog";
 import { AccessRequest, AppModel, ConsentModel, ResourceRef, resourceKey, TenantModel } from "./model";
-import type { Flow } from "./plan/plan";
 import type { TenantState } from "./sim/tenant";
 
 export type Approver = "admin" | "user";
 export type FlowKind = "authorization-code" | "on-behalf-of" | "client-credentials";
 export type Outcome = "issued" | "issued-after-user-consent" | "issued-to-assigned-users" | "admin-approval-required" | "missing-roles" | "failed";
+
+/** One predicted sign-in flow of the plan: who asks whom for what, and what Entra answers. */
+export interface Flow {
+    client: string;
+    resource: string;
+    flow: string;
+    outcome: string;
+    code: string | null;
+    claims: Record<string, string[]>;
+    fix: string | null;
+    /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
+    permissions: string[];
+    mechanism: string[];
+}
 
 const PASSING_OUTCOMES: readonly string[] = ["issued", "issued-after-user-consent", "issued-to-assigned-users"];
 export const isFailing = (f: { outcome: string }): boolean => !PASSING_OUTCOMES.includes(f.outcome);
@@ -182,9 +195,14 @@ export function principalFailure(f: {
     firstPartyClient: boolean;
     firstPartyResource: boolean;
     preAuthorized: boolean;
+    /** accountEnabled false (a tenant export): Entra's "Microsoft Entra authentication and authorization error codes" */
+    clientDisabled?: boolean;
+    resourceDisabled?: boolean;
 }): string | null {
     if (!f.clientHasPrincipal) return "AADSTS700016";
     if (!f.resourceHasPrincipal) return "AADSTS500011";
+    if (f.clientDisabled) return "AADSTS7000112";
+    if (f.resourceDisabled) return "AADSTS500014";
     if (f.firstPartyClient && f.firstPartyResource && !f.preAuthorized) return "AADSTS65002";
     return null;
 }
@@ -227,6 +245,7 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
         return oid ? state.principal(oid)?.clientId : undefined;
     };
     const required = (objectId: string | undefined) => !!(objectId && state.principal(objectId)?.assignmentRequired);
+    const disabled = (objectId: string | undefined) => !!(objectId && state.principal(objectId)?.disabled);
     const assignees = (objectId: string) => state.assignmentsTo(objectId).filter(a => a.principalType === "UserOrGroup").length;
     const { adminConsentWorkflow } = model.tenant;
 
@@ -243,6 +262,8 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
             firstPartyClient: !!clientId && catalog.isFirstParty(clientId),
             firstPartyResource: r.kind === "microsoft",
             preAuthorized: preAuthorizedIds.length > 0,
+            clientDisabled: disabled(clientObjectId),
+            resourceDisabled: disabled(resourceObjectId),
         });
         if (failure) return { failure, scopes: [] };
         const granted = new Set(
@@ -365,6 +386,8 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
             firstPartyClient: !!clientId && catalog.isFirstParty(clientId),
             firstPartyResource: r.kind === "microsoft",
             preAuthorized: false,
+            clientDisabled: disabled(clientObjectId),
+            resourceDisabled: disabled(resourceObjectId),
         });
         if (failure)
             return {
@@ -453,6 +476,9 @@ function principalFix(code: string, app: AppModel, resource: string, msAppId?: s
             return msAppId
                 ? `${resource} has no service principal in this tenant: create it once (az ad sp create --id ${msAppId}).`
                 : `${resource} has no service principal in this tenant: run pulumi up for this stack.`;
+        case "AADSTS7000112":
+        case "AADSTS500014":
+            return `The service principal of ${code === "AADSTS7000112" ? app.key : resource} is disabled in this tenant (accountEnabled false): no token is issued until an admin enables it (Enterprise applications > Properties > Enabled for users to sign in).`;
         default:
             return `A Microsoft first-party client cannot call a Microsoft API with a tenant's consent: register an app of your own for ${app.key} and request the permissions for it.`;
     }

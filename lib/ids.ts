@@ -1,6 +1,16 @@
 import { v5 as uuidv5 } from "uuid";
 import { formatPath } from "./errors";
 
+/** A GUID in any case, unanchored (for composing into longer patterns). The one GUID pattern of the project. */
+export const GUID_SOURCE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+/** The same, anchored: the JSON schema `pattern` of a GUID field. */
+export const GUID_PATTERN = `^${GUID_SOURCE}$` as const;
+const GUID = new RegExp(GUID_PATTERN);
+export const isGuid = (s: string): boolean => GUID.test(s);
+
+/** Microsoft Graph's app ID, the same in every tenant. */
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
 /** Namespace of every ID this project derives; never change it, or every scope and role ID changes. */
 const NAMESPACE = "6f1c3f4e-8a47-5d1e-9b3a-2f6d0c7e5a19";
 
@@ -55,6 +65,7 @@ export const CHILD_KINDS = {
     scope: ["value"],
     role: ["value"],
     federated: ["credential"],
+    certificate: ["credential"],
     requests: ["resource"],
     grant: ["resource"],
     assign: ["resource", "value"],
@@ -79,9 +90,25 @@ export function legacyName(owner: string, kind: ChildKind, ...parts: string[]): 
 }
 
 /** Single-suffix names of the resources that hold an app's identity (one per app and type). */
-export const SUFFIXES = ["registration", "sp", "identity", "redirect-uris", "identifier-uri", "client-secret", "known-clients"] as const;
+export const SUFFIXES = [
+    "registration",
+    "sp",
+    "identity",
+    "redirect-uris",
+    "identifier-uri",
+    "client-secret",
+    "client-secret-a",
+    "client-secret-b",
+    "known-clients",
+] as const;
 export type Suffix = (typeof SUFFIXES)[number];
 export const suffixName = (owner: string, suffix: Suffix): string => `${owner}-${suffix}`;
+
+/** Names of the resources that hold an app's principal: how the plan finds it in the planned tenant. */
+export const servicePrincipalName = (appKey: string): string => suffixName(appKey, "sp");
+export const identityName = (appKey: string): string => suffixName(appKey, "identity");
+/** An adopted Microsoft API service principal: the only service principals directly under TenantConsent. */
+export const microsoftApiPrincipalName = (tenantName: string, appId: string): string => `${tenantName}-microsoft-${appId}`;
 
 export interface DecodedName {
     /** the app key (the owning component's name) */
@@ -98,6 +125,7 @@ const CONFIG_FIELD: Record<ChildKind | Suffix, string | undefined> = {
     scope: "scopes",
     role: "appRoles",
     federated: "federatedCredentials",
+    certificate: "certificates",
     requests: undefined,
     grant: "delegated",
     assign: "application",
@@ -108,6 +136,8 @@ const CONFIG_FIELD: Record<ChildKind | Suffix, string | undefined> = {
     "redirect-uris": "redirectUris",
     "identifier-uri": "identifierUri",
     "client-secret": "clientSecret",
+    "client-secret-a": "clientSecret",
+    "client-secret-b": "clientSecret",
     member: "assignedTo",
     "role-member": "appRoles",
     "known-clients": "knownClients",
@@ -128,7 +158,8 @@ export function decodeName(name: string, owner?: string): DecodedName | undefine
         const values = rest as string[];
         const field = CONFIG_FIELD[k];
         const segments: (string | number)[] = ["apps", app, ...(field ? [field] : [])];
-        if (k === "scope" || k === "role" || k === "federated" || k === "grant" || k === "assign" || k === "preauthorize") segments.push(values[0]);
+        if (k === "scope" || k === "role" || k === "federated" || k === "certificate" || k === "grant" || k === "assign" || k === "preauthorize")
+            segments.push(values[0]);
         if (k === "role-member") segments.push(values[0], "assignedTo");
         let path = formatPath(segments);
         if (k === "member" || k === "role-member") path += ` (${values[values.length - 1]})`;

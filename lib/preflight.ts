@@ -4,8 +4,15 @@
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import type { MicrosoftResourcePrincipal } from "../components/types";
 import { ConsentModel } from "./model";
+
+/** A Microsoft resource app's service principal as it exists in the tenant (getServicePrincipal). */
+export interface MicrosoftResourcePrincipal {
+    appId: string;
+    objectId: string;
+    appRoleIds: Record<string, string>;
+    oauth2PermissionScopeIds: Record<string, string>;
+}
 
 /** Microsoft APIs the model uses, by appId. */
 export function microsoftResourcesUsed(model: ConsentModel): Map<string, string> {

@@ -1,3 +1,6 @@
+/** Package part of the type tokens of entra-consent's components (`entra-consent:index:AppRegistration`). */
+export const TYPE_PREFIX = "entra-consent:index";
+
 /** Type tokens of the resources the simulated tenant answers for and the policies judge: one table for both. */
 export const T = {
     application: "azuread:index/application:Application",

@@ -1,9 +1,9 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/resource-types";
 
-export const policy: ResourceValidationPolicy = {
+export const applicationDisallowImplicitGrant: ResourceValidationPolicy = {
     name: "azuread-application-disallow-implicit-grant",
-    description: "App registrations keep the implicit grant flow off, since it returns tokens in the URL.",
+    description: "Rejects the implicit grant flow (access or ID tokens).",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         let on: string[] = [];

@@ -20,10 +20,10 @@ function redirectLists(type: string, props: Record<string, any>): [RedirectPlatf
     return [];
 }
 
-export const policy: ResourceValidationPolicy = {
+export const applicationDisallowUnsafeRedirectUris: ResourceValidationPolicy = {
     name: "azuread-application-disallow-unsafe-redirect-uris",
     description:
-        "Redirect URIs use https (http only on the loopback interface), carry no wildcard, user name or fragment, and custom schemes only for native apps.",
+        "Rejects a redirect URI on `ApplicationRedirectUris` or `azuread.Application` (web, single-page, public client) that is not https (http only on loopback), carries a user name, wildcard, fragment or backslash, or uses a custom scheme on a platform other than PublicClient.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         for (const [platform, list] of redirectLists(args.type, args.props)) {

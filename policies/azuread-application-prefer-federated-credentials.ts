@@ -1,9 +1,9 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { T } from "../lib/resource-types";
 
-export const policy: ResourceValidationPolicy = {
+export const applicationPreferFederatedCredentials: ResourceValidationPolicy = {
     name: "azuread-application-prefer-federated-credentials",
-    description: "Workloads sign in with federated credentials or managed identities rather than client secrets.",
+    description: "Flags any client secret: use a federated credential or a managed identity.",
     enforcementLevel: "advisory",
     validateResource: (args, report) => {
         const secret = args.type === T.appPassword || args.type === T.spPassword || (args.type === T.application && args.props.password);

@@ -1,13 +1,14 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
 import { judgeFinding, tenantOf } from "./lib/findings";
 import { T } from "../lib/resource-types";
 
 const name = "azuread-application-require-approval-for-multi-tenant";
 
-export const policy: ResourceValidationPolicy = {
+export const applicationRequireApprovalForMultiTenant: ResourceValidationPolicy = {
     name,
-    description: "An app registration that accepts sign-ins from other tenants needs an approval from the security team.",
+    description: "Rejects a sign-in audience other than `AzureADMyOrg` without an approval (`type: sign-in-audience`).",
     enforcementLevel: "mandatory",
     configSchema: approvalsConfigSchema,
     validateResource: (args, report) => {
@@ -23,7 +24,7 @@ export const policy: ResourceValidationPolicy = {
         const tenant = tenantOf(args, args);
         judgeFinding(report, {
             policy: name,
-            ledger: new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenant),
+            ledger: new ApprovalLedger(policyOptions<{ approvals: Approval[] }>(applicationRequireApprovalForMultiTenant, args).approvals, tenant),
             subject,
             tier0: false,
             tenant,

@@ -14,9 +14,10 @@ function userConsentable(stack: StackConsent, r: Request): boolean {
 }
 
 /** Requested equals approved: the AADSTS65001 of tomorrow on one side, hidden privilege on the other. */
-export const policy: StackValidationPolicy = {
+export const applicationRequireApprovedPermissions: StackValidationPolicy = {
     name: "azuread-application-require-approved-permissions",
-    description: "Every permission an application of this stack requests is approved in this stack, and nothing is approved that it does not request.",
+    description:
+        "Rejects a permission an app of the stack requests with no approval in the stack (grant, assignment, pre-authorization, or user consent for a user-consentable scope when the app says `consent: user`), and an approval of something not requested.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);

@@ -1,14 +1,15 @@
 import { StackValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { dependency, knownStrings, raw } from "./lib/props";
 import { REGISTRATION_TYPES, T } from "../lib/resource-types";
 
-export const policy: StackValidationPolicy = {
+export const applicationRequireOwners: StackValidationPolicy = {
     name: "azuread-application-require-owners",
-    description: "An app registration whose owners are managed here has at least two owners, so that it never depends on one person.",
+    description: "Flags an app registration with fewer than `minOwners` owners where its owners are managed here, so that it never depends on one person.",
     enforcementLevel: "advisory",
     configSchema: { properties: { minOwners: { type: "integer", minimum: 1, default: 2 } } },
     validateStack: (args, report) => {
-        const { minOwners = 2 } = args.getConfig<{ minOwners?: number }>();
+        const { minOwners } = policyOptions<{ minOwners: number }>(applicationRequireOwners, args);
         const owners = new Map<string, number>();
         const managed = new Set<string>();
         for (const r of args.resources) {

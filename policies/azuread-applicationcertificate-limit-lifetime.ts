@@ -1,22 +1,23 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { credentialLifetime, invalidLifetimeMessage } from "./lib/lifetime";
 import { T } from "../lib/resource-types";
 
 const CERTIFICATES: string[] = [T.appCertificate, T.spCertificate];
 
-export const policy: ResourceValidationPolicy = {
+export const applicationCertificateLimitLifetime: ResourceValidationPolicy = {
     name: "azuread-applicationcertificate-limit-lifetime",
-    description: "Certificate credentials expire within 365 days, or the configured maximum.",
+    description: "Rejects certificate credentials over `maxDays` or with no end date; dates and durations that do not parse, as for client secrets.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { maxDays: { type: "integer", minimum: 1, default: 365 } } },
     validateResource: (args, report) => {
         if (!CERTIFICATES.includes(args.type)) return;
-        const { maxDays = 365 } = args.getConfig<{ maxDays?: number }>();
+        const { maxDays } = policyOptions<{ maxDays: number }>(applicationCertificateLimitLifetime, args);
         const lifetime = credentialLifetime(args.props);
         if (lifetime.kind === "invalid") return report(invalidLifetimeMessage("certificate credential", lifetime));
         if (lifetime.kind === "unset") {
             report(
-                `This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate or endDateRelative.`,
+                `This certificate credential has no end date, so it lasts as long as the certificate itself; the limit is ${maxDays} days. Set endDate (in config: certificates.<name>.endDate).`,
             );
         } else if (lifetime.days > maxDays) {
             report(

@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { credentialLifetime, invalidLifetimeMessage } from "./lib/lifetime";
 import { T } from "../lib/resource-types";
 
@@ -6,15 +7,16 @@ const PASSWORDS: string[] = [T.appPassword, T.spPassword];
 /** azuread's default when no end is given */
 const PROVIDER_DEFAULT_DAYS = 730;
 
-export const policy: ResourceValidationPolicy = {
+export const applicationPasswordLimitLifetime: ResourceValidationPolicy = {
     name: "azuread-applicationpassword-limit-lifetime",
-    description: "Client secrets (password credentials) expire within 180 days, or the configured maximum.",
+    description:
+        "Rejects client secrets over `maxDays` or with no end date (the provider's default is 2 years); an `endDate`/`startDate` that is not an RFC 3339 timestamp of a real date (`2026-02-30T00:00:00Z`, `tomorrow`) or an `endDateRelative` that is not a Go duration; a future start does not shorten the lifetime.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { maxDays: { type: "integer", minimum: 1, default: 180 } } },
     validateResource: (args, report) => {
         const inline = args.type === T.application ? args.props.password : undefined;
         if (!PASSWORDS.includes(args.type) && !inline) return;
-        const { maxDays = 180 } = args.getConfig<{ maxDays?: number }>();
+        const { maxDays } = policyOptions<{ maxDays: number }>(applicationPasswordLimitLifetime, args);
         const props = inline ?? args.props;
         const lifetime = credentialLifetime(props);
         if (lifetime.kind === "invalid") return report(invalidLifetimeMessage("client secret", lifetime));
@@ -25,7 +27,7 @@ export const policy: ResourceValidationPolicy = {
                     ? `lives ${Math.round(days)} days`
                     : `has no end date, so it lives the provider's default ${PROVIDER_DEFAULT_DAYS} days`;
             report(
-                `This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDateRelative to ${maxDays * 24}h or less and rotate it (rotateWhenChanged), or better, use a federated credential or a managed identity.`,
+                `This client secret ${set}; the limit is ${maxDays}. A long-lived secret is a standing credential anyone who copies it can use. Set endDate at most ${maxDays} days after the start (in config: clientSecret.expiresInDays) and rotate it (clientSecret.rotateAfterDays), or better, use a federated credential or a managed identity.`,
             );
         }
     },

@@ -3,9 +3,9 @@ import { catalog } from "./lib/catalog";
 import { stackConsent } from "./lib/stack";
 
 /** Pre-authorization removes the consent prompt for delegated scopes; it never covers app roles. */
-export const policy: StackValidationPolicy = {
+export const preAuthorizedAllowOnlyDelegatedScopes: StackValidationPolicy = {
     name: "azuread-applicationpreauthorized-allow-only-delegated-scopes",
-    description: "A pre-authorization names only delegated scopes that exist on that API, never app roles.",
+    description: "Rejects pre-authorizations of app roles or of IDs that are not scopes of that API.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);

@@ -3,10 +3,9 @@ import { catalog } from "./lib/catalog";
 import { stackConsent } from "./lib/stack";
 
 /** Pre-authorizing a Microsoft client (the Azure CLI, Visual Studio...) on your own API is legitimate: worth a note. */
-export const policy: StackValidationPolicy = {
+export const preAuthorizedReviewFirstPartyClient: StackValidationPolicy = {
     name: "azuread-applicationpreauthorized-review-first-party-client",
-    description:
-        "A Microsoft first-party client pre-authorized on one of your APIs is allowed, and noted for review because every user of that client skips the consent prompt.",
+    description: "Notes a Microsoft client (Azure CLI, ...) pre-authorized on your API: allowed.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);

@@ -1,4 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
@@ -16,17 +17,17 @@ const isUserOnly = (members: string[] | undefined) => !!members?.length && membe
  * Application permissions by tier, on the resource API the assignment names (its service principal), and to a principal
  * the pack can identify: anything else fails closed.
  */
-export const policy: StackValidationPolicy = {
+export const appRoleAssignmentDisallowPrivilegedPermissions: StackValidationPolicy = {
     name,
     description:
-        "Application permissions of tier 0 (control plane) are denied and those of tier 1 need an approval from the security team, as do assignments whose principal or resource the pack cannot identify.",
+        "Rejects application permissions (app role assignments) of tier 0, and of tier 1 without an approval, judged on the resource API the assignment names; Microsoft permissions with no tier yet, and assignments whose principal or resource the pack cannot identify, count as tier 0; the stack's own APIs are judged by the `tier` their owners set in config.",
     enforcementLevel: "mandatory",
     configSchema: tierPolicyConfigSchema("application"),
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const config = args.getConfig<{ approvals?: Approval[]; tiers?: TierOverride[] }>();
-        const ledger = new ApprovalLedger(config.approvals ?? [], tenantOf(undefined, args));
-        const overrides = new TierOverrides(config.tiers ?? [], catalog);
+        const config = policyOptions<{ approvals: Approval[]; tiers: TierOverride[] }>(appRoleAssignmentDisallowPrivilegedPermissions, args);
+        const ledger = new ApprovalLedger(config.approvals, tenantOf(undefined, args));
+        const overrides = new TierOverrides(config.tiers, catalog);
         for (const a of stack.assignments) {
             if (a.appRolePending) {
                 // The engine judges the stack on its final outputs, after the steps: a permission nobody can read before the

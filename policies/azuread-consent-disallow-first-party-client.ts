@@ -3,10 +3,9 @@ import { catalog } from "./lib/catalog";
 import { Principal, ResourceKey, stackConsent } from "./lib/stack";
 
 /** AADSTS65002: Microsoft first-party clients calling Microsoft first-party resources need Microsoft's pre-authorization. */
-export const policy: StackValidationPolicy = {
+export const consentDisallowFirstPartyClient: StackValidationPolicy = {
     name: "azuread-consent-disallow-first-party-client",
-    description:
-        "A Microsoft first-party app is never the client of a grant or app role assignment to a Microsoft API, since only Microsoft can pre-authorize it (AADSTS65002).",
+    description: "Rejects a Microsoft first-party client ID as the client of a grant or assignment to a Microsoft API (AADSTS65002).",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);

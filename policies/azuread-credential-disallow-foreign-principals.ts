@@ -9,10 +9,10 @@ import { APPLICATION_CREDENTIAL_TYPES, PRINCIPAL_CREDENTIAL_TYPES } from "../lib
  * stack did not create (a literal ID, an adopted SaaS app, a Microsoft API) takes that app over. Fail closed: a credential
  * the pack cannot tie to a registration or a created service principal of the stack is denied.
  */
-export const policy: StackValidationPolicy = {
+export const credentialDisallowForeignPrincipals: StackValidationPolicy = {
     name: "azuread-credential-disallow-foreign-principals",
     description:
-        "A secret, certificate or federated credential is only added to an app registration or service principal that this stack creates, never to another team's app or an adopted one.",
+        "Rejects a secret, certificate or federated credential added to an app registration the stack does not declare, or to a service principal it adopts (`useExisting`: another team's, a SaaS or a Microsoft app) or cannot identify: a credential is a key to every permission that app holds.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);

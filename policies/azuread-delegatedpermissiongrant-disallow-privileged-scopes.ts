@@ -1,4 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
@@ -13,17 +14,17 @@ const name = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
  * Every route to delegated consent, by tier: tenant-wide grants, single-user grants, pre-authorizations (consent for
  * every user of that client) and tier-0 scopes that users may consent to themselves.
  */
-export const policy: StackValidationPolicy = {
+export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
     name,
     description:
-        "Tenant-wide consent to tier-0 delegated scopes (grants and pre-authorizations) is denied and to tier-1 scopes needs an approval, as do single-user grants and user-consentable requests of tier-0 scopes and grants the pack cannot identify.",
+        "Rejects every route to delegated consent by tier: tenant-wide (AllPrincipals) grants and pre-authorizations (consent for every user of that client, whether an app of the stack or a bare client ID) of tier-0 scopes, and of tier-1 scopes without an approval; single-user grants of tier-0 scopes without an approval; tier-0 scopes users may consent to themselves (requested by a client of the stack, or exposed by one of its APIs as `consent: user`) without an approval; grants whose principal or resource the pack cannot identify.",
     enforcementLevel: "mandatory",
     configSchema: tierPolicyConfigSchema("delegated"),
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const config = args.getConfig<{ approvals?: Approval[]; tiers?: TierOverride[] }>();
-        const ledger = new ApprovalLedger(config.approvals ?? [], tenantOf(undefined, args));
-        const overrides = new TierOverrides(config.tiers ?? [], catalog);
+        const config = policyOptions<{ approvals: Approval[]; tiers: TierOverride[] }>(delegatedGrantDisallowPrivilegedScopes, args);
+        const ledger = new ApprovalLedger(config.approvals, tenantOf(undefined, args));
+        const overrides = new TierOverrides(config.tiers, catalog);
         const subjectOf = (clientNames: string[], resourceNames: string[], value: string, id?: string): Subject => ({
             type: "delegated",
             clientNames,

@@ -1,4 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
 import { judgeFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { catalog } from "./lib/catalog";
@@ -189,15 +190,18 @@ function viaOwnership(resources: PolicyResource[], stack: StackConsent, direct: 
     return out;
 }
 
-export const policy: StackValidationPolicy = {
+export const directoryRoleAssignmentDisallowPrivilegedRoles: StackValidationPolicy = {
     name,
     description:
-        "A service principal or managed identity is never given a privileged directory role, by assignment, PIM eligibility, role membership or a role-assignable group.",
+        "Rejects a privileged directory role given to a service principal or managed identity by any route: `DirectoryRoleAssignment` (built-in template ID, the object ID of an activated `DirectoryRole`, or a `CustomDirectoryRole`), `DirectoryRoleMember`, `DirectoryRoleEligibilityScheduleRequest` (PIM), or membership or ownership (`GroupMember`, the group's `members`/`owners`, PIM for groups) of a group that holds such a role, or ownership (`ApplicationOwner`, `owners`) of an app or service principal that holds one; privileged means a built-in role Microsoft labels PRIVILEGED (`data/privileged-roles.json`), or a custom role with a credential, role, consent or policy management action (`allProperties`/`allTasks` wildcards included); a role ID the pack cannot identify counts as privileged, a principal it cannot identify as a workload; users are out of scope; approvals name the role (`type: directory-role`, `permission` the role name or template ID) and no resource.",
     enforcementLevel: "mandatory",
     configSchema: approvalsConfigSchema,
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const ledger = new ApprovalLedger(args.getConfig<{ approvals?: Approval[] }>().approvals ?? [], tenantOf(undefined, args));
+        const ledger = new ApprovalLedger(
+            policyOptions<{ approvals: Approval[] }>(directoryRoleAssignmentDisallowPrivilegedRoles, args).approvals,
+            tenantOf(undefined, args),
+        );
         const roleNames = new Set(builtInRoleNames());
         for (const { resource: r, role, principal, how } of roleHoldings(args.resources, stack)) {
             role.names.forEach(n => roleNames.add(n));

@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { DEFAULT_ALLOWED_ISSUERS, expressionProblem, issuerAllowed, subjectProblem } from "../lib/federated";
 import { decodeName } from "../lib/ids";
 import { Approval, ApprovalLedger, approvalsConfigSchema, Subject } from "./lib/approvals";
@@ -21,10 +22,10 @@ const CREDENTIALS: Record<string, (p: Record<string, any>) => { issuer: unknown;
     }),
 };
 
-export const policy: ResourceValidationPolicy = {
+export const federatedCredentialDisallowUntrustedWorkloads: ResourceValidationPolicy = {
     name,
     description:
-        "Federated credentials trust only allowed issuers, and subjects or claim expressions that name one repository, branch, environment or namespace.",
+        "Rejects a federated credential (plain, flexible, or azure-native's on a managed identity) trusting an issuer outside `allowedIssuers`, or whose subject or `claimsMatchingExpression` matches any repository, branch, tag, environment or namespace, or does not parse; without an approval (`type: federated-credential`, `resource` the issuer, `permission` the subject or expression).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -41,7 +42,10 @@ export const policy: ResourceValidationPolicy = {
         const read = CREDENTIALS[args.type];
         if (!read) return;
         const { issuer, subject, expression } = read(args.props);
-        const { approvals = [], allowedIssuers = DEFAULT_ALLOWED_ISSUERS } = args.getConfig<{ approvals?: Approval[]; allowedIssuers?: string[] }>();
+        const { approvals, allowedIssuers } = policyOptions<{ approvals: Approval[]; allowedIssuers: string[] }>(
+            federatedCredentialDisallowUntrustedWorkloads,
+            args,
+        );
         const tenant = tenantOf(args, args);
         const problems: string[] = [];
         if (typeof issuer !== "string") problems.push("it names no issuer");

@@ -1,19 +1,20 @@
 import { StackValidationPolicy } from "@pulumi/policy";
+import { policyOptions } from "./lib/config";
 import { knownString } from "./lib/props";
 import { T } from "../lib/resource-types";
-import { TENANT_TAG } from "../components/types";
+import { TENANT_TAG } from "../lib/tags";
 
-export { TENANT_TAG };
-
-export const policy: StackValidationPolicy = {
+export const providerRequireStackTenant: StackValidationPolicy = {
     name: "azuread-provider-require-stack-tenant",
-    description: "Every azuread provider of a stack signs in to the tenant the stack declares, so that a grant never lands in the wrong tenant.",
+    description:
+        "Rejects an azuread provider whose tenant is not the stack's declared tenant (stack tag `entra-consent:tenant`, or the option `stackTenants`).",
     enforcementLevel: "mandatory",
     configSchema: { properties: { stackTenants: { type: "object", additionalProperties: { type: "string" }, default: {} } } },
     validateStack: (args, report) => {
         const stackName = args.resources[0]?.urn.split("::")[0].replace(/^urn:pulumi:/, "");
         const declared = (
-            args.stackTags.get(TENANT_TAG) ?? args.getConfig<{ stackTenants?: Record<string, string> }>().stackTenants?.[stackName ?? ""]
+            args.stackTags.get(TENANT_TAG) ??
+            policyOptions<{ stackTenants: Record<string, string> }>(providerRequireStackTenant, args).stackTenants[stackName ?? ""]
         )?.toLowerCase();
         if (!declared) args.notApplicable(`the stack declares no tenant: set the stack tag ${TENANT_TAG} or the policy option stackTenants`);
         for (const p of args.resources.filter(r => r.type === T.azureadProvider)) {

@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { CatalogFile, CatalogPermission, CatalogResource } from "../lib/catalog";
+import { GRAPH_APP_ID } from "../lib/ids";
 import { classify, formatTierChange, parseRiskTable, tierChanges, TierRules } from "./classify";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -22,11 +23,9 @@ export const RULES_FILE = path.join(ROOT, "data", "tier-rules.json");
 export const ADDITIONS_FILE = path.join(ROOT, "data", "catalog-additions.json");
 export const RISK_TABLE = "aadconsentgrantpermissiontable.csv";
 
-export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-
 /** Short names a stack config may use instead of a resource's appId. */
 export const RESOURCE_ALIASES: Record<string, string[]> = {
-    "00000003-0000-0000-c000-000000000000": ["microsoft-graph", "graph"],
+    [GRAPH_APP_ID]: ["microsoft-graph", "graph"],
     "00000002-0000-0000-c000-000000000000": ["azure-ad-graph"],
     "00000002-0000-0ff1-ce00-000000000000": ["exchange-online"],
     "00000003-0000-0ff1-ce00-000000000000": ["sharepoint-online", "sharepoint"],

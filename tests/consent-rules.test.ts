@@ -18,7 +18,8 @@ import {
 } from "../lib/flows";
 import { InputError } from "../lib/errors";
 import { decodeName } from "../lib/ids";
-import { buildModel, DEFAULT_ACCESS_ROLE_ID, GRAPH_APP_ID } from "../lib/model";
+import { buildModel, DEFAULT_ACCESS_ROLE_ID } from "../lib/model";
+import { GRAPH_APP_ID } from "../lib/ids";
 import type { PlanResult } from "../lib/plan/plan";
 import { T } from "../lib/resource-types";
 import { SimulatedTenant, TenantRejection, TenantState } from "../lib/sim/tenant";

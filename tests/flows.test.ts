@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { authorizationCodeOutcome, clientCredentialsOutcome, onBehalfOfOutcome, predictFlows, principalFailure, whoMayApprove } from "../lib/flows";
-import { buildModel, DEFAULT_LOW_RISK_PERMISSIONS, GRAPH_APP_ID, UserConsentSetting } from "../lib/model";
+import { buildModel, DEFAULT_LOW_RISK_PERMISSIONS, UserConsentSetting } from "../lib/model";
+import { GRAPH_APP_ID } from "../lib/ids";
 import type { TenantState } from "../lib/sim/tenant";
 import { catalog, devRaw } from "./helpers";
 import { planDev } from "./policy-helpers";

@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { policies } from "../policies/all";
 import { runPolicies } from "../lib/plan/policies";
+import { withDefaults } from "../policies/lib/config";
 import { renderText } from "../lib/plan/report";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
@@ -35,6 +38,32 @@ describe("policy pack: every registered policy", () => {
             assert.ok(["advisory", "mandatory"].includes(p.enforcementLevel!), `${p.name}: enforcement level`);
         }
         assert.equal(new Set(policies.map(p => p.name)).size, policies.length, "names are unique");
+    });
+
+    // compliance-policies' layout: one module per policy, named after it, with one named export (no `policy as x` in all.ts).
+    it("lives in policies/<name>.ts as that module's one policy export, listed in all.ts under its own name", () => {
+        for (const p of policies) {
+            const mod = require(path.join(__dirname, "..", "policies", `${p.name}.ts`)) as Record<string, unknown>;
+            const exported = Object.entries(mod).filter(([, v]) => v && typeof v === "object" && (v as { name?: unknown }).name === p.name);
+            assert.equal(exported.length, 1, `${p.name}: one export holds the policy`);
+            assert.equal(exported[0][1], p, `${p.name}: all.ts lists the module's export`);
+        }
+        assert.doesNotMatch(fs.readFileSync(path.join(__dirname, "..", "policies", "all.ts"), "utf8"), / as /, "all.ts imports each policy by its own name");
+    });
+
+    it("takes option defaults from its config schema only: code reads options through policyOptions, never getConfig", () => {
+        for (const p of policies) {
+            const source = fs.readFileSync(path.join(__dirname, "..", "policies", `${p.name}.ts`), "utf8");
+            assert.doesNotMatch(source, /getConfig/, `${p.name}: reads options with policyOptions (policies/lib/config.ts)`);
+        }
+        const schema = {
+            properties: { maxDays: { type: "integer", default: 180 }, approvals: { type: "array", default: [] as unknown[] }, note: { type: "string" } },
+        };
+        assert.deepEqual(withDefaults(schema as any, {}), { maxDays: 180, approvals: [] });
+        assert.deepEqual(withDefaults(schema as any, { maxDays: 30, note: "x" }), { maxDays: 30, approvals: [], note: "x" });
+        const a = withDefaults<{ approvals: unknown[] }>(schema as any, {});
+        a.approvals.push(1);
+        assert.deepEqual(schema.properties.approvals.default, [], "a default is copied, never shared between runs");
     });
 
     it("passes the sample dev stack with no mandatory violation", async () => {

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { strict as assert } from "assert";
-import { PlanResult, planStack, Violation } from "../lib/plan/plan";
+import { PlanResult, planStack } from "../lib/plan/plan";
+import type { Violation } from "../lib/plan/policies";
 import { catalog, devConfig, TENANT_ID, writeStack } from "./helpers";
 
 export const RAW = path.join(__dirname, "fixtures", "programs", "raw-consent.ts");

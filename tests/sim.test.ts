@@ -2,7 +2,19 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { planStack } from "../lib/plan/plan";
 import { runProgram } from "../lib/plan/run";
-import { SimulatedTenant } from "../lib/sim/tenant";
+import { T } from "../lib/resource-types";
+import {
+    acceptAsWritten,
+    applicationRule,
+    assignmentRule,
+    grantRule,
+    permissionRule,
+    RESOURCE_RULES,
+    ResourceRequest,
+    servicePrincipalRule,
+    SimulatedTenant,
+    TenantRejection,
+} from "../lib/sim/tenant";
 import { catalog, devConfig, TENANT_ID, writeStack } from "./helpers";
 
 const WIRING = path.join(__dirname, "fixtures", "programs", "wiring.ts");
@@ -91,5 +103,88 @@ describe("--program with this project's config", () => {
         assert.deepEqual(plan.errors, []);
         assert.deepEqual(plan.flows, []);
         assert.ok(plan.consent, "the config is still validated and summarised");
+    });
+});
+
+/** Each resource type's rule alone (lib/sim/tenant.ts RESOURCE_RULES), called with a fresh tenant and one request. */
+describe("simulated tenant rules", () => {
+    const GRAPH = "00000003-0000-0000-c000-000000000000";
+    const MI = "e0000000-0000-4000-8000-00000000000e";
+    const fresh = () => new SimulatedTenant({ tenantId: TENANT_ID, catalog, existingPrincipalIds: [MI] });
+    let n = 0;
+    const req = (type: string, name: string, inputs: Record<string, unknown>): ResourceRequest => ({
+        args: { type, name, inputs, provider: "", id: undefined, custom: true } as any,
+        inputs,
+        resourceId: `a0000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
+    });
+    const rejects = (f: () => unknown, status: number, pattern: RegExp) =>
+        assert.throws(f, (e: unknown) => e instanceof TenantRejection && e.status === status && pattern.test(e.message));
+    const graphSp = (t: SimulatedTenant) => t.state().principalByClientId(GRAPH)!.objectId;
+
+    it("routes every type the tenant checks to its own rule, and accepts other types as written", () => {
+        for (const type of [T.application, T.registration, T.servicePrincipal, T.grant, T.assignment, T.scope, T.appRole])
+            assert.equal(typeof RESOURCE_RULES[type], "function", type);
+        assert.equal(RESOURCE_RULES[T.grant], grantRule);
+        assert.equal(RESOURCE_RULES[T.group], undefined);
+        const t = fresh();
+        // groups get the object ID Entra gives them; other types only echo their inputs
+        const group = req(T.group, "g", { displayName: "G" });
+        assert.deepEqual(acceptAsWritten(t, group).state, { displayName: "G", objectId: group.resourceId });
+        assert.deepEqual(t.newResource(req(T.group, "g", { displayName: "G" }).args).state.displayName, "G");
+    });
+
+    it("applicationRule registers an app with an object and client ID; permissionRule keeps scope values unique", () => {
+        const t = fresh();
+        const app = applicationRule(t, req(T.registration, "api", { displayName: "API" }));
+        assert.match(app.id!, /^\/applications\/a0000000-/);
+        assert.match(app.state.clientId, /^[0-9a-f-]{36}$/);
+        const scope = { applicationId: app.id, scopeId: "5c000000-0000-4000-8000-000000000001", value: "Things.Read", type: "User" };
+        permissionRule(t, req(T.scope, "read", scope));
+        assert.deepEqual(
+            t
+                .state()
+                .application(app.state.clientId)!
+                .scopes.map(s => s.value),
+            ["Things.Read"],
+        );
+        rejects(
+            () => permissionRule(t, req(T.appRole, "role", { ...scope, roleId: "5c000000-0000-4000-8000-000000000002" })),
+            400,
+            /value 'Things.Read' is already used/,
+        );
+    });
+
+    it("servicePrincipalRule: one per appId, adopted only with useExisting; an unknown appId is AADSTS700016", () => {
+        const t = fresh();
+        rejects(() => servicePrincipalRule(t, req(T.servicePrincipal, "graph", { clientId: GRAPH })), 409, /already exists in this tenant/);
+        assert.equal(servicePrincipalRule(t, req(T.servicePrincipal, "graph", { clientId: GRAPH, useExisting: true })).id, graphSp(t));
+        rejects(() => servicePrincipalRule(t, req(T.servicePrincipal, "ghost", { clientId: "9f000000-0000-4000-8000-000000000009" })), 400, /AADSTS700016/);
+        assert.equal(t.state().principalOfResource("graph"), graphSp(t));
+    });
+
+    it("grantRule: scopes the resource declares, one grant per client, resource and consent type (409)", () => {
+        const t = fresh();
+        const grant = { servicePrincipalObjectId: MI, resourceServicePrincipalObjectId: graphSp(t), claimValues: ["User.Read"] };
+        grantRule(t, req(T.grant, "grant", grant));
+        assert.deepEqual(t.state().grants(MI, graphSp(t))[0].scopes, ["User.Read"]);
+        rejects(() => grantRule(t, req(T.grant, "again", grant)), 409, /Permission entry already exists/);
+        rejects(
+            () => grantRule(t, req(T.grant, "bad", { ...grant, userObjectId: "u", claimValues: ["Nope.Read"] })),
+            400,
+            /Scope 'Nope.Read' is not a delegated permission/,
+        );
+    });
+
+    it("assignmentRule: a role of the resource that allows applications, once per principal and role", () => {
+        const t = fresh();
+        const role = catalog.resource(GRAPH)!.permissions.find(p => p.type === "application" && p.value === "Group.Read.All")!.id;
+        const a = { principalObjectId: MI, resourceObjectId: graphSp(t), appRoleId: role };
+        assert.equal(assignmentRule(t, req(T.assignment, "a", a)).state.resourceDisplayName, "Microsoft Graph");
+        rejects(() => assignmentRule(t, req(T.assignment, "b", a)), 400, /already exists on the object/);
+        rejects(
+            () => assignmentRule(t, req(T.assignment, "c", { ...a, appRoleId: "9f000000-0000-4000-8000-000000000009" })),
+            400,
+            /was not found on application/,
+        );
     });
 });

@@ -276,12 +276,36 @@ describe("audit (lib/tenant/audit.ts)", () => {
         assert.equal(run(e).summary["consent-settings"], 2, "settings the export could not read are findings, not a pass");
     });
 
+    it("consent-settings: compares the classifications of every resource the stack declares lowRiskPermissions for, its own APIs included", () => {
+        const API_SP = "c1000000-0000-4000-8000-000000000001";
+        const withApiLowRisk = (value: unknown) => {
+            const config = devConfig();
+            config["entra-consent:tenant"].lowRiskPermissions = { "microsoft-graph": ["openid", "profile", "email", "offline_access"], "orders-api": value };
+            return loadStack(writeStack(config), catalog).model!;
+        };
+        const e = fixture();
+        const apiFinding = (data: TenantExport, model = withApiLowRisk(["Orders.Read"])) =>
+            audit(data, model, catalog, { stack: "dev", now: NOW }).findings.find(f => f.kind === "consent-settings" && f.resource === "orders-api");
+        assert.match(apiFinding(e)!.detail, /no delegated permission classifications for orders-api: .* unknown/, "unknown is a finding, not a pass");
+        e.delegatedPermissionClassifications![API_SP] = [
+            { permissionId: "d1000000-0000-4000-8000-0000000000b1", permissionName: "Orders.ReadWrite", classification: "low" },
+        ];
+        const diff = apiFinding(e)!;
+        assert.deepEqual(diff.permissions, ["Orders.Read", "Orders.ReadWrite"]);
+        assert.match(diff.detail, /low in code but not in the tenant: Orders.Read; classified low in the tenant but not in code: Orders.ReadWrite/);
+        e.delegatedPermissionClassifications![API_SP][0].permissionName = "Orders.Read";
+        assert.equal(apiFinding(e), undefined, "the same classification is no finding");
+    });
+
     it("maps permissionGrantPoliciesAssigned to the stack's userConsent values", () => {
         assert.equal(userConsentOf([]).setting, "none");
         assert.equal(userConsentOf(["ManagePermissionGrantsForOwnedResource.DeveloperDefault"]).setting, "none");
         assert.equal(userConsentOf(["ManagePermissionGrantsForSelf.microsoft-user-default-low"]).setting, "low-risk");
         assert.equal(userConsentOf(["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]).setting, "all");
-        assert.equal(userConsentOf(["ManagePermissionGrantsForSelf.microsoft-user-default-recommended"]).setting, "recommended");
+        // "Let Microsoft manage your consent settings" (Microsoft Learn, "Configure how users consent to applications",
+        // learn.microsoft.com/entra/identity/enterprise-apps/configure-user-consent) assigns microsoft-user-default-recommended:
+        // the schema's microsoft-managed (lib/config/schema.ts tenant.userConsent, data/user-consent-policies.json).
+        assert.equal(userConsentOf(["ManagePermissionGrantsForSelf.microsoft-user-default-recommended"]).setting, "microsoft-managed");
         assert.equal(userConsentOf(["ManagePermissionGrantsForSelf.contoso-custom"]).setting, "custom");
     });
 

@@ -8,6 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { STACK_FILE_LIMITS } from "../lib/config/stack";
 import { exitCode, planStack } from "../lib/plan/plan";
 import { catalog, TENANT_ID } from "./helpers";
 
@@ -135,8 +136,8 @@ describe("hostile YAML in Pulumi.<stack>.yaml is invalid input (exit 2)", () => 
         await assertRefused(VALID.replace("      kind: native\n", "      kind: native\n      kind: web\n"), /Map keys must be unique/, 7);
     });
 
-    it("refuses a file over 1 MB before reading it", async () => {
-        await assertRefused(`${VALID}# ${"x".repeat(1024 * 1024)}\n`, /bytes; a stack file may be at most 1048576 bytes/);
+    it("refuses a file over 8 MB before reading it", async () => {
+        await assertRefused(`${VALID}# ${"x".repeat(STACK_FILE_LIMITS.bytes)}\n`, /bytes; a stack file may be at most 8388608 bytes/);
     });
 
     it("answers through the CLI with exit 2 and a message, never a stack trace", () => {

@@ -7,6 +7,7 @@
 import { parseArgs } from "util";
 import { classificationReason, PermissionCatalog, PermissionType, Tier, TIER_SOURCE_LABELS, TierSource } from "../catalog";
 import { formatProblem, InputError } from "../errors";
+import { isGuid } from "../ids";
 import { loadPolicyConfig } from "../plan/policies";
 import { didYouMean } from "../suggest";
 import { policies } from "../../policies/all";
@@ -22,7 +23,6 @@ const USAGE = `usage: npm run tiers -- [--resource NAME] [--type delegated|appli
 const FORMATS = ["text", "json", "markdown", "csv"] as const;
 type Format = (typeof FORMATS)[number];
 const TYPES: PermissionType[] = ["delegated", "application"];
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TierRow {
     resource: string;
@@ -143,7 +143,7 @@ export function main(argv: string[], io: Io = console_, catalog = PermissionCata
         return fail(`--resource: no Microsoft API "${values.resource}" is in the catalog${didYouMean(values.resource, catalog.aliases())}`);
     if ((values["policy-config"] === undefined) !== (values.tenant === undefined))
         return fail("--policy-config and --tenant go together: overrides apply to one tenant");
-    if (values.tenant !== undefined && !GUID.test(values.tenant)) return fail(`--tenant is "${values.tenant}"; give the tenant ID (a GUID)`);
+    if (values.tenant !== undefined && !isGuid(values.tenant)) return fail(`--tenant is "${values.tenant}"; give the tenant ID (a GUID)`);
 
     let overrides: TierOverrides | undefined;
     if (values["policy-config"] !== undefined) {

@@ -4,10 +4,11 @@
  * `description` doubles as "what was meant" in error messages.
  */
 import type { FromSchema } from "json-schema-to-ts";
+import { GUID_PATTERN } from "../ids";
 
 const guid = {
     type: "string",
-    pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    pattern: GUID_PATTERN,
     description: "a GUID such as 11111111-1111-1111-1111-111111111111",
 } as const;
 const tier = {
@@ -37,6 +38,10 @@ const assignedTo = {
     description: "{ users: [object IDs], groups: [object IDs] }: the users and groups assigned (Enterprise applications > Users and groups)",
     properties: { users: objectIds("users"), groups: objectIds("groups (direct members only: assignment does not cascade to nested groups)") },
 } as const;
+// Credentials (federated, certificates) by a stable name, which their resource names carry (lib/ids.ts).
+const credentialName = { pattern: "^[a-z][a-z0-9-]{0,62}$", description: "a name of lower-case letters, digits and dashes" } as const;
+// An RFC 3339 timestamp of a real calendar date, as the azuread provider takes endDate and startDate (lib/config/validate.ts).
+const timestamp = { type: "string", format: "rfc3339", description: "an RFC 3339 timestamp such as 2027-06-30T00:00:00Z" } as const;
 // Judged in full by lib/redirects.ts (URL parser, per platform); the shape only says it is a string.
 const redirectUri = {
     type: "string",
@@ -104,7 +109,7 @@ export const appSchema = {
             type: "object",
             additionalProperties: false,
             required: ["expiresInDays"],
-            description: "a client secret created here, a Pulumi secret in the stack outputs: { expiresInDays }",
+            description: "a client secret created here, a Pulumi secret in the stack outputs: { expiresInDays[, rotateAfterDays] }",
             properties: {
                 expiresInDays: {
                     type: "integer",
@@ -112,12 +117,39 @@ export const appSchema = {
                     maximum: 730,
                     description: "days until the secret expires (the policy pack allows 180 by default)",
                 },
+                rotateAfterDays: {
+                    type: "integer",
+                    minimum: 2,
+                    maximum: 729,
+                    description:
+                        "days after which a `pulumi up` replaces a secret; two secrets overlap, a new one every rotateAfterDays / 2 days; less than expiresInDays",
+                },
+            },
+        },
+        certificates: {
+            type: "object",
+            description: "certificate credentials (public certificates only), by stable name: { <name>: { pem, endDate[, startDate] } }",
+            propertyNames: credentialName,
+            additionalProperties: {
+                type: "object",
+                additionalProperties: false,
+                required: ["pem", "endDate"],
+                properties: {
+                    pem: {
+                        type: "string",
+                        minLength: 1,
+                        maxLength: 65536,
+                        description: "the public certificate in PEM: -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- (never a private key)",
+                    },
+                    endDate: { ...timestamp, description: "when the credential expires, RFC 3339 (2027-06-30T00:00:00Z); at most the certificate's notAfter" },
+                    startDate: { ...timestamp, description: "when the credential becomes valid, RFC 3339; default: the certificate's notBefore" },
+                },
             },
         },
         federatedCredentials: {
             type: "object",
             description: "workload identity federation (GitHub Actions, Kubernetes, another cloud), by stable name: no secret to leak",
-            propertyNames: { pattern: "^[a-z][a-z0-9-]{0,62}$", description: "a name of lower-case letters, digits and dashes" },
+            propertyNames: credentialName,
             additionalProperties: {
                 type: "object",
                 additionalProperties: false,
@@ -188,6 +220,13 @@ export const stackConfigSchema = {
     additionalProperties: false,
     required: ["tenant", "apps"],
     properties: {
+        adopted: {
+            type: "array",
+            uniqueItems: true,
+            items: { type: "string", minLength: 1 },
+            description:
+                "names of the resources this stack adopted with pulumi import (the plan with --tenant-export lists them): kept in the tenant on destroy (retainOnDelete)",
+        },
         tenant: {
             type: "object",
             additionalProperties: false,

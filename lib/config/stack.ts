@@ -8,7 +8,11 @@ import { buildModel, ConsentModel } from "../model";
 import { didYouMean } from "../suggest";
 
 export const NAMESPACE = "entra-consent";
-const KEYS = ["tenant", "apps"];
+/**
+ * tenant and apps describe the tenant; overrides and appsRemoved are a stack's differences from the apps of Pulumi.yaml;
+ * adopted names the resources imported from the tenant (left there on delete).
+ */
+export const KEYS = ["tenant", "apps", "overrides", "appsRemoved", "adopted"];
 
 /** A stack file's `config:` map, values as written (objects stay objects). */
 export interface StackFile {
@@ -16,12 +20,24 @@ export interface StackFile {
     config: Record<string, unknown>;
 }
 
-/** Limits on a stack file: larger, deeper or more aliased input is refused as invalid, before it can exhaust memory or the stack. */
-export const STACK_FILE_LIMITS = { bytes: 1024 * 1024, depth: 64, aliases: 100 } as const;
+/**
+ * Limits on a stack file: larger, deeper or more aliased input is refused as invalid, before it can exhaust memory or the
+ * stack. One tenant's 5,000 apps take about 1.4 MB (bench/generate.ts); 8 MB leaves room for a tenant several times larger.
+ */
+export const STACK_FILE_LIMITS = { bytes: 8 * 1024 * 1024, depth: 64, aliases: 100 } as const;
 /** The explicit tags a stack file may carry: YAML's core schema. Others (!!set, !!binary, !foo) change what a value is. */
 const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map(t => `tag:yaml.org,2002:${t}`));
 
 export function readStackFile(file: string): StackFile {
+    const data = readConfigYaml(file);
+    if (data.config !== undefined && !isMap(data.config)) {
+        throw new InputError([{ path: `${file}: config`, message: "a stack file is a map with a `config:` map", hint: "see Pulumi.dev.yaml" }]);
+    }
+    return { path: file, config: (data.config as Record<string, unknown> | undefined) ?? {} };
+}
+
+/** A stack or project file, read with the same limits (size, depth, tags, aliases): the top-level map. */
+export function readConfigYaml(file: string): Record<string, unknown> {
     let text: string;
     try {
         const { size } = fs.statSync(file);
@@ -29,7 +45,7 @@ export function readStackFile(file: string): StackFile {
             throw new InputError([
                 {
                     path: file,
-                    message: `is ${size} bytes; a stack file may be at most ${STACK_FILE_LIMITS.bytes} bytes (1 MB)`,
+                    message: `is ${size} bytes; a stack file may be at most ${STACK_FILE_LIMITS.bytes} bytes (8 MB)`,
                     hint: "a stack file holds one tenant's config",
                 },
             ]);
@@ -80,13 +96,11 @@ export function readStackFile(file: string): StackFile {
         }
         throw e;
     }
-    if (!isMap(data) || (data.config !== undefined && !isMap(data.config))) {
-        throw new InputError([{ path: `${file}: config`, message: "a stack file is a map with a `config:` map", hint: "see Pulumi.dev.yaml" }]);
-    }
-    return { path: file, config: (data.config as Record<string, unknown> | undefined) ?? {} };
+    if (!isMap(data)) throw new InputError([{ path: `${file}: config`, message: "a stack file is a map with a `config:` map", hint: "see Pulumi.dev.yaml" }]);
+    return data;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> =>
+export const isMap = (v: unknown): v is Record<string, unknown> =>
     typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /** Nodes a stack file may not hold: deeper than the limit, tags outside the core schema, merge keys. Walked without recursion. */
@@ -161,7 +175,7 @@ function deepestLine(text: string): number {
  * Picks this project's keys from a config map (values as objects or JSON strings, as the engine gives them),
  * reporting unknown `entra-consent:` keys and unparsable values.
  */
-export function rawStackConfig(config: Record<string, unknown>): { raw: Record<string, unknown>; azureadTenantId?: string } {
+export function rawStackConfig(config: Record<string, unknown>): { raw: Record<string, unknown>; azureadTenantId?: string; origins: Origin[] } {
     const problems: InputProblem[] = [];
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
@@ -171,7 +185,7 @@ export function rawStackConfig(config: Record<string, unknown>): { raw: Record<s
             problems.push({
                 path: key,
                 message: `unknown config key${didYouMean(name, KEYS).replace(/"(\w+)"/, `"${NAMESPACE}:$1"`)}`,
-                hint: `this project reads ${KEYS.map(k => `${NAMESPACE}:${k}`).join(" and ")}`,
+                hint: `this project reads ${KEYS.map(k => `${NAMESPACE}:${k}`).join(", ")}`,
             });
             continue;
         }
@@ -190,13 +204,102 @@ export function rawStackConfig(config: Record<string, unknown>): { raw: Record<s
         } else raw[name] = value;
     }
     if (problems.length) throw new InputError(problems);
+    const merged = applyOverrides(raw);
     const tenantId = config["azuread:tenantId"];
-    return { raw, azureadTenantId: typeof tenantId === "string" ? tenantId : undefined };
+    return { raw: merged.raw, azureadTenantId: typeof tenantId === "string" ? tenantId : undefined, origins: merged.origins };
+}
+
+/** The stack's overrides and removals applied to the apps (inherited from Pulumi.yaml): the config the model is built from. */
+function applyOverrides(raw: Record<string, unknown>): { raw: Record<string, unknown>; origins: Origin[] } {
+    if (raw.overrides === undefined && raw.appsRemoved === undefined) return { raw, origins: [] };
+    const { overrides, appsRemoved, ...rest } = raw;
+    const merged = mergeApps(raw.apps, overrides, appsRemoved);
+    if (merged.problems.length) throw new InputError(merged.problems);
+    return { raw: { ...rest, ...(merged.apps === undefined ? {} : { apps: merged.apps }) }, origins: merged.origins };
+}
+
+/** Where a part of the merged apps was written: `at` (apps.x.y) came from `written` (overrides.x.y) in the stack file. */
+export interface Origin {
+    at: (string | number)[];
+    written: (string | number)[];
+}
+
+/** Sets an own property, whatever its name: a key "__proto__" from a stack file stays data, never a prototype. */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+const NULL_HINT = "an override cannot delete a value: list the app in entra-consent:appsRemoved (and under overrides to define it anew)";
+
+/**
+ * A deep merge of one value by another (the override wins): maps merge key by key, recursively; scalars and
+ * lists (redirectUris, members, permission lists) replace the inherited value whole, so what a tenant gets is
+ * exactly what its file says. null deletes nothing: it is a problem.
+ */
+export function deepMerge(
+    base: unknown,
+    over: unknown,
+    at: (string | number)[],
+    written: (string | number)[],
+    out: { origins: Origin[]; problems: InputProblem[] },
+): unknown {
+    if (over === null) {
+        out.problems.push({ path: formatPath(written), message: "is empty (null)", hint: NULL_HINT });
+        return base;
+    }
+    if (!isMap(base) || !isMap(over)) {
+        out.origins.push({ at, written });
+        return over;
+    }
+    const merged: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(base)) put(merged, k, v);
+    for (const [k, v] of Object.entries(over)) {
+        const inherited = Object.prototype.hasOwnProperty.call(base, k);
+        put(merged, k, inherited ? deepMerge(base[k], v, [...at, k], [...written, k], out) : v);
+        if (!inherited) out.origins.push({ at: [...at, k], written: [...written, k] });
+    }
+    return merged;
+}
+
+/**
+ * The apps a stack deploys: the inherited `apps` without `appsRemoved`, then `overrides` merged in by app key
+ * (a key not inherited adds an app; a key both removed and overridden is defined anew, nothing inherited).
+ */
+export function mergeApps(apps: unknown, overrides: unknown, appsRemoved: unknown): { apps: unknown; origins: Origin[]; problems: InputProblem[] } {
+    const out = { origins: [] as Origin[], problems: [] as InputProblem[] };
+    if (overrides !== undefined && !isMap(overrides))
+        out.problems.push({ path: formatPath(["overrides"]), message: "is not a map", hint: "a map of app key -> the fields that differ in this tenant" });
+    if (appsRemoved !== undefined && (!Array.isArray(appsRemoved) || appsRemoved.some(k => typeof k !== "string")))
+        out.problems.push({ path: formatPath(["appsRemoved"]), message: "is not a list of app keys", hint: "e.g. [orders-reports]" });
+    if (apps !== undefined && !isMap(apps)) return { apps, ...out }; // the schema reports what apps should be
+    if (out.problems.length) return { apps, ...out };
+    const base: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(apps ?? {})) put(base, k, v);
+    const seen = new Set<string>();
+    ((appsRemoved ?? []) as string[]).forEach((key, i) => {
+        if (seen.has(key)) out.problems.push({ path: formatPath(["appsRemoved", i]), message: `lists "${key}" twice` });
+        else if (!Object.prototype.hasOwnProperty.call(base, key))
+            out.problems.push({
+                path: formatPath(["appsRemoved", i]),
+                message: `"${key}" is not an inherited app${didYouMean(key, Object.keys(base))}`,
+                hint: Object.keys(base).length ? `the inherited apps: ${Object.keys(base).join(", ")}` : "no apps are inherited (Pulumi.yaml declares none)",
+            });
+        seen.add(key);
+        delete base[key];
+    });
+    for (const [key, over] of Object.entries((overrides ?? {}) as Record<string, unknown>)) {
+        const inherited = Object.prototype.hasOwnProperty.call(base, key);
+        put(base, key, inherited ? deepMerge(base[key], over, ["apps", key], ["overrides", key], out) : over);
+        if (!inherited) out.origins.push({ at: ["apps", key], written: ["overrides", key] });
+    }
+    return { apps: base, ...out };
 }
 
 /** The consent model of the running stack, from the engine's config; input errors become a RunError (no stack trace). */
 export function modelFromPulumiConfig(catalog = PermissionCatalog.load()): ConsentModel {
     try {
+        // the engine has applied Pulumi.yaml's values under the stack's (a key set in both: the stack's, whole);
+        // the stack's overrides and removals are merged here, as the offline plan does (lib/plan/plan.ts loadStack)
         const { raw, azureadTenantId } = rawStackConfig(pulumi.runtime.allConfig());
         return buildModel(raw, catalog, { azureadTenantId });
     } catch (e) {

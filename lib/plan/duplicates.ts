@@ -3,7 +3,7 @@
  * name"), so the deploy fails. The mock runtime accepts both; this check gives the offline plan the engine's answer,
  * as a deploy error that names where each registration comes from. Both records stay in the plan and both are judged.
  */
-import { TYPE_PREFIX } from "../../components/types";
+import { TYPE_PREFIX } from "../resource-types";
 import { formatPath } from "../errors";
 import { decodeName } from "../ids";
 import type { RecordedResource } from "./run";

@@ -4,20 +4,23 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import YAML from "yaml";
 import { PermissionCatalog } from "../catalog";
 import { loadTenantExport, TenantExport } from "../tenant/export";
 import { ImportPlan, planImports } from "../tenant/imports";
-import { rawStackConfig, readStackFile } from "../config/stack";
+import { adoptedProblems, tenantConsentSettings, tenantSeed } from "../tenant/seed";
+import { attributeProblems, projectFileIn, readProjectFile, resolveConfig } from "../config/project";
+import { Origin, rawStackConfig, readStackFile } from "../config/stack";
 import { InputError, InputProblem } from "../errors";
 import { buildModel, ConsentModel } from "../model";
 import { tenantState } from "../sim/tenant";
 import { AppSummary, consentSummary } from "../summary";
 import { policies as packPolicies } from "../../policies/all";
 import type { Policies } from "@pulumi/policy";
-import type { FindingFields } from "../../policies/lib/findings";
-import { TENANT_TAG, TYPE_PREFIX } from "../../components/types";
-import { isFailing, predictFlows } from "../flows";
-import { loadPolicyConfig, PolicyPackConfig, runPolicies } from "./policies";
+import { TYPE_PREFIX } from "../resource-types";
+import { TENANT_TAG } from "../tags";
+import { Flow, isFailing, predictFlows } from "../flows";
+import { loadPolicyConfig, PolicyPackConfig, runPolicies, Violation } from "./policies";
 import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
 import { ProgramRunners, programRunners, TaskStats } from "./runners";
 import { maskPaths, redact, secretStrings } from "./secrets";
@@ -26,25 +29,6 @@ import { duplicateUrnErrors } from "./duplicates";
 const TENANT_COMPONENT_TYPE = `${TYPE_PREFIX}:TenantConsent`;
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PROGRAM = path.join(PROJECT_ROOT, "index.ts");
-
-export interface Violation extends FindingFields {
-    policy: string;
-    enforcementLevel: "mandatory" | "advisory";
-    urn?: string;
-    message: string;
-}
-export interface Flow {
-    client: string;
-    resource: string;
-    flow: string;
-    outcome: string;
-    code: string | null;
-    claims: Record<string, string[]>;
-    fix: string | null;
-    /** the permissions the request asks for, and how each is approved (admin-grant, pre-authorized, user-consent, app-role-assignment, none) */
-    permissions: string[];
-    mechanism: string[];
-}
 
 export interface PlanResult {
     stack: string;
@@ -77,6 +61,12 @@ export interface PlanResult {
         notImported: ImportPlan["notImported"];
         appsMatchedByName: ImportPlan["appsMatchedByName"];
         file?: string;
+        /** the imported resources' names, for entra-consent:adopted (retained on delete) */
+        adopted: string[];
+        /** imported resources entra-consent:adopted does not list yet: destroy would delete them */
+        notRetained: string[];
+        /** with importFile: the entra-consent:adopted config block written beside it */
+        adoptedFile?: string;
     };
     /** where the time went, in milliseconds (the benchmark reads it) */
     timings?: { programMs: number; policiesMs: number };
@@ -157,14 +147,30 @@ function emptyPlan(stack: string, tenant: { id: string; name: string }, problems
     };
 }
 
-/** Loads and validates a stack file: the model when it declares this project's config, InputError otherwise. */
+/**
+ * Loads and validates a stack file with what it inherits from the Pulumi.yaml beside it (lib/config/project.ts):
+ * the resolved config (as `pulumi up` gives it to the program), the model when it declares this project's config,
+ * InputError otherwise, each problem naming the file its value came from.
+ */
 export function loadStack(configFile: string, catalog: PermissionCatalog): { config: Record<string, unknown>; model?: ConsentModel; tenantId: string } {
     const file = readStackFile(configFile);
-    const { raw, azureadTenantId } = rawStackConfig(file.config);
-    // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
-    if (Object.keys(raw).length === 0 && azureadTenantId) return { config: file.config, tenantId: azureadTenantId };
-    const model = buildModel(raw, catalog, { azureadTenantId });
-    return { config: file.config, model, tenantId: model.tenant.id };
+    const projectFile = projectFileIn(path.dirname(configFile));
+    const { config, sourceOf } = resolveConfig(projectFile ? readProjectFile(projectFile) : undefined, file);
+    let origins: Origin[] = [];
+    try {
+        const resolved = rawStackConfig(config);
+        origins = resolved.origins;
+        const { raw, azureadTenantId } = resolved;
+        // Another program (--program) may not use this project's config: then the tenant comes from azuread:tenantId.
+        if (Object.keys(raw).length === 0 && azureadTenantId) return { config, tenantId: azureadTenantId };
+        const model = buildModel(raw, catalog, { azureadTenantId });
+        const unknownAdopted = adoptedProblems(model);
+        if (unknownAdopted.length) throw new InputError(unknownAdopted);
+        return { config, model, tenantId: model.tenant.id };
+    } catch (e) {
+        if (e instanceof InputError && projectFile) throw new InputError(attributeProblems(e.problems, sourceOf, origins, configFile));
+        throw e;
+    }
 }
 
 /** Each package's default-provider config from the stack config (`azuread:tenantId` -> azuread.tenantId). */
@@ -198,22 +204,36 @@ function loadExportFor(file: string, tenantId: string): TenantExport {
  * `import` with its ID, the plan lists grants whose scopes the first update changes, and writes the file
  * `pulumi import --file` takes (lib/tenant/imports.ts).
  */
-function addImports(plan: PlanResult, existing: TenantExport, model: ConsentModel, importFile?: string): void {
+function addImports(plan: PlanResult, existing: TenantExport, model: ConsentModel, adopted: Record<string, string>, importFile?: string): void {
     const azureadVersion = require("@pulumi/azuread/package.json").version as string;
     const imports = planImports(existing, plan.resources, model, { azureadVersion });
+    // The simulated tenant adopted what lib/tenant/seed.ts predicted; the import file must adopt exactly that.
+    const named = new Set(imports.imports.map(i => i.name));
+    const differ = [...Object.keys(adopted).filter(n => !named.has(n)), ...[...named].filter(n => !(n in adopted))];
+    if (differ.length) {
+        plan.errors.push(`internal: the simulated tenant and the import file adopt different resources: ${differ.sort().join(", ")}`);
+        plan.summary.errors = plan.errors.length;
+    }
     const ids = new Map(imports.imports.map(i => [i.urn, i.id]));
     for (const r of plan.resources) {
         const id = ids.get(r.urn);
         if (id) Object.assign(r, { action: "import", importId: id });
     }
+    const names = [...named].sort();
+    const adoptedFile = importFile && `${importFile.replace(/\.json$/i, "")}.adopted.yaml`;
     plan.imports = {
         count: imports.imports.length,
         updates: imports.updates,
         notImported: imports.notImported,
         appsMatchedByName: imports.appsMatchedByName,
         ...(importFile ? { file: importFile } : {}),
+        adopted: names,
+        notRetained: names.filter(n => !plan.resources.some(r => r.name === n && r.retainOnDelete)),
+        ...(adoptedFile ? { adoptedFile } : {}),
     };
     if (importFile) fs.writeFileSync(importFile, JSON.stringify(imports.file, null, 2) + "\n");
+    // The program reads entra-consent:adopted at deploy time (it has no export then): the block to add to the stack file.
+    if (adoptedFile) fs.writeFileSync(adoptedFile, YAML.stringify({ config: { "entra-consent:adopted": names } }));
 }
 
 export async function planStack(opts: PlanOptions): Promise<PlanResult> {
@@ -237,6 +257,8 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         signedInTenantId: opts.signedInTenantId,
         preview: opts.preview,
         existingPrincipalIds: model?.apps.flatMap(a => (a.managedIdentity && "principalId" in a.managedIdentity ? [a.managedIdentity.principalId] : [])),
+        // With an export, the simulated tenant starts from what the tenant holds.
+        ...(existing && !opts.preview ? { seed: tenantSeed(existing, model) } : {}),
     };
     const started = performance.now();
     // The program runs in a process of its own (lib/plan/runners.ts): it cannot reach what judges it, and sends data back.
@@ -269,7 +291,8 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     // Token requests are predicted against what the deploy leaves in the tenant (a preview creates nothing),
     // for programs that build the tenant from this config with our components.
     const builtByComponents = run.resources.some(r => r.type === TENANT_COMPONENT_TYPE);
-    const flows = model && builtByComponents && !opts.preview && ran.result ? predictFlows(model, tenantState(ran.result.tenant), catalog) : [];
+    const judgedUnder = model && existing ? { ...model, tenant: tenantConsentSettings(existing, model) } : model;
+    const flows = judgedUnder && builtByComponents && !opts.preview && ran.result ? predictFlows(judgedUnder, tenantState(ran.result.tenant), catalog) : [];
     const errors = [...duplicateUrnErrors(run.resources), ...run.errors, ...judged.errors];
     const plan: PlanResult = {
         stack,
@@ -289,7 +312,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         outputs: run.outputs,
         timings: { programMs: Math.round(programDone - started), policiesMs: Math.round(policiesDone - programDone) },
     };
-    if (existing && model && !opts.preview) addImports(plan, existing, model, opts.importFile);
+    if (existing && model && !opts.preview) addImports(plan, existing, model, tenantOptions.seed?.adopted ?? {}, opts.importFile);
     const used = process.cpuUsage(cpu);
     opts.onStats?.({ wallMs: performance.now() - started, cpuMs: ran.stats.cpuMs + (used.user + used.system) / 1000, rssBytes: ran.stats.rssBytes });
     // Nothing the plan prints shows a secret: not a policy's message, a program's error or a stack output quoting one.

@@ -20,14 +20,22 @@ import {
 } from "@pulumi/policy";
 import { formatPath, InputError, InputProblem } from "../errors";
 import { didYouMean } from "../suggest";
-import type { Violation } from "./plan";
-import type { Finding } from "../../policies/lib/findings";
+import type { Finding, FindingFields } from "../../policies/lib/findings";
 import { resolveOverrides, TierOverride } from "../../policies/lib/tiers";
+import { withDefaults } from "../../policies/lib/config";
 import { PermissionCatalog } from "../catalog";
 import type { RecordedResource } from "./run";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type PolicyPackConfig = Record<string, { enforcementLevel?: EnforcementLevel; [option: string]: unknown }>;
+
+/** One policy finding of the plan, as `pulumi preview --policy-pack` reports it. */
+export interface Violation extends FindingFields {
+    policy: string;
+    enforcementLevel: "mandatory" | "advisory";
+    urn?: string;
+    message: string;
+}
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 /** The policy config key that sets every policy's enforcement level, as `--policy-pack-config` takes it. */
@@ -128,12 +136,7 @@ export interface PolicyRunOptions {
 
 function optionsOf(policy: { name: string; configSchema?: { properties: Record<string, any> } }, config: PolicyPackConfig) {
     const { enforcementLevel: _ignored, ...options } = config[policy.name] ?? {};
-    const defaults = Object.fromEntries(
-        Object.entries(policy.configSchema?.properties ?? {})
-            .filter(([, s]) => s.default !== undefined)
-            .map(([k, s]) => [k, structuredClone(s.default)]),
-    );
-    return { ...defaults, ...options };
+    return withDefaults<Record<string, unknown>>(policy.configSchema, options);
 }
 
 /**

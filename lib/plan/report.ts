@@ -13,7 +13,9 @@ const MECHANISM: Record<Mechanism, string> = {
 
 export function renderText(plan: PlanResult): string {
     const lines: string[] = [];
-    lines.push(`stack ${plan.stack}: tenant ${plan.tenant.name || "?"} (${plan.tenant.id || "?"})`);
+    lines.push(
+        `stack ${plan.stack}: ${plan.tenant.id ? `tenant ${plan.tenant.name || plan.stack} (${plan.tenant.id})` : "tenant not known (the stack file is invalid)"}`,
+    );
     if (plan.problems?.length) {
         lines.push(`invalid input, ${plan.problems.length} problem${plan.problems.length === 1 ? "" : "s"}; nothing was planned:`);
         for (const p of plan.problems) lines.push(`  - ${formatProblem(p)}`);
@@ -25,6 +27,8 @@ export function renderText(plan: PlanResult): string {
         lines.push(
             `${key}  (${app.kind}, ${app.identity === "application" ? "registered here" : app.identity}${app.requests.some(r => r.type === "delegated") ? `, consent: ${app.consent}` : ""})`,
         );
+        if (app.displayNameFromKey && app.identity === "application")
+            lines.push(`  named     "${app.displayName}" in Entra: the app key, as config sets no displayName`);
         if (app.exposes.scopes.length || app.exposes.appRoles.length) {
             lines.push(`  exposes   scopes: ${app.exposes.scopes.join(", ") || "none"}; app roles: ${app.exposes.appRoles.join(", ") || "none"}`);
         }
@@ -54,6 +58,10 @@ export function renderText(plan: PlanResult): string {
         for (const u of plan.imports.updates)
             lines.push(`  update    ${u.name}: scopes ${[...u.add.map(a => `+${a}`), ...u.remove.map(x => `-${x}`)].join(" ")}`);
         for (const n of plan.imports.appsMatchedByName) lines.push(`  review    ${n} was matched by display name only`);
+        if (plan.imports.notRetained.length)
+            lines.push(
+                `  retain    destroy would delete ${plan.imports.notRetained.length} imported resource(s): list them under entra-consent:adopted in the stack file${plan.imports.adoptedFile ? ` (written to ${plan.imports.adoptedFile})` : ""}: ${plan.imports.notRetained.join(", ")}`,
+            );
     }
     const retained = plan.resources.filter(r => r.retainOnDelete);
     if (retained.length) lines.push("", `retained on delete (adopted, never deleted by this stack): ${retained.map(r => r.name).join(", ")}`);

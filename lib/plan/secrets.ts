@@ -4,9 +4,16 @@
  * secrets for them; everything the plan prints masks them: by path in inputs, and by value in every other string
  * (violation and error messages, stack outputs), so a policy or program that quotes a secret does not show it.
  */
-import type { RecordedResource, SecretPath } from "./run";
-
 export const SECRET_MASK = "[secret]";
+/** Where a secret sits in a value: `["credentials", 0, "value"]`. */
+export type SecretPath = (string | number)[];
+/** What secretStrings reads of a recorded resource (RecordedResource in run.ts). */
+export interface SecretHolder {
+    inputs: Record<string, unknown>;
+    secretInputs: SecretPath[];
+    outputs: Record<string, unknown>;
+    secretOutputs?: SecretPath[];
+}
 /** Shorter secret values are masked where they sit, but not searched for inside other text (they would mask words). */
 const MIN_QUOTED = 4;
 
@@ -25,7 +32,7 @@ export function maskPaths<T>(value: T, paths: SecretPath[]): T {
 }
 
 /** Every string a secret holds, in the inputs and computed outputs of the resources (a secret object's strings included). */
-export function secretStrings(resources: RecordedResource[]): string[] {
+export function secretStrings(resources: SecretHolder[]): string[] {
     const found = new Set<string>();
     const collect = (v: unknown): void => {
         if (typeof v === "string") {

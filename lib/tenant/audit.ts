@@ -3,7 +3,8 @@
  * findings out. Everything is indexed by ID once, so 10,000 service principals and 50,000 assignments take well under a second.
  */
 import { CatalogPermission, CatalogResource, effectiveTier, PermissionCatalog, PermissionType, Tier } from "../catalog";
-import { AppModel, ConsentModel, GRAPH_APP_ID, ResourceRef, UserConsentSetting } from "../model";
+import { GRAPH_APP_ID } from "../ids";
+import { AppModel, ConsentModel, ResourceRef, resourceKey, UserConsentSetting } from "../model";
 import { GraphServicePrincipal, TenantExport } from "./export";
 
 export type FindingKind = "outside-code" | "extra-permissions" | "privileged" | "disabled" | "expiring-credential" | "consent-settings";
@@ -222,13 +223,15 @@ function declared(model: ConsentModel, index: TenantIndex, spIdByKey: Map<string
 }
 
 /** The tenant's consent settings as the stack models them (tenant.userConsent), from the authorization policy. */
-export function userConsentOf(assigned: string[]): { setting: UserConsentSetting | "recommended" | "custom"; policies: string[] } {
+export function userConsentOf(assigned: string[]): { setting: UserConsentSetting | "custom"; policies: string[] } {
     // Only ManagePermissionGrantsForSelf.* governs users consenting for themselves; ...ForOwnedResource.* is group/team owners.
     const self = assigned.filter(p => p.startsWith("ManagePermissionGrantsForSelf.")).map(p => p.slice("ManagePermissionGrantsForSelf.".length));
     if (!self.length) return { setting: "none", policies: self };
     if (self.length === 1 && self[0] === "microsoft-user-default-low") return { setting: "low-risk", policies: self };
     if (self.length === 1 && self[0] === "microsoft-user-default-legacy") return { setting: "all", policies: self };
-    if (self.length === 1 && self[0] === "microsoft-user-default-recommended") return { setting: "recommended", policies: self };
+    // "Let Microsoft manage your consent settings" assigns microsoft-user-default-recommended: the schema's microsoft-managed
+    // (data/user-consent-policies.json lists what that policy excludes).
+    if (self.length === 1 && self[0] === "microsoft-user-default-recommended") return { setting: "microsoft-managed", policies: self };
     return { setting: "custom", policies: self };
 }
 
@@ -371,7 +374,7 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
     }
 
     findings.push(...expiringCredentials(model, index, spIdByKey, opts));
-    findings.push(...consentSettings(model, data, index));
+    findings.push(...consentSettings(model, data, index, spIdByKey));
 
     const rank: Record<FindingKind, number> = Object.fromEntries(FINDING_KINDS.map((k, i) => [k, i])) as Record<FindingKind, number>;
     const tierRank = (t: Tier | null) => (t === null ? 3 : t);
@@ -448,7 +451,7 @@ function expiringCredentials(model: ConsentModel, index: TenantIndex, spIdByKey:
     return out;
 }
 
-function consentSettings(model: ConsentModel, data: TenantExport, index: TenantIndex): Finding[] {
+function consentSettings(model: ConsentModel, data: TenantExport, index: TenantIndex, spIdByKey: Map<string, string>): Finding[] {
     const base = { kind: "consent-settings" as const, client: null, type: "delegated" as const, tier: null };
     const out: Finding[] = [];
     const declaredSetting = model.tenant.userConsent;
@@ -471,38 +474,50 @@ function consentSettings(model: ConsentModel, data: TenantExport, index: TenantI
         }
     }
     // Low-impact classifications only matter where users consent to "low" permissions.
-    if (declaredSetting === "low-risk") {
-        const graph = index.spByAppId.get(GRAPH_APP_ID);
-        const classes = data.delegatedPermissionClassifications;
-        const list = graph && classes ? (classes[graph.id] ?? classes[lower(graph.id)]) : undefined;
+    if (declaredSetting === "low-risk") out.push(...classificationFindings(model, data, index, spIdByKey));
+    return out;
+}
+
+/**
+ * Microsoft Graph and every resource whose low-impact classifications the stack declares (tenant.lowRiskPermissions,
+ * by resourceKey, the stack's own APIs included): the tenant's `low` classifications of its service principal against code. A resource the export cannot place, or without classifications, is a finding (fail closed).
+ */
+function classificationFindings(model: ConsentModel, data: TenantExport, index: TenantIndex, spIdByKey: Map<string, string>): Finding[] {
+    const base = { kind: "consent-settings" as const, client: null, type: "delegated" as const, tier: null };
+    const resources = new Map<string, string>([[GRAPH_APP_ID, "Microsoft Graph"]]);
+    const names = new Map(
+        model.apps.flatMap(a => a.delegated.map(r => [resourceKey(r.resource), r.resource.kind === "app" ? r.resource.key : r.resource.name] as const)),
+    );
+    for (const key of Object.keys(model.tenant.lowRiskPermissions)) if (!resources.has(key)) resources.set(key, names.get(key) ?? key.replace(/^app:/, ""));
+    const out: Finding[] = [];
+    const classes = data.delegatedPermissionClassifications;
+    for (const [key, label] of resources) {
+        const sp = key.startsWith("app:") ? index.spById.get(spIdByKey.get(key.slice(4)) ?? "") : index.spByAppId.get(lower(key));
+        const list = sp && classes ? (classes[sp.id] ?? classes[lower(sp.id)]) : undefined;
+        const at = { ...base, resource: label, resourceAppId: sp?.appId ?? (key.startsWith("app:") ? undefined : key) };
         if (!list) {
             out.push({
-                ...base,
-                resource: "Microsoft Graph",
-                resourceAppId: GRAPH_APP_ID,
+                ...at,
                 permissions: [],
-                detail: "the export has no delegated permission classifications for Microsoft Graph: the low-impact permissions users may consent to are unknown",
+                detail: `the export has no delegated permission classifications for ${label}${sp ? "" : " (no service principal found)"}: the low-impact permissions users may consent to are unknown`,
             });
-        } else {
-            const low = new Set(list.filter(c => lower(c.classification) === "low").map(c => c.permissionName));
-            const want = new Set(model.tenant.lowRiskPermissions[GRAPH_APP_ID] ?? []);
-            const missing = [...want].filter(p => !low.has(p)),
-                extra = [...low].filter(p => !want.has(p));
-            if (missing.length || extra.length) {
-                out.push({
-                    ...base,
-                    resource: "Microsoft Graph",
-                    resourceAppId: GRAPH_APP_ID,
-                    permissions: [...missing, ...extra],
-                    detail: [
-                        missing.length && `classified low in code but not in the tenant: ${missing.join(", ")}`,
-                        extra.length && `classified low in the tenant but not in code: ${extra.join(", ")}`,
-                    ]
-                        .filter(Boolean)
-                        .join("; "),
-                });
-            }
+            continue;
         }
+        const low = new Set(list.filter(c => lower(c.classification) === "low").map(c => c.permissionName));
+        const want = new Set(model.tenant.lowRiskPermissions[key] ?? []);
+        const missing = [...want].filter(p => !low.has(p)),
+            extra = [...low].filter(p => !want.has(p));
+        if (missing.length || extra.length)
+            out.push({
+                ...at,
+                permissions: [...missing, ...extra],
+                detail: [
+                    missing.length && `classified low in code but not in the tenant: ${missing.join(", ")}`,
+                    extra.length && `classified low in the tenant but not in code: ${extra.join(", ")}`,
+                ]
+                    .filter(Boolean)
+                    .join("; "),
+            });
     }
     return out;
 }

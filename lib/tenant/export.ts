@@ -9,6 +9,7 @@ import Ajv, { ErrorObject } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import { formatPath as formatAt, InputError, InputProblem } from "../errors";
+import { GUID_PATTERN } from "../ids";
 
 export interface GraphPasswordCredential {
     keyId: string;
@@ -41,6 +42,7 @@ export interface GraphApplication {
     id: string;
     appId: string;
     displayName?: string | null;
+    identifierUris?: string[];
     passwordCredentials?: GraphPasswordCredential[];
     keyCredentials?: GraphKeyCredential[];
 }
@@ -103,7 +105,7 @@ export interface TenantExport {
     delegatedPermissionClassifications?: Record<string, GraphClassification[]>;
 }
 
-const guid = { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description: "a GUID" };
+const guid = { type: "string", pattern: GUID_PATTERN, description: "a GUID" };
 const str = { type: "string" };
 const optStr = { type: ["string", "null"] };
 const date = { type: ["string", "null"], format: "date-time", description: "an ISO 8601 date-time, as Graph returns it" };
@@ -121,7 +123,7 @@ const keyCredentials = credentials({ type: optStr, usage: optStr });
 export const tenantExportSchema = obj(["tenantId", "exportedAt", "applications", "servicePrincipals", "oauth2PermissionGrants", "appRoleAssignments"], {
     tenantId: guid,
     exportedAt: { type: "string", format: "date-time", description: "when the export was made (ISO 8601)" },
-    applications: list(obj(["id", "appId"], { id: guid, appId: guid, displayName: optStr, passwordCredentials, keyCredentials })),
+    applications: list(obj(["id", "appId"], { id: guid, appId: guid, displayName: optStr, identifierUris: list(str), passwordCredentials, keyCredentials })),
     servicePrincipals: list(
         obj(["id", "appId"], {
             id: guid,

@@ -6,8 +6,7 @@
  */
 import { encodeName } from "../ids";
 import { ConsentModel } from "../model";
-import { T } from "../resource-types";
-import { TYPE_PREFIX } from "../../components/types";
+import { T, TYPE_PREFIX } from "../resource-types";
 import { matchStackApps, splitScopes, TenantIndex } from "./audit";
 import { TenantExport } from "./export";
 

@@ -11,6 +11,7 @@
  * finding needs one that says `"tier0": true`. An approval that covers nothing is reported with the reason.
  */
 import { PolicyConfigSchema } from "@pulumi/policy";
+import { GUID_PATTERN, isGuid } from "../../lib/ids";
 import { closest } from "../../lib/suggest";
 
 export type ApprovalType = "application" | "delegated" | "sign-in-audience" | "directory-role" | "federated-credential";
@@ -33,8 +34,6 @@ export interface Approval {
     /** an approval covers tier 1; a tier-0 (control plane) permission needs this set as well */
     tier0?: boolean;
 }
-
-const GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 export const approvalSchema = {
     type: "object",
@@ -70,9 +69,8 @@ export type ApprovalMatch =
     | { status: "expired" | "lacks-tier0" | "invalid-date" | "other-tenant"; approval: Approval }
     | { status: "none" };
 
-const GUID = new RegExp(GUID_PATTERN);
 /** Exact, case-sensitive; a GUID equals the same GUID in any case. */
-export const sameName = (a: string, b: string): boolean => a === b || (GUID.test(a) && GUID.test(b) && a.toLowerCase() === b.toLowerCase());
+export const sameName = (a: string, b: string): boolean => a === b || (isGuid(a) && isGuid(b) && a.toLowerCase() === b.toLowerCase());
 
 /** The UTC midnight after `expires`, or undefined when it is not a real calendar date (2027-02-30, 31/01/2027). */
 export function expiryEnd(expires: string): number | undefined {

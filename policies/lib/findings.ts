@@ -5,7 +5,7 @@
  * Approved tier-0/1 permissions are reported as advisory findings, so approved risk stays visible in `pulumi preview`.
  */
 import { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { TENANT_TAG } from "../../components/types";
+import { TENANT_TAG } from "../../lib/tags";
 import { Approval, ApprovalLedger, ApprovalMatch, describeMatch, howToApprove, Subject } from "./approvals";
 import { knownString } from "./props";
 

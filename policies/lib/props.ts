@@ -4,16 +4,26 @@
  */
 import { PolicyResource } from "@pulumi/policy";
 
-// The engine's sentinels for unknown values (@pulumi/policy proxy.ts).
-const UNKNOWN = new Set([
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-]);
+/** The engine's unknown-value sentinels and proxy keys, from its own proxy module (internal to @pulumi/policy, so not in its typings). */
+const proxy = require("@pulumi/policy/proxy") as Record<string, unknown>;
+const sdkString = (key: string): string => {
+    const v = proxy[key];
+    if (typeof v !== "string") throw new Error(`@pulumi/policy/proxy no longer exports ${key}`);
+    return v;
+};
+const UNKNOWN = new Set(
+    [
+        "unknownBooleanValue",
+        "unknownNumberValue",
+        "unknownStringValue",
+        "unknownArrayValue",
+        "unknownAssetValue",
+        "unknownArchiveValue",
+        "unknownObjectValue",
+    ].map(sdkString),
+);
+const IS_PROXY = sdkString("isSpecialProxy");
+const PROXY_TARGET = sdkString("getSpecialProxyTarget");
 
 export function isUnknown(v: unknown): boolean {
     return typeof v === "string" && UNKNOWN.has(v);
@@ -21,7 +31,7 @@ export function isUnknown(v: unknown): boolean {
 
 /** The plain properties behind the engine's unknown-checking proxy. */
 export function raw(props: Record<string, any>): Record<string, any> {
-    return (props as any)?.__isSpecialProxy ? (props as any).__getSpecialProxyTarget : props;
+    return (props as any)?.[IS_PROXY] ? (props as any)[PROXY_TARGET] : props;
 }
 
 /** A string property when it is known; undefined when absent or unknown. */

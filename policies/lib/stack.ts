@@ -20,8 +20,8 @@ import {
     Tier,
     TierSource,
 } from "../../lib/catalog";
-import { TIER_TAG, USER_CONSENT_TAG } from "../../components/types";
-import { GRAPH_APP_ID } from "../../lib/model";
+import { TIER_TAG, USER_CONSENT_TAG } from "../../lib/tags";
+import { GRAPH_APP_ID } from "../../lib/ids";
 import { dependency, isUnknown, knownString, knownStrings, raw } from "./props";
 import { REGISTRATION_TYPES, T } from "../../lib/resource-types";
 import { applyOverride, OverrideNote, TierOverrides } from "./tiers";
