@@ -418,6 +418,39 @@ describe("review: pure parts", () => {
         assert.equal(r.risk, "elevated");
     });
 
+    it("ignores inputs the engine keeps from the state (ignoreChanges): a secret's end date computed from today is no change", () => {
+        const side = (endDate: string, displayName = "entra-consent") => ({
+            stack: "dev",
+            file: "Pulumi.dev.yaml",
+            plan: {
+                stack: "dev",
+                tenant: { id: T1, name: "dev" },
+                resources: [
+                    {
+                        urn: "urn:pulumi:dev::p::azuread:index/applicationPassword:ApplicationPassword::web-client-secret",
+                        type: "azuread:index/applicationPassword:ApplicationPassword",
+                        name: "web-client-secret",
+                        parent: null,
+                        inputs: { endDate, displayName },
+                        ignoreChanges: ["endDate", "endDateRelative"],
+                    },
+                ],
+                violations: [],
+                flows: [],
+                summary: { resources: 1, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
+                errors: [],
+            },
+        });
+        const same = reviewStack(side("2027-02-24T23:50:01Z"), side("2027-02-24T23:50:03Z"));
+        assert.deepEqual(same.credentials, []);
+        assert.deepEqual(same.resources.changed, []);
+        const renamed = reviewStack(side("2027-02-24T23:50:01Z"), side("2027-02-24T23:50:03Z", "renamed"));
+        assert.deepEqual(
+            renamed.credentials.map(c => c.fields),
+            [['displayName: "entra-consent" -> "renamed"']],
+        );
+    });
+
     it("marks a stack whose file now declares another tenant: the same name is not the same stack", () => {
         const side = (tenant: string) => ({
             stack: "prod",

@@ -40,6 +40,8 @@ export interface PlanResult {
         parent: string | null;
         inputs: Record<string, unknown>;
         retainOnDelete?: true;
+        /** inputs the engine keeps from the state once the resource exists (the program's `ignoreChanges`) */
+        ignoreChanges?: string[];
         action?: "import";
         importId?: string;
     }[];
@@ -279,6 +281,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
         parent: r.parent ?? null,
         inputs: displayInputs(r),
         ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}),
+        ...(r.ignoreChanges?.length ? { ignoreChanges: r.ignoreChanges } : {}),
     }));
     const judged = runPolicies(policies, run.resources, {
         config: policyConfig,

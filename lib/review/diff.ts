@@ -259,9 +259,19 @@ const CREDENTIAL_FIELDS = [
     "encoding",
 ];
 
-/** Resources by URN without the stack's name, so a renamed stack compares to itself. */
+/**
+ * Resources by URN without the stack's name, so a renamed stack compares to itself. Inputs the program tells the engine
+ * to ignore (`ignoreChanges`, e.g. a secret's end date computed from today) are left out: the engine keeps the deployed
+ * value, so a difference there changes nothing in the tenant.
+ */
 function resourcesOf(side: ReviewSide | undefined): Map<string, PlanResult["resources"][number]> {
-    return new Map((side?.plan.resources ?? []).map(r => [r.urn.split("::").slice(1).join("::"), r]));
+    return new Map(
+        (side?.plan.resources ?? []).map(r => {
+            const ignored = new Set((r.ignoreChanges ?? []).map(p => p.split(/[.[]/)[0]));
+            const inputs = ignored.size ? Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !ignored.has(k))) : r.inputs;
+            return [r.urn.split("::").slice(1).join("::"), { ...r, inputs }];
+        }),
+    );
 }
 
 /** The app a resource belongs to: its name's first part (`orders-web/federated/x`, `orders-web-client-secret`). */
