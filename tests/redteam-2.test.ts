@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { exitCode, planStack } from "../lib/plan/plan";
+import { md } from "../lib/review/render";
 import { catalog, devConfig, tempDir, TENANT_ID } from "./helpers";
 import { mandatoryOf } from "./policy-helpers";
 
@@ -63,5 +64,20 @@ describe("red team 2: project-level config", () => {
         assert.equal(exitCode(plan), 2);
         assert.equal(plan.problems![0].path.replace(/^.*: /, ""), "overrides");
         assert.match(plan.problems![0].message, /namespace/);
+    });
+});
+
+describe("red team 2: the review comment", () => {
+    // Trojan Source (CVE-2021-42574, https://trojansource.codes): bidirectional overrides and zero-width characters
+    // in a stack file's name make the comment show a name other than the file's; they are shown as code points.
+    it("a stack or app name with bidi overrides or zero-width characters is shown by code point, never rendered", () => {
+        const shown = md("prod\u202Eved.yaml\u200B\u2066x");
+        assert.doesNotMatch(shown, /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u);
+        assert.match(shown, /prodU\+202Eved\.yaml/);
+    });
+
+    it("closing the stack's <details> or faking a table row from a name stays text", () => {
+        const shown = md("x</summary></details>\n| prod | 0 | 0 | low |");
+        assert.doesNotMatch(shown, /<\/details>|\n|(^|[^\\])\|/);
     });
 });
