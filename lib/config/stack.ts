@@ -179,6 +179,8 @@ export function rawStackConfig(config: Record<string, unknown>): { raw: Record<s
     const problems: InputProblem[] = [];
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
+        // `pulumi up` refuses a key without `<namespace>:` (pulumi/pulumi sdk/go/common/resource/config/key.go ParseKey)
+        if (!key.includes(":")) problems.push({ path: key, message: "has no namespace: Pulumi refuses the stack file", hint: `write ${NAMESPACE}:${key}` });
         if (!key.startsWith(`${NAMESPACE}:`)) continue;
         const name = key.slice(NAMESPACE.length + 1);
         if (!KEYS.includes(name)) {

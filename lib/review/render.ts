@@ -130,6 +130,8 @@ export function renderText(review: ReviewResult): string {
 export const md = (s: string): string =>
     s
         .replace(/[\r\n]+/g, " ")
+        // bidi overrides and zero-width characters would show a name other than the file's (Trojan Source)
+        .replace(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu, c => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`)
         .replace(/&/g, "&amp;")
         .replace(/</g, "&lt;")
         .replace(/>/g, "&gt;")
