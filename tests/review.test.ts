@@ -451,6 +451,34 @@ describe("review: pure parts", () => {
         );
     });
 
+    it("lists a removed resource the tenant keeps (retainOnDelete) as retained: removing it from code does not remove the grant", () => {
+        const grant = (retainOnDelete?: true) => ({
+            urn: "urn:pulumi:dev::p::azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant::web/grant/graph",
+            type: "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+            name: "web/grant/graph",
+            parent: null,
+            inputs: { claimValues: ["User.Read"] },
+            ...(retainOnDelete ? { retainOnDelete } : {}),
+        });
+        const side = (resources: ReturnType<typeof grant>[]) => ({
+            stack: "dev",
+            file: "Pulumi.dev.yaml",
+            plan: {
+                stack: "dev",
+                tenant: { id: T1, name: "dev" },
+                resources,
+                violations: [],
+                flows: [],
+                summary: { resources: resources.length, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
+                errors: [],
+            },
+        });
+        const adopted = reviewStack(side([grant(true)]), side([]));
+        assert.deepEqual(adopted.resources.removed, ["ServicePrincipalDelegatedPermissionGrant web/grant/graph (retained: stays in the tenant)"]);
+        const created = reviewStack(side([grant()]), side([]));
+        assert.deepEqual(created.resources.removed, ["ServicePrincipalDelegatedPermissionGrant web/grant/graph"]);
+    });
+
     it("marks a stack whose file now declares another tenant: the same name is not the same stack", () => {
         const side = (tenant: string) => ({
             stack: "prod",

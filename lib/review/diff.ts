@@ -371,7 +371,8 @@ function diffResources(base: ReviewSide | undefined, head: ReviewSide | undefine
     const label = (r: { type: string; name: string }) => `${r.type.split(":").pop()} ${r.name}`;
     return {
         added: [...after].filter(([k]) => !before.has(k)).map(([, r]) => label(r)),
-        removed: [...before].filter(([k]) => !after.has(k)).map(([, r]) => label(r)),
+        // An adopted resource (retainOnDelete) leaves the stack but stays in the tenant, unjudged from then on: say so.
+        removed: [...before].filter(([k]) => !after.has(k)).map(([, r]) => (r.retainOnDelete ? `${label(r)} (retained: stays in the tenant)` : label(r))),
         changed: [...after].filter(([k, r]) => before.has(k) && JSON.stringify(before.get(k)!.inputs) !== JSON.stringify(r.inputs)).map(([, r]) => label(r)),
     };
 }
