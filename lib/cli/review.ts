@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { formatProblem, InputError } from "../errors";
+import { runAsProcess } from "./io";
 import { renderReviewHtml } from "../review/html";
 import { renderMarkdown, renderText, stackGraph, summarize, summaryRows, toJson } from "../review/render";
 import { reviewChange, ReviewResult } from "../review/review";
@@ -83,14 +84,4 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     return summarize(review).exitCode;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd()).then(
-        code => {
-            process.exitCode = code;
-        },
-        e => {
-            console.error(`review: ${(e as Error).message}`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runAsProcess("review", main);

@@ -11,6 +11,7 @@ import * as readline from "readline";
 import { parseArgs } from "util";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { formatProblem, InputError } from "../errors";
+import { runAsProcess } from "./io";
 import { PROJECT_ROOT, stackFiles, stackNameOf } from "../plan/plan";
 import { planInPool } from "../plan/pool";
 import { automationEngine, Engine, findPulumi } from "../rollout/engine";
@@ -224,15 +225,4 @@ async function execute(args: Args, p: Awaited<ReturnType<typeof prepare>>, deps:
     return code;
 }
 
-if (require.main === module) {
-    process.chdir(process.env.INIT_CWD ?? process.cwd());
-    main(process.argv.slice(2)).then(
-        code => {
-            process.exitCode = code;
-        },
-        e => {
-            console.error(`rollout: ${(e as Error).message}`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runAsProcess("rollout", main);
