@@ -9,7 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { main } from "../lib/cli/review";
-import { reviewStack, StackReview } from "../lib/review/diff";
+import type { PlanResult } from "../lib/plan/plan";
+import { ReviewSide, reviewStack, StackReview } from "../lib/review/diff";
 import { COMMENT_MARKER, MARKDOWN_LIMIT, md, renderMarkdown } from "../lib/review/render";
 import { pairStacks, ReviewResult } from "../lib/review/review";
 
@@ -24,6 +25,20 @@ const dirs: string[] = [];
 
 const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+/** One side of the dev stack, planned with only these resources: for the pure tests of reviewStack. */
+const devSide = (resources: PlanResult["resources"]): ReviewSide => ({
+    stack: "dev",
+    file: "Pulumi.dev.yaml",
+    plan: {
+        stack: "dev",
+        tenant: { id: T1, name: "dev" },
+        resources,
+        violations: [],
+        flows: [],
+        summary: { resources: resources.length, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
+        errors: [],
+    },
+});
 
 function stackYaml(tenant: string, name: string, apps: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
     return YAML.stringify({ config: { "azuread:tenantId": tenant, "entra-consent:tenant": { id: tenant, name, ...extra }, "entra-consent:apps": apps } });
@@ -379,27 +394,16 @@ describe("review: pure parts", () => {
     });
 
     it("shows which fields of a credential changed, and never a value beyond end dates, issuer and subject", () => {
-        const side = (value: string, endDate: string) => ({
-            stack: "dev",
-            file: "Pulumi.dev.yaml",
-            plan: {
-                stack: "dev",
-                tenant: { id: T1, name: "dev" },
-                resources: [
-                    {
-                        urn: "urn:pulumi:dev::p::azuread:index/applicationCertificate:ApplicationCertificate::web-cert",
-                        type: "azuread:index/applicationCertificate:ApplicationCertificate",
-                        name: "web-cert",
-                        parent: null,
-                        inputs: { value, endDate, type: "AsymmetricX509Cert" },
-                    },
-                ],
-                violations: [],
-                flows: [],
-                summary: { resources: 1, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
-                errors: [],
-            },
-        });
+        const side = (value: string, endDate: string) =>
+            devSide([
+                {
+                    urn: "urn:pulumi:dev::p::azuread:index/applicationCertificate:ApplicationCertificate::web-cert",
+                    type: "azuread:index/applicationCertificate:ApplicationCertificate",
+                    name: "web-cert",
+                    parent: null,
+                    inputs: { value, endDate, type: "AsymmetricX509Cert" },
+                },
+            ]);
         const r = reviewStack(side("MIIC-old-certificate", "2027-01-01T00:00:00Z"), side("MIIC-new-certificate", "2027-06-01T00:00:00Z"));
         assert.deepEqual(r.credentials, [
             {
@@ -419,28 +423,17 @@ describe("review: pure parts", () => {
     });
 
     it("ignores inputs the engine keeps from the state (ignoreChanges): a secret's end date computed from today is no change", () => {
-        const side = (endDate: string, displayName = "entra-consent") => ({
-            stack: "dev",
-            file: "Pulumi.dev.yaml",
-            plan: {
-                stack: "dev",
-                tenant: { id: T1, name: "dev" },
-                resources: [
-                    {
-                        urn: "urn:pulumi:dev::p::azuread:index/applicationPassword:ApplicationPassword::web-client-secret",
-                        type: "azuread:index/applicationPassword:ApplicationPassword",
-                        name: "web-client-secret",
-                        parent: null,
-                        inputs: { endDate, displayName },
-                        ignoreChanges: ["endDate", "endDateRelative"],
-                    },
-                ],
-                violations: [],
-                flows: [],
-                summary: { resources: 1, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
-                errors: [],
-            },
-        });
+        const side = (endDate: string, displayName = "entra-consent") =>
+            devSide([
+                {
+                    urn: "urn:pulumi:dev::p::azuread:index/applicationPassword:ApplicationPassword::web-client-secret",
+                    type: "azuread:index/applicationPassword:ApplicationPassword",
+                    name: "web-client-secret",
+                    parent: null,
+                    inputs: { endDate, displayName },
+                    ignoreChanges: ["endDate", "endDateRelative"],
+                },
+            ]);
         const same = reviewStack(side("2027-02-24T23:50:01Z"), side("2027-02-24T23:50:03Z"));
         assert.deepEqual(same.credentials, []);
         assert.deepEqual(same.resources.changed, []);
@@ -460,22 +453,9 @@ describe("review: pure parts", () => {
             inputs: { claimValues: ["User.Read"] },
             ...(retainOnDelete ? { retainOnDelete } : {}),
         });
-        const side = (resources: ReturnType<typeof grant>[]) => ({
-            stack: "dev",
-            file: "Pulumi.dev.yaml",
-            plan: {
-                stack: "dev",
-                tenant: { id: T1, name: "dev" },
-                resources,
-                violations: [],
-                flows: [],
-                summary: { resources: resources.length, mandatory: 0, advisory: 0, failingFlows: 0, errors: 0 },
-                errors: [],
-            },
-        });
-        const adopted = reviewStack(side([grant(true)]), side([]));
+        const adopted = reviewStack(devSide([grant(true)]), devSide([]));
         assert.deepEqual(adopted.resources.removed, ["ServicePrincipalDelegatedPermissionGrant web/grant/graph (retained: stays in the tenant)"]);
-        const created = reviewStack(side([grant()]), side([]));
+        const created = reviewStack(devSide([grant()]), devSide([]));
         assert.deepEqual(created.resources.removed, ["ServicePrincipalDelegatedPermissionGrant web/grant/graph"]);
     });
 
