@@ -2,9 +2,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policies/all";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { Application } from "@pulumi/azuread/application";
+import { ApplicationPassword } from "@pulumi/azuread/applicationPassword";
 import { planStack } from "../lib/plan/plan";
-import { runPolicies } from "../lib/plan/policies";
+import { isTypeOf, runPolicies } from "../lib/plan/policies";
+import type { RecordedResource } from "../lib/plan/run";
+import { T } from "../lib/resource-types";
 import { withDefaults } from "../policies/lib/config";
 import { renderText } from "../lib/plan/report";
 import { runProgram } from "../lib/plan/run";
@@ -66,6 +71,41 @@ describe("policy pack: every registered policy", () => {
         const a = withDefaults<{ approvals: unknown[] }>(schema as any, {});
         a.approvals.push(1);
         assert.deepEqual(schema.properties.approvals.default, [], "a default is copied, never shared between runs");
+    });
+
+    // compliance-policies' style: a resource policy judges typed props through validateResourceOfType (one per type it
+    // judges, in the array form), so each validation runs only where args.isType holds for the class it names.
+    it("builds each resource validation with validateResourceOfType: it names a type and runs nowhere else", () => {
+        const validations = policies.flatMap(p =>
+            "validateResource" in p && p.validateResource ? [p.validateResource].flat().map(v => ({ policy: p.name, v })) : [],
+        );
+        assert.ok(validations.length >= 7, "the resource policies are found");
+        const named = (v: ResourceValidation) => (v as { __pulumiType?: unknown }).__pulumiType;
+        const judged = new Set([...validations.map(({ v }) => named(v)), "test:index:Unjudged"]);
+        for (const { policy, v } of validations) {
+            assert.match(String(named(v)), /^[a-z-]+:[A-Za-z/]+:[A-Za-z]+$/, `${policy}: the validation names its resource type`);
+            // any resource the pack judges, told it is of no class: the validation says not applicable and touches nothing
+            for (const type of judged) {
+                const untouchable = new Proxy({}, { get: () => assert.fail(`${policy} read the props of a ${type} that isType denies`) });
+                const args = {
+                    type,
+                    props: untouchable,
+                    urn: `urn:pulumi:dev::entra-consent::${type}::x`,
+                    name: "x",
+                    isType: () => false,
+                    asType: () => undefined,
+                    getConfig: () => assert.fail(`${policy} read its config for a ${type} that isType denies`),
+                    notApplicable: (reason?: string): never => {
+                        throw Object.assign(new Error(reason), { notApplicable: true });
+                    },
+                } as unknown as ResourceValidationArgs;
+                assert.throws(
+                    () => v(args, () => assert.fail(`${policy} reported on a ${type} that isType denies`)),
+                    (e: { notApplicable?: boolean }) => e.notApplicable === true,
+                    `${policy} on ${type}`,
+                );
+            }
+        }
     });
 
     it("passes the sample dev stack with no mandatory violation", async () => {
@@ -298,6 +338,82 @@ describe("the offline harness in a first preview", () => {
             [],
             "known at the update",
         );
+    });
+});
+
+describe("the offline harness's args.isType and args.asType", () => {
+    // @pulumi/policy's analyzer builds them in makeAnalyzeRpcFun from isTypeOf (node_modules/@pulumi/policy/server.js):
+    // a class's __pulumiType when it is a non-empty string, else its isInstance asked about { __pulumiType: type }.
+    // The harness must answer the same for every kind of class, so validateResourceOfType judges the same resources.
+    const { makeAnalyzeRpcFun } = require("@pulumi/policy/server");
+    const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
+    const classes: Record<string, unknown> = {
+        generated: Application,
+        otherGenerated: ApplicationPassword,
+        isInstanceOnly: { isInstance: (o: { __pulumiType: string }) => o.__pulumiType === T.application },
+        emptyToken: { __pulumiType: "", isInstance: (o: { __pulumiType: string }) => o.__pulumiType === T.application },
+        notAStringToken: { __pulumiType: 7, isInstance: () => true },
+        truthyButNotTrue: { isInstance: () => 1 },
+        isInstanceNotAFunction: { isInstance: true },
+        nothing: {},
+    };
+    const probe: ResourceValidationPolicy = {
+        name: "test-probe-types",
+        description: "Reports what isType and asType answer.",
+        enforcementLevel: "advisory",
+        validateResource: (args, report) =>
+            report(JSON.stringify(Object.entries(classes).map(([k, c]) => [k, args.isType(c as any), args.asType(c as any) === args.props]))),
+    };
+    const bySdk = (type: string, props: Record<string, unknown>): Promise<string[]> => {
+        const req = new analyzerProto.AnalyzeRequest();
+        req.setType(type);
+        req.setUrn(`urn:pulumi:dev::entra-consent::${type}::x`);
+        req.setName("x");
+        req.setProperties(Struct.fromJavaScript(props as any));
+        req.setOptions(new analyzerProto.AnalyzerResourceOptions());
+        return new Promise((resolve, reject) =>
+            makeAnalyzeRpcFun("probe", "0.0.1", "advisory", [probe])({ request: req }, (err: Error | undefined, res: any) =>
+                err ? reject(err) : resolve(res.getDiagnosticsList().map((d: any) => d.getMessage().replace(`${probe.description}\n`, ""))),
+            ),
+        );
+    };
+    const byHarness = (type: string, props: Record<string, unknown>): string[] => {
+        const r: RecordedResource = {
+            urn: `urn:pulumi:dev::entra-consent::${type}::x`,
+            type,
+            name: "x",
+            custom: false,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: props,
+            secretInputs: [],
+            outputs: props,
+        };
+        const { violations, errors } = runPolicies([probe], [r], { stack: "dev", project: "entra-consent" });
+        assert.deepEqual(errors, []);
+        return violations.map(v => v.message);
+    };
+
+    it("answers as @pulumi/policy's analyzer for generated classes, isInstance-only classes and odd ones", async () => {
+        for (const type of [T.application, T.appPassword, "test:index:Other"]) {
+            const props = { displayName: "x", web: { redirectUris: ["https://x.example/cb"] } };
+            assert.deepEqual(byHarness(type, props), await bySdk(type, props), type);
+        }
+        assert.deepEqual(
+            JSON.parse((await bySdk(T.application, {}))[0]),
+            [
+                ["generated", true, true],
+                ["otherGenerated", false, false],
+                ["isInstanceOnly", true, true],
+                ["emptyToken", true, true],
+                ["notAStringToken", true, true],
+                ["truthyButNotTrue", false, false],
+                ["isInstanceNotAFunction", false, false],
+                ["nothing", null, false],
+            ],
+            "the case covers each branch of the SDK's isTypeOf",
+        );
+        assert.equal(isTypeOf(T.application, Application), true);
     });
 });
 

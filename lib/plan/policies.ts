@@ -1,7 +1,7 @@
 /**
  * Runs CrossGuard policies on recorded resources the way the engine does: validation args with type, props
- * (secrets unwrapped, unknowns behind the engine's unknown-checking proxy), urn, name, opts, provider,
- * stackTags, getConfig and notApplicable; stack policies get every resource with parent, dependencies and
+ * (secrets unwrapped, unknowns behind the engine's unknown-checking proxy), urn, name, opts, provider, stackTags,
+ * isType/asType, getConfig and notApplicable; stack policies get every resource with parent, dependencies and
  * property dependencies resolved. The offline plan and the tests use it; `pulumi preview` uses the engine.
  */
 import * as fs from "fs";
@@ -11,6 +11,7 @@ import {
     Policies,
     PolicyResource,
     ReportViolation,
+    ResourceValidation,
     ResourceValidationArgs,
     StackValidationArgs,
     StackValidationPolicy,
@@ -48,6 +49,21 @@ class NotApplicable extends Error {}
 const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
     deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any>;
 };
+
+/** The SDK's own (internal, untyped) check that a validation or class carries a Pulumi type token. */
+const { getPulumiType } = require("@pulumi/policy/policy") as { getPulumiType(obj: unknown): string | undefined };
+
+/**
+ * Whether a resource of `type` is of `resourceClass`, as args.isType/asType answer in @pulumi/policy's analyzer
+ * (isTypeOf in node_modules/@pulumi/policy/server.js, not exported): the class's `__pulumiType` when it has one,
+ * otherwise its `isInstance` asked about `{ __pulumiType: type }`. validateResourceOfType runs only where this holds.
+ */
+export function isTypeOf(type: string, resourceClass: any): boolean {
+    const pulumiType = getPulumiType(resourceClass);
+    if (pulumiType) return type === pulumiType;
+    const isInstance = resourceClass.isInstance;
+    return isInstance && typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
 
 /** Reads and checks a policy config file (the same JSON `--policy-pack-config` takes); problems are input errors. */
 export function loadPolicyConfig(file: string, policies: Policies): PolicyPackConfig {
@@ -192,7 +208,6 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         parent: r.parent,
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
     });
-    const isTypeOf = (type: string) => (cls: any) => cls?.__pulumiType === type;
     /**
      * What resource and stack policies both see of a resource (fresh props each time, as the engine gives each policy):
      * resource policies judge the inputs (Analyze), stack policies the outputs (AnalyzeStack: "the final outputs of each
@@ -207,8 +222,8 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
             name: r.name,
             opts: optsOf(r),
             provider: providerOf(r),
-            isType: isTypeOf(r.type),
-            asType: ((cls: any) => (isTypeOf(r.type)(cls) ? props : undefined)) as any,
+            isType: (cls: any) => isTypeOf(r.type, cls),
+            asType: ((cls: any) => (isTypeOf(r.type, cls) ? props : undefined)) as any,
         };
     };
     const notApplicable = (reason?: string): never => {
@@ -279,8 +294,10 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         if (level === "disabled") continue;
         const getConfig = () => optionsOf(policy, config) as any;
         if ("validateResource" in policy && policy.validateResource) {
-            const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+            const validationsOf = validationsByType(policy.validateResource);
             for (const r of resources) {
+                const validations = validationsOf(r.type);
+                if (!validations.length) continue;
                 const args: ResourceValidationArgs = { ...describe(r), stackTags, getConfig, notApplicable };
                 for (const v of validations) run(policy, level, r.urn, report => v(args, report));
             }
@@ -293,6 +310,17 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         }
     }
     return { violations, errors };
+}
+
+/**
+ * The validations of a resource policy that can apply to a type. One built by validateResourceOfType carries its
+ * class's type and on any other type only calls notApplicable (node_modules/@pulumi/policy/policy.js); the analyzer
+ * skips it there when it is the policy's only one (server.js). Skipping it in the array form too gives the same
+ * findings without an exception per resource and validation.
+ */
+function validationsByType(validateResource: ResourceValidation | ResourceValidation[]): (type: string) => ResourceValidation[] {
+    const typed = [validateResource].flat().map(v => ({ v, type: getPulumiType(v) }));
+    return type => typed.filter(t => t.type === undefined || t.type === type).map(t => t.v);
 }
 
 /** The engine names a package's default provider after the plugin version: `default_6_9_1` (`default` when unversioned). */
