@@ -6,12 +6,14 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { exitCode, planStack, PlanResult } from "../lib/plan/plan";
+import { DEFAULT_PROGRAM, exitCode, planStack, PlanResult } from "../lib/plan/plan";
+import { InProcessRunner } from "../lib/plan/in-process";
 import { PermissionCatalog } from "../lib/catalog";
 import { policies } from "../policies/all";
 import { buildModel } from "../lib/model";
 import { predictFlows } from "../lib/flows";
 import { runTask } from "../lib/plan/run";
+import { ProgramRunners } from "../lib/plan/runners";
 import { tenantState } from "../lib/sim/tenant";
 import { catalog, devConfig, devRaw, TENANT_ID, writeStack } from "./helpers";
 import { mandatoryOf } from "./policy-helpers";
@@ -19,9 +21,12 @@ import { mandatoryOf } from "./policy-helpers";
 const TAMPER = path.join(__dirname, "fixtures", "programs", "tamper.ts");
 const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
 
+// Runner processes, as the CLIs plan (the suite's other plans run their trusted fixtures in this process: tests/hooks.ts).
+const runners = new ProgramRunners(1);
+
 function planTampered(routes: string[]): Promise<PlanResult> {
     const config = { "azuread:tenantId": TENANT_ID, "test:spec": { graphRoles: ["RoleManagement.ReadWrite.Directory"] }, "test:routes": routes };
-    return planStack({ configFile: writeStack(config), program: TAMPER, catalog });
+    return planStack({ configFile: writeStack(config), program: TAMPER, catalog, runners });
 }
 
 function assertDenied(plan: PlanResult, route: string) {
@@ -33,6 +38,7 @@ function assertDenied(plan: PlanResult, route: string) {
 }
 
 describe("class 8: the program cannot change what the policies read", () => {
+    after(() => runners.close());
     const routes = ["catalog", "graph-permission", "policies", "levels", "prototypes", "globals"];
     for (const route of routes) {
         it(`still denies a raw tier-0 assignment when the program tampers with ${route}`, async () => {
@@ -75,5 +81,18 @@ describe("the simulated tenant's state crosses the process boundary as data", ()
         const flows = predictFlows(model, copied, catalog);
         assert.ok(flows.length > 0 && flows.every(f => f.outcome === "issued"), JSON.stringify(flows.filter(f => f.outcome !== "issued")));
         assert.ok(tenant.grants.length > 0 && tenant.assignments.length > 0 && tenant.applications.some(a => a.preAuthorized.length > 0));
+    });
+});
+
+describe("the test suite's in-process runner (lib/plan/in-process.ts)", () => {
+    it("runs programs sent at once one after the other, each against a tenant of its own", async () => {
+        const runner = new InProcessRunner();
+        const task = { program: DEFAULT_PROGRAM, config: devConfig(), stack: "dev", tenant: { tenantId: TENANT_ID } };
+        const [a, b] = await Promise.all([runner.run(task), runner.run(task)]);
+        for (const reply of [a, b]) {
+            assert.deepEqual(reply.result?.run.errors, [], reply.error);
+            assert.equal(reply.result?.run.resources.length, a.result?.run.resources.length);
+            assert.equal(reply.result?.tenant.principals.filter(p => p.displayName === "Contoso Orders API").length, 1);
+        }
     });
 });

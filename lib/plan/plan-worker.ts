@@ -4,31 +4,14 @@
  * runner runs the next program while this process judges the last one.
  */
 import { PermissionCatalog } from "../catalog";
-import { planStack } from "./plan";
-import type { PlanTask, PlanTaskResult } from "./pool";
-import { programRunners, TaskStats } from "./runners";
+import { PlanTask, planTask } from "./pool";
+import { programRunners } from "./runners";
 
-const catalog = PermissionCatalog.load();
+PermissionCatalog.load(); // before the first task, as the runner loads it
 const runners = programRunners(1);
 
 process.on("message", async ({ index, task }: { index: number; task: PlanTask }) => {
-    let stats: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
-    let result: Omit<PlanTaskResult, "stats">;
-    try {
-        result = {
-            task,
-            plan: await planStack({
-                ...task,
-                catalog,
-                runners,
-                onStats: s => {
-                    stats = s;
-                },
-            }),
-        };
-    } catch (e) {
-        result = { task, error: (e as Error).message };
-    }
-    process.send!({ index, result: { ...result, stats: { ...stats, judgeRssBytes: process.resourceUsage().maxRSS * 1024 } } });
+    const result = await planTask(task, runners);
+    process.send!({ index, result: { ...result, stats: { ...result.stats, judgeRssBytes: process.resourceUsage().maxRSS * 1024 } } });
 });
 process.on("disconnect", () => process.exit(0));

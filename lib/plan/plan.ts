@@ -22,7 +22,7 @@ import { TENANT_TAG } from "../tags";
 import { Flow, isFailing, predictFlows } from "../flows";
 import { loadPolicyConfig, PolicyPackConfig, runPolicies, Violation } from "./policies";
 import { ProgramRun, RecordedResource, UNKNOWN } from "./run";
-import { ProgramRunners, programRunners, TaskStats } from "./runners";
+import { ProgramRunner, programRunners, TaskStats } from "./runners";
 import { maskPaths, redact, secretStrings } from "./secrets";
 import { duplicateUrnErrors } from "./duplicates";
 
@@ -89,7 +89,7 @@ export interface PlanOptions {
     /** the policies to run (default: the whole pack) */
     policies?: Policies;
     /** the processes that run the program (default: this process's warm runners) */
-    runners?: ProgramRunners;
+    runners?: ProgramRunner;
     /** what the plan cost: the runner's CPU and memory plus this process's CPU for judging (the benchmark reads it) */
     onStats?: (stats: TaskStats) => void;
     /** a tenant export (scripts/export-tenant.sh): what exists is reported as `import` */

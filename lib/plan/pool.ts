@@ -7,8 +7,9 @@
 import { ChildProcess, fork } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import type { PlanResult } from "./plan";
-import { runnerArgs, TaskStats } from "./runners";
+import { PermissionCatalog } from "../catalog";
+import { PlanResult, planStack } from "./plan";
+import { ProgramRunner, runnerArgs, TaskStats } from "./runners";
 
 export type { TaskStats };
 export interface PlanTask {
@@ -28,10 +29,39 @@ const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "plan-w
 // Three stacks in flight: when the runner answers one, the next is already waiting for it while the worker judges.
 const IN_FLIGHT = 3;
 
+/** One stack of a pool: planned and judged in the calling process (a plan worker, or the test suite's own). */
+export async function planTask(task: PlanTask, runners?: ProgramRunner): Promise<PlanTaskResult> {
+    let stats: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
+    try {
+        const plan = await planStack({ ...task, catalog: PermissionCatalog.load(), runners, onStats: s => (stats = s) });
+        return { task, plan, stats };
+    } catch (e) {
+        return { task, error: (e as Error).message, stats };
+    }
+}
+
+let planHere = false;
+/**
+ * Plans the pool's stacks in this process, one at a time, instead of in plan worker processes: the test suite
+ * (tests/hooks.ts), which runs programs in this process too (lib/plan/in-process.ts). Each CLI's spawned test
+ * still plans in worker processes.
+ */
+export function planPoolInThisProcess(): void {
+    planHere = true;
+}
+
 export async function planInPool(
     tasks: PlanTask[],
     opts: { workers?: number; onResult?: (r: PlanTaskResult, done: number) => void } = {},
 ): Promise<PlanTaskResult[]> {
+    if (planHere) {
+        const results: PlanTaskResult[] = [];
+        for (const task of tasks) {
+            results.push(await planTask(task));
+            opts.onResult?.(results[results.length - 1], results.length);
+        }
+        return results;
+    }
     return runInPool(WORKER, tasks, {
         workers: Math.max(1, Math.min(opts.workers ?? os.cpus().length, Math.ceil(tasks.length / IN_FLIGHT))),
         inFlight: IN_FLIGHT,

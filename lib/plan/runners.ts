@@ -30,6 +30,13 @@ export interface RunnerReply {
 const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
 const NO_STATS: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
 
+/** What runs programs for the plan: processes (ProgramRunners), or this process for the test suite (lib/plan/in-process.ts). */
+export interface ProgramRunner {
+    /** Runs a program; never rejects: a crash or a malformed reply comes back as `error`. */
+    run(task: RunTask): Promise<RunnerReply>;
+    close(): void;
+}
+
 interface Runner {
     child: ChildProcess;
     program: string;
@@ -67,7 +74,7 @@ function isRunResult(r: unknown): r is RunResult {
     );
 }
 
-export class ProgramRunners {
+export class ProgramRunners implements ProgramRunner {
     private readonly runners: Runner[] = [];
     private readonly waiting: Job[] = [];
     private closed = false;
@@ -170,13 +177,22 @@ export class ProgramRunners {
     }
 }
 
-let shared: ProgramRunners | undefined;
+let shared: ProgramRunner | undefined;
 
 /** The process's warm runners (`size` programs at once, cores by default), created on first use and stopped at exit. */
-export function programRunners(size?: number): ProgramRunners {
+export function programRunners(size?: number): ProgramRunner {
     if (!shared) {
         shared = new ProgramRunners(size);
         process.once("exit", () => shared?.close());
     }
     return shared;
+}
+
+/**
+ * Makes `runner` what this process's plans run programs with (the test suite's tests/hooks.ts). Only code of the plan's
+ * own process can call it; a program runs elsewhere and cannot.
+ */
+export function useProgramRunner(runner: ProgramRunner): void {
+    shared?.close();
+    shared = runner;
 }
