@@ -341,12 +341,52 @@ describe("the offline harness in a first preview", () => {
     });
 });
 
+// @pulumi/policy's analyzer function (internal, untyped) and the Analyzer protocol's messages, to run the SDK in-process
+const { makeAnalyzeRpcFun } = require("@pulumi/policy/server");
+const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
+
+const recorded = (type: string, props: Record<string, unknown>, name = "x"): RecordedResource => ({
+    urn: `urn:pulumi:dev::entra-consent::${type}::${name}`,
+    type,
+    name,
+    custom: false,
+    dependencies: [],
+    propertyDependencies: {},
+    inputs: props,
+    secretInputs: [],
+    outputs: props,
+});
+
+/** The findings ("policy URN message") of @pulumi/policy's own Analyze function, in-process, on one resource. */
+function analyzeBySdk(r: RecordedResource, pack: ResourceValidationPolicy[]): Promise<string[]> {
+    const req = new analyzerProto.AnalyzeRequest();
+    req.setType(r.type);
+    req.setUrn(r.urn);
+    req.setName(r.name);
+    req.setProperties(Struct.fromJavaScript(r.inputs as any));
+    req.setOptions(new analyzerProto.AnalyzerResourceOptions());
+    // the analyzer puts the policy's description before the message
+    const finding = (d: any) => {
+        const description = pack.find(p => p.name === d.getPolicyname())!.description;
+        return `${d.getPolicyname()} ${d.getUrn() || r.urn} ${d.getMessage().replace(`${description}\n`, "")}`;
+    };
+    const analyze = makeAnalyzeRpcFun("probe", "0.0.1", "advisory", pack);
+    return new Promise((resolve, reject) =>
+        analyze({ request: req }, (err: Error | undefined, res: any) => (err ? reject(err) : resolve(res.getDiagnosticsList().map(finding)))),
+    );
+}
+
+/** The same findings from the offline harness. */
+function analyzeByHarness(r: RecordedResource, pack: ResourceValidationPolicy[]): string[] {
+    const { violations, errors } = runPolicies(pack, [r], { stack: "dev", project: "entra-consent" });
+    assert.deepEqual(errors, []);
+    return violations.map(v => `${v.policy} ${v.urn} ${v.message}`);
+}
+
 describe("the offline harness's args.isType and args.asType", () => {
     // @pulumi/policy's analyzer builds them in makeAnalyzeRpcFun from isTypeOf (node_modules/@pulumi/policy/server.js):
     // a class's __pulumiType when it is a non-empty string, else its isInstance asked about { __pulumiType: type }.
     // The harness must answer the same for every kind of class, so validateResourceOfType judges the same resources.
-    const { makeAnalyzeRpcFun } = require("@pulumi/policy/server");
-    const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
     const classes: Record<string, unknown> = {
         generated: Application,
         otherGenerated: ApplicationPassword,
@@ -364,43 +404,13 @@ describe("the offline harness's args.isType and args.asType", () => {
         validateResource: (args, report) =>
             report(JSON.stringify(Object.entries(classes).map(([k, c]) => [k, args.isType(c as any), args.asType(c as any) === args.props]))),
     };
-    const bySdk = (type: string, props: Record<string, unknown>): Promise<string[]> => {
-        const req = new analyzerProto.AnalyzeRequest();
-        req.setType(type);
-        req.setUrn(`urn:pulumi:dev::entra-consent::${type}::x`);
-        req.setName("x");
-        req.setProperties(Struct.fromJavaScript(props as any));
-        req.setOptions(new analyzerProto.AnalyzerResourceOptions());
-        return new Promise((resolve, reject) =>
-            makeAnalyzeRpcFun("probe", "0.0.1", "advisory", [probe])({ request: req }, (err: Error | undefined, res: any) =>
-                err ? reject(err) : resolve(res.getDiagnosticsList().map((d: any) => d.getMessage().replace(`${probe.description}\n`, ""))),
-            ),
-        );
-    };
-    const byHarness = (type: string, props: Record<string, unknown>): string[] => {
-        const r: RecordedResource = {
-            urn: `urn:pulumi:dev::entra-consent::${type}::x`,
-            type,
-            name: "x",
-            custom: false,
-            dependencies: [],
-            propertyDependencies: {},
-            inputs: props,
-            secretInputs: [],
-            outputs: props,
-        };
-        const { violations, errors } = runPolicies([probe], [r], { stack: "dev", project: "entra-consent" });
-        assert.deepEqual(errors, []);
-        return violations.map(v => v.message);
-    };
-
     it("answers as @pulumi/policy's analyzer for generated classes, isInstance-only classes and odd ones", async () => {
         for (const type of [T.application, T.appPassword, "test:index:Other"]) {
-            const props = { displayName: "x", web: { redirectUris: ["https://x.example/cb"] } };
-            assert.deepEqual(byHarness(type, props), await bySdk(type, props), type);
+            const r = recorded(type, { displayName: "x", web: { redirectUris: ["https://x.example/cb"] } });
+            assert.deepEqual(analyzeByHarness(r, [probe]), await analyzeBySdk(r, [probe]), type);
         }
         assert.deepEqual(
-            JSON.parse((await bySdk(T.application, {}))[0]),
+            JSON.parse((await analyzeBySdk(recorded(T.application, {}), [probe]))[0].split(" ").slice(2).join(" ")),
             [
                 ["generated", true, true],
                 ["otherGenerated", false, false],
@@ -414,6 +424,41 @@ describe("the offline harness's args.isType and args.asType", () => {
             "the case covers each branch of the SDK's isTypeOf",
         );
         assert.equal(isTypeOf(T.application, Application), true);
+    });
+
+    it("gives each typed resource policy's findings as the analyzer does, on every type it judges and a malformed one", async () => {
+        const year = 365 * 24 * 3600 * 1000;
+        const far = new Date(Date.now() + 3 * year).toISOString();
+        const resources = [
+            recorded(T.application, {
+                displayName: "a",
+                signInAudience: "AzureADMultipleOrgs",
+                web: { implicitGrant: { accessTokenIssuanceEnabled: true }, redirectUris: ["http://a.example/cb", 7] },
+                singlePageApplication: { redirectUris: "https://*.example/" },
+                password: { displayName: "p", endDate: far },
+            }),
+            recorded(T.registration, { displayName: "r", implicitIdTokenIssuanceEnabled: "yes", signInAudience: 42 }),
+            recorded(T.redirectUris, { applicationId: "/applications/1", type: "Nonsense", redirectUris: ["myapp://cb"] }),
+            recorded(T.appPassword, { applicationId: "/applications/1", endDate: "tomorrow" }),
+            recorded(T.spPassword, { servicePrincipalId: "/servicePrincipals/1" }),
+            recorded(T.appCertificate, { applicationId: "/applications/1", endDateRelative: "ninety days", value: "x" }),
+            recorded(T.spCertificate, { servicePrincipalId: "/servicePrincipals/1", endDate: far, value: "x" }),
+            recorded(T.federatedCredential, { issuer: "https://evil.example", subject: "repo:*" }),
+            recorded(T.flexibleFederatedCredential, { issuer: "https://token.actions.githubusercontent.com", claimsMatchingExpression: 3 }),
+            recorded("azure-native:managedidentity:FederatedIdentityCredential", { subject: "system:serviceaccount:*" }),
+            recorded(T.servicePrincipal, { clientId: "11111111-1111-1111-1111-111111111111" }),
+        ];
+        const typed = policies.filter(
+            (p): p is ResourceValidationPolicy => "validateResource" in p && [p.validateResource].flat().some(v => v && "__pulumiType" in v),
+        );
+        assert.equal(typed.length, 7);
+        const judged = new Set<string>();
+        for (const r of resources) {
+            const sdk = await analyzeBySdk(r, typed);
+            assert.deepEqual(analyzeByHarness(r, typed), sdk, r.type);
+            for (const f of sdk) judged.add(f.split(" ")[0]);
+        }
+        assert.deepEqual([...judged].sort(), typed.map(p => p.name).sort(), "every typed policy finds something in the case");
     });
 });
 
