@@ -7,7 +7,6 @@
  * Stack names: "alphanumeric characters, hyphens, underscores, or periods" (https://www.pulumi.com/docs/iac/concepts/stacks/).
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -22,7 +21,7 @@ import { STATE_FILE } from "../lib/rollout/state";
 import { DeployedOutput, verifyOutputs } from "../lib/rollout/verify";
 import { resolveWaves } from "../lib/rollout/waves";
 import { InputError } from "../lib/errors";
-import { catalog, devConfig } from "./helpers";
+import { catalog, devConfig, spawnCli } from "./helpers";
 
 const { EventsClient } = require("@pulumi/pulumi/proto/events_grpc_pb");
 const { EventRequest } = require("@pulumi/pulumi/proto/events_pb");
@@ -441,16 +440,8 @@ describe("rollout: confirmation, dry run and the CLI", function () {
 
     it("npm run rollout -- --dry-run, as a process (offline plans in the plan pool)", function () {
         const dir = project({}, ["contoso-dev", "fabrikam-dev"]);
-        const r = spawnSync(
-            path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-            [path.join(PROJECT_ROOT, "lib", "cli", "rollout.ts"), "--waves", "c=contoso-dev", "--waves", "rest=*", "--dry-run"],
-            {
-                cwd: dir,
-                env: { ...process.env, INIT_CWD: dir },
-                encoding: "utf8",
-            },
-        );
-        assert.equal(r.status, 0, r.stderr);
+        const r = spawnCli("rollout", ["--waves", "c=contoso-dev", "--waves", "rest=*", "--dry-run"], dir);
+        assert.equal(r.code, 0, r.stderr);
         assert.match(r.stderr, /2 waves, 2 stacks/);
         assert.match(r.stdout, /c\s+contoso-dev\s+planned/);
         assert.match(r.stdout, /rest\s+fabrikam-dev\s+planned/);
