@@ -6,7 +6,8 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { DEFAULT_PROGRAM, exitCode, planStack, PlanResult } from "../lib/plan/plan";
+import { DEFAULT_PROGRAM, exitCode, loadStack, planStack, PlanResult } from "../lib/plan/plan";
+import { fleetStack, fleetTenantId } from "../bench/generate";
 import { InProcessRunner } from "../lib/plan/in-process";
 import { PermissionCatalog } from "../lib/catalog";
 import { policies } from "../policies/all";
@@ -93,6 +94,27 @@ describe("the test suite's in-process runner (lib/plan/in-process.ts)", () => {
             assert.deepEqual(reply.result?.run.errors, [], reply.error);
             assert.equal(reply.result?.run.resources.length, a.result?.run.resources.length);
             assert.equal(reply.result?.tenant.principals.filter(p => p.displayName === "Contoso Orders API").length, 1);
+        }
+    });
+});
+
+describe("a runner hands records over while the program runs (lib/plan/worker.ts)", () => {
+    it("delivers every record of a stack larger than one message, in the order they were made", async () => {
+        const { config } = loadStack(writeStack(fleetStack(0, 140)), catalog);
+        const task = { program: DEFAULT_PROGRAM, config, stack: "dev", tenant: { tenantId: fleetTenantId(0) } };
+        const inProcess = await new InProcessRunner().run(task);
+        const processes = new ProgramRunners(1);
+        try {
+            const sent = await processes.run(task);
+            assert.deepEqual(sent.result?.run.errors, [], sent.error);
+            const urns = sent.result!.run.resources.map(r => r.urn);
+            assert.ok(urns.length > 1000, `${urns.length} records: more than two messages`);
+            assert.deepEqual(
+                urns,
+                inProcess.result!.run.resources.map(r => r.urn),
+            );
+        } finally {
+            processes.close();
         }
     });
 });

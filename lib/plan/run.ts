@@ -58,6 +58,12 @@ export interface RunOptions {
     tenant: SimulatedTenant;
     /** a first preview: outputs of resources not created yet are unknown */
     preview?: boolean;
+    /**
+     * Hands records over as they are made, `every` at a time, instead of keeping them to the end; the run's `resources`
+     * then lists only those not handed over. A runner sends them on to the plan while the program runs: a 5,000-app
+     * stack's records then never sit in the runner all at once, nor in one message at the end.
+     */
+    handOver?: { every: number; records: (batch: RecordedResource[]) => void };
 }
 
 /**
@@ -145,6 +151,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
                     retainOnDelete: req.getRetainondelete() || undefined,
                     ...(req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
                 });
+                if (opts.handOver && resources.length >= opts.handOver.every) opts.handOver.records(resources.splice(0));
             } else {
                 errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
             }
@@ -214,8 +221,8 @@ export interface RunResult {
 }
 
 /** Runs a program against a fresh simulated tenant; the runner process calls this. */
-export async function runTask(task: RunTask, catalog: PermissionCatalog): Promise<RunResult> {
+export async function runTask(task: RunTask, catalog: PermissionCatalog, handOver?: RunOptions["handOver"]): Promise<RunResult> {
     const tenant = new SimulatedTenant({ ...task.tenant, catalog });
-    const run = await runProgram({ program: task.program, config: task.config, stack: task.stack, tenant, preview: task.preview });
+    const run = await runProgram({ program: task.program, config: task.config, stack: task.stack, tenant, preview: task.preview, handOver });
     return { run, tenant: tenant.snapshot() };
 }

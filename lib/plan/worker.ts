@@ -3,8 +3,11 @@
  * stack) and sends back what they registered, as data. It never loads the policies: the plan's process judges.
  */
 import { PermissionCatalog } from "../catalog";
-import { runTask } from "./run";
-import type { RunnerReply, RunnerRequest } from "./runners";
+import { RecordedResource, runTask } from "./run";
+import type { RunnerRecords, RunnerReply, RunnerRequest } from "./runners";
+
+/** Records per message while the program runs (lib/plan/run.ts handOver): about a megabyte each. */
+const RECORDS_PER_MESSAGE = 500;
 
 const catalog = PermissionCatalog.load();
 
@@ -12,8 +15,17 @@ process.on("message", async ({ id, task }: RunnerRequest) => {
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     let reply: Omit<RunnerReply, "stats">;
+    let notData: string | undefined;
+    const records = (batch: RecordedResource[]) => {
+        try {
+            process.send!({ id, records: batch } satisfies RunnerRecords);
+        } catch (e) {
+            notData ??= (e as Error).message;
+        }
+    };
     try {
-        reply = { id, result: await runTask(task, catalog) };
+        const result = await runTask(task, catalog, { every: RECORDS_PER_MESSAGE, records });
+        reply = notData === undefined ? { id, result } : { id, error: `the program's results are not plain data: ${notData}` };
     } catch (e) {
         reply = { id, error: (e as Error).message };
     }
