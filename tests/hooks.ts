@@ -1,5 +1,5 @@
 /**
- * Root hooks (.mocharc.json requires this file): every temporary folder a test makes is removed when the run (or,
+ * Root hooks (.mocharc.js requires this file): every temporary folder a test makes is removed when the run (or,
  * under --parallel, the file) ends, so test runs leave nothing in the system's temporary folder. Plans run their
  * programs in this process (lib/plan/in-process.ts): the fixtures are trusted, and a runner process per program was
  * most of the suite's time; tests/isolation.test.ts plans in runner processes, as the CLIs do.
