@@ -118,3 +118,28 @@ describe("a runner hands records over while the program runs (lib/plan/worker.ts
         }
     });
 });
+
+describe("a runner started ahead (ProgramRunners.prestart)", () => {
+    it("is taken by the first program only; another program gets a runner of its own", async () => {
+        const processes = new ProgramRunners(2);
+        const runnersOf = () => (processes as unknown as { runners: { program?: string; child: { pid: number } }[] }).runners;
+        try {
+            processes.prestart();
+            processes.prestart(); // one at most
+            assert.equal(runnersOf().length, 1);
+            const ahead = runnersOf()[0].child.pid;
+            const task = { config: devConfig(), stack: "dev", tenant: { tenantId: TENANT_ID } };
+            const first = await processes.run({ ...task, program: DEFAULT_PROGRAM });
+            assert.deepEqual(first.result?.run.errors, [], first.error);
+            assert.deepEqual(
+                runnersOf().map(r => [r.child.pid, r.program]),
+                [[ahead, DEFAULT_PROGRAM]],
+            );
+            await processes.run({ ...task, program: path.join(__dirname, "fixtures", "programs", "wiring.ts") });
+            assert.equal(runnersOf().length, 2);
+            assert.notEqual(runnersOf()[1].child.pid, ahead);
+        } finally {
+            processes.close();
+        }
+    });
+});

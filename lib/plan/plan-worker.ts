@@ -3,12 +3,15 @@
  * with a program runner of its own (lib/plan/runners.ts). It never loads a program. Several stacks in flight: its
  * runner runs the next program while this process judges the last one.
  */
-import { PermissionCatalog } from "../catalog";
-import { PlanTask, planTask } from "./pool";
-import { programRunners } from "./runners";
+import type { PlanTask } from "./pool";
+import { ProgramRunners } from "./runners";
 
-PermissionCatalog.load(); // before the first task, as the runner loads it
-const runners = programRunners(1);
+// The runner starts first, so that its start-up overlaps this process loading the plan, the policies and the catalog.
+const runners = new ProgramRunners(1);
+runners.prestart();
+process.once("exit", () => runners.close());
+const { planTask } = require("./pool") as typeof import("./pool");
+(require("../catalog") as typeof import("../catalog")).PermissionCatalog.load(); // before the first task, as the runner loads it
 
 process.on("message", async ({ index, task }: { index: number; task: PlanTask }) => {
     const result = await planTask(task, runners);

@@ -44,7 +44,8 @@ export interface ProgramRunner {
 
 interface Runner {
     child: ChildProcess;
-    program: string;
+    /** the program it runs; none yet for a runner started ahead (prestart), which has run nothing */
+    program?: string;
     job?: Job;
 }
 interface Job {
@@ -128,8 +129,9 @@ export class ProgramRunners implements ProgramRunner {
     private runnerFor(program: string): Runner | undefined {
         const idle = this.runners.filter(r => !r.job);
         if (this.runners.length - idle.length >= this.size) return undefined;
-        const same = idle.find(r => r.program === program);
+        const same = idle.find(r => r.program === program) ?? idle.find(r => r.program === undefined);
         if (same) {
+            same.program = program;
             this.runners.push(...this.runners.splice(this.runners.indexOf(same), 1)); // most recently used last
             return same;
         }
@@ -140,7 +142,16 @@ export class ProgramRunners implements ProgramRunner {
         return this.start(program);
     }
 
-    private start(program: string): Runner {
+    /**
+     * Starts a runner before any program is known, so that its start-up (about 0.7 s: Pulumi's runtime, the catalog)
+     * overlaps the caller's own; the first program sent takes it.
+     */
+    prestart(): void {
+        if (this.closed || this.runners.length >= this.keep || this.runners.some(r => r.program === undefined)) return;
+        this.idle(this.start(undefined));
+    }
+
+    private start(program: string | undefined): Runner {
         // The program's console goes to stderr: stdout carries the plan (JSON for tools), which a program must not write into.
         const child = fork(WORKER, [], { execArgv: runnerArgs(), stdio: ["ignore", 2, 2, "ipc"], serialization: "advanced" });
         const runner: Runner = { child, program };
