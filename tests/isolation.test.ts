@@ -25,9 +25,9 @@ const APP_TIERS = "azuread-approleassignment-disallow-privileged-permissions";
 // Runner processes, as the CLIs plan (the suite's other plans run their trusted fixtures in this process: tests/hooks.ts).
 const runners = new ProgramRunners(1);
 
-function planTampered(routes: string[]): Promise<PlanResult> {
+function planTampered(routes: string[], by: ProgramRunners = runners): Promise<PlanResult> {
     const config = { "azuread:tenantId": TENANT_ID, "test:spec": { graphRoles: ["RoleManagement.ReadWrite.Directory"] }, "test:routes": routes };
-    return planStack({ configFile: writeStack(config), program: TAMPER, catalog, runners });
+    return planStack({ configFile: writeStack(config), program: TAMPER, catalog, runners: by });
 }
 
 function assertDenied(plan: PlanResult, route: string) {
@@ -66,6 +66,44 @@ describe("class 8: the program cannot change what the policies read", () => {
         const plan = await planTampered(["forge"]);
         assert.equal(exitCode(plan), 1);
         assert.match(plan.errors.join("\n"), /not the answer to its task/);
+    });
+
+    it("still denies it when the program replaces process.send to drop the assignment from what its runner sends", async () => {
+        assertDenied(await planTampered(["send-filter"]), "send-filter");
+    });
+
+    it("does not take a clean reply the program forges with the id it read through process.send", async () => {
+        assertDenied(await planTampered(["reply-early"]), "reply-early");
+    });
+
+    // chunk-burst: a stopped runner's messages already read would otherwise reach a channel that is gone (an uncaught TypeError).
+    for (const route of ["chunk-wrong-id", "chunk-no-id", "chunk-not-array", "chunk-burst"]) {
+        it(`fails closed when the program writes records to the plan's channel (${route})`, async () => {
+            const plan = await planTampered([route]);
+            assert.equal(exitCode(plan), 1);
+            assert.match(plan.errors.join("\n"), /not the answer to its task/);
+        });
+    }
+
+    // The job's id read below process.send (tamper.ts stealId): what the plan reads must still be resource records.
+    for (const route of ["chunk-not-records", "reply-not-records"]) {
+        it(`fails closed, without throwing, when what is sent with the job's id is not resource records (${route})`, async () => {
+            const plan = await planTampered([route]);
+            assert.equal(exitCode(plan), 1);
+            assert.match(plan.errors.join("\n"), /not the answer to its task/);
+        });
+    }
+
+    it("stops a runner that writes to the channel after its reply, so that no later job of it takes the message", async () => {
+        const own = new ProgramRunners(1);
+        const live = () => (own as unknown as { runners: unknown[] }).runners.length;
+        try {
+            assertDenied(await planTampered(["chunk-after-reply"], own), "chunk-after-reply");
+            for (let i = 0; i < 50 && live(); i++) await new Promise(r => setTimeout(r, 50));
+            assert.equal(live(), 0);
+        } finally {
+            own.close();
+        }
     });
 
     it("plans the next stack normally after a program's runner was stopped", async () => {
@@ -119,25 +157,66 @@ describe("a runner hands records over while the program runs (lib/plan/worker.ts
     });
 });
 
+const runnersOf = (processes: ProgramRunners) => (processes as unknown as { runners: { program?: string; child: { pid: number } }[] }).runners;
+
 describe("a runner started ahead (ProgramRunners.prestart)", () => {
     it("is taken by the first program only; another program gets a runner of its own", async () => {
         const processes = new ProgramRunners(2);
-        const runnersOf = () => (processes as unknown as { runners: { program?: string; child: { pid: number } }[] }).runners;
         try {
             processes.prestart();
             processes.prestart(); // one at most
-            assert.equal(runnersOf().length, 1);
-            const ahead = runnersOf()[0].child.pid;
+            assert.equal(runnersOf(processes).length, 1);
+            const ahead = runnersOf(processes)[0].child.pid;
             const task = { config: devConfig(), stack: "dev", tenant: { tenantId: TENANT_ID } };
             const first = await processes.run({ ...task, program: DEFAULT_PROGRAM });
             assert.deepEqual(first.result?.run.errors, [], first.error);
             assert.deepEqual(
-                runnersOf().map(r => [r.child.pid, r.program]),
+                runnersOf(processes).map(r => [r.child.pid, r.program]),
                 [[ahead, DEFAULT_PROGRAM]],
             );
             await processes.run({ ...task, program: path.join(__dirname, "fixtures", "programs", "wiring.ts") });
-            assert.equal(runnersOf().length, 2);
-            assert.notEqual(runnersOf()[1].child.pid, ahead);
+            assert.equal(runnersOf(processes).length, 2);
+            assert.notEqual(runnersOf(processes)[1].child.pid, ahead);
+        } finally {
+            processes.close();
+        }
+    });
+
+    it("never gives a runner that ran one program to another: least recently used, failed, stopped", async () => {
+        const processes = new ProgramRunners(1, 1);
+        const task = { config: devConfig(), stack: "dev", tenant: { tenantId: TENANT_ID } };
+        const WIRING = path.join(__dirname, "fixtures", "programs", "wiring.ts");
+        const seen: number[] = [];
+        const only = (program: string) => {
+            assert.deepEqual(
+                runnersOf(processes).map(r => r.program),
+                [program],
+            );
+            const pid = runnersOf(processes)[0].child.pid;
+            assert.ok(!seen.includes(pid), `runner ${pid} ran another program`);
+            seen.push(pid);
+        };
+        try {
+            processes.prestart();
+            seen.push(runnersOf(processes)[0].child.pid);
+            await processes.run({ ...task, program: DEFAULT_PROGRAM });
+            assert.deepEqual(
+                runnersOf(processes).map(r => [r.child.pid, r.program]),
+                [[seen[0], DEFAULT_PROGRAM]],
+            );
+            await processes.run({ ...task, program: WIRING }); // keep 1: the default program's runner is retired
+            only(WIRING);
+            processes.prestart(); // none: the one kept runner is the wiring program's
+            assert.equal(runnersOf(processes).length, 1);
+            const config = { "azuread:tenantId": TENANT_ID, "test:spec": {}, "test:routes": ["exit"] };
+            const failed = await processes.run({ ...task, config, program: TAMPER });
+            assert.match(failed.error ?? "", /exited with code/);
+            assert.equal(runnersOf(processes).length, 0, "neither the wiring program's runner nor the failed one is kept");
+            await processes.run({ ...task, program: DEFAULT_PROGRAM });
+            only(DEFAULT_PROGRAM);
+            processes.close();
+            assert.equal(runnersOf(processes).length, 0);
+            assert.equal((await processes.run({ ...task, program: DEFAULT_PROGRAM })).error, "the program runners were stopped");
         } finally {
             processes.close();
         }

@@ -70,6 +70,7 @@ function isRunResult(r: unknown): r is RunResult {
         !!x &&
         !!x.run &&
         Array.isArray(x.run.resources) &&
+        x.run.resources.every(isRecord) &&
         Array.isArray(x.run.errors) &&
         Array.isArray(x.run.rejections) &&
         !!x.run.outputs &&
@@ -80,6 +81,29 @@ function isRunResult(r: unknown): r is RunResult {
         Array.isArray(x.tenant.grants) &&
         Array.isArray(x.tenant.assignments) &&
         Array.isArray(x.tenant.applications)
+    );
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
+const isOptional = (x: unknown, is: (y: unknown) => boolean) => x === undefined || is(x);
+
+/** Whether a value sent as a resource record has the fields the plan reads (a malformed one would crash the plan). */
+function isRecord(r: unknown): r is RecordedResource {
+    return (
+        isObject(r) &&
+        [r.urn, r.type, r.name].every(x => typeof x === "string") &&
+        isOptional(r.parent, x => typeof x === "string") &&
+        isOptional(r.provider, x => typeof x === "string") &&
+        isOptional(r.version, x => typeof x === "string") &&
+        Array.isArray(r.dependencies) &&
+        isObject(r.propertyDependencies) &&
+        Object.values(r.propertyDependencies).every(Array.isArray) &&
+        isObject(r.inputs) &&
+        isObject(r.outputs) &&
+        Array.isArray(r.secretInputs) &&
+        r.secretInputs.every(Array.isArray) &&
+        isOptional(r.secretOutputs, x => Array.isArray(x) && x.every(Array.isArray)) &&
+        isOptional(r.ignoreChanges, x => Array.isArray(x) && x.every(y => typeof y === "string"))
     );
 }
 
@@ -109,11 +133,14 @@ export class ProgramRunners implements ProgramRunner {
     close(): void {
         this.closed = true;
         for (const r of [...this.runners]) this.retire(r);
-        for (const job of this.waiting.splice(0)) job.resolve({ id: job.id, error: "the program runners were stopped", stats: NO_STATS });
     }
 
     private dispatch(): void {
-        if (this.closed) return;
+        if (this.closed) {
+            // a job sent after close() is answered, not left waiting forever (the plan would hang, not fail)
+            for (const job of this.waiting.splice(0)) job.resolve({ id: job.id, error: "the program runners were stopped", stats: NO_STATS });
+            return;
+        }
         for (const job of [...this.waiting]) {
             const runner = this.runnerFor(job.task.program);
             if (!runner) continue;
@@ -158,7 +185,7 @@ export class ProgramRunners implements ProgramRunner {
         this.runners.push(runner);
         child.on("message", (reply: RunnerReply | RunnerRecords) => {
             const job = runner.job;
-            if (job && reply && reply.id === job.id && "records" in reply && Array.isArray(reply.records)) {
+            if (job && reply && reply.id === job.id && "records" in reply && Array.isArray(reply.records) && reply.records.every(isRecord)) {
                 for (const r of reply.records) job.records.push(r);
                 return;
             }
@@ -190,7 +217,10 @@ export class ProgramRunners implements ProgramRunner {
         const i = this.runners.indexOf(runner);
         if (i < 0) return;
         this.runners.splice(i, 1);
+        // Messages already read from its channel are still emitted: with no listener, Node queues them on the channel it
+        // has just closed and throws in this process. Listen, and drop them.
         runner.child.removeAllListeners("message");
+        runner.child.on("message", () => undefined);
         runner.child.on("error", () => undefined);
         if (runner.child.connected) runner.child.disconnect();
         runner.child.kill();

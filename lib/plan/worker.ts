@@ -10,6 +10,9 @@ import type { RunnerRecords, RunnerReply, RunnerRequest } from "./runners";
 const RECORDS_PER_MESSAGE = 500;
 
 const catalog = PermissionCatalog.load();
+// The channel's send as it is before any program runs: a program that replaces process.send must not see or rewrite
+// what the runner hands the plan (its records, the job's id that would let it forge a reply).
+const send = process.send!.bind(process);
 
 process.on("message", async ({ id, task }: RunnerRequest) => {
     const started = process.hrtime.bigint();
@@ -18,7 +21,7 @@ process.on("message", async ({ id, task }: RunnerRequest) => {
     let notData: string | undefined;
     const records = (batch: RecordedResource[]) => {
         try {
-            process.send!({ id, records: batch } satisfies RunnerRecords);
+            send({ id, records: batch } satisfies RunnerRecords);
         } catch (e) {
             notData ??= (e as Error).message;
         }
@@ -36,10 +39,10 @@ process.on("message", async ({ id, task }: RunnerRequest) => {
         rssBytes: process.resourceUsage().maxRSS * 1024,
     };
     try {
-        process.send!({ ...reply, stats } satisfies RunnerReply);
+        send({ ...reply, stats } satisfies RunnerReply);
     } catch (e) {
         // Only data crosses to the plan (structured clone): a value that is not data is the program's error.
-        process.send!({ id, error: `the program's results are not plain data: ${(e as Error).message}`, stats } satisfies RunnerReply);
+        send({ id, error: `the program's results are not plain data: ${(e as Error).message}`, stats } satisfies RunnerReply);
     }
 });
 // The plan's process went away: nothing is left to run for.
