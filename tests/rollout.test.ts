@@ -165,9 +165,8 @@ interface Run {
 async function rollout(dir: string, args: string[], fake?: FakePulumi, deps: Partial<RolloutDeps> = {}): Promise<Run> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(["--project", dir, ...args], {
-        out: t => out.push(t),
-        err: t => err.push(t),
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), cwd: PROJECT_ROOT };
+    const code = await main(["--project", dir, ...args], io, {
         pulumi: async () => (fake ? { command: fake.asCommand() } : { error: "no CLI in this test" }),
         plan: plans,
         isTTY: false,
