@@ -227,47 +227,73 @@ interface DelegatedFacts {
 }
 
 export function predictFlows(model: ConsentModel, state: TenantState, catalog: PermissionCatalog): Flow[] {
-    const principalOf = (app: AppModel): string | undefined =>
-        app.managedIdentity && "principalId" in app.managedIdentity
-            ? state.principal(app.managedIdentity.principalId)
-                ? app.managedIdentity.principalId
-                : undefined
-            : state.principalOfResource(app.identity === "managed-identity" ? identityName(app.key) : servicePrincipalName(app.key));
-    const clientIdOf = (app: AppModel): string | undefined => {
-        const oid = principalOf(app);
-        return oid ? state.principal(oid)?.clientId : app.externalAppId;
-    };
-    const appOf = (r: ResourceRef) => (r.kind === "app" ? model.apps.find(a => a.key === r.key)! : undefined);
-    const resourceObjectIdOf = (r: ResourceRef) => (r.kind === "app" ? principalOf(appOf(r)!) : state.principalByClientId(r.appId)?.objectId);
-    const resourceClientIdOf = (r: ResourceRef) => {
-        if (r.kind === "microsoft") return r.appId;
-        const oid = resourceObjectIdOf(r);
-        return oid ? state.principal(oid)?.clientId : undefined;
-    };
-    const required = (objectId: string | undefined) => !!(objectId && state.principal(objectId)?.assignmentRequired);
-    const disabled = (objectId: string | undefined) => !!(objectId && state.principal(objectId)?.disabled);
-    const assignees = (objectId: string) => state.assignmentsTo(objectId).filter(a => a.principalType === "UserOrGroup").length;
-    const { adminConsentWorkflow } = model.tenant;
+    const predictor = new FlowPredictor(model, state, catalog);
+    return model.apps.flatMap(app => predictor.flowsOfApp(app));
+}
 
-    const delegatedFacts = (app: AppModel, request: AccessRequest): DelegatedFacts => {
-        const r = request.resource;
-        const clientObjectId = principalOf(app);
-        const clientId = clientIdOf(app);
-        const resourceObjectId = resourceObjectIdOf(r);
-        const resourceClientId = resourceClientIdOf(r);
-        const preAuthorizedIds = resourceClientId && clientId ? (state.application(resourceClientId)?.preAuthorized.get(clientId) ?? []) : [];
-        const failure = principalFailure({
+/** The token requests of a consent model, judged against what the deploy leaves in the tenant. */
+class FlowPredictor {
+    constructor(
+        private readonly model: ConsentModel,
+        private readonly state: TenantState,
+        private readonly catalog: PermissionCatalog,
+    ) {}
+
+    principalOf(app: AppModel): string | undefined {
+        if (app.managedIdentity && "principalId" in app.managedIdentity)
+            return this.state.principal(app.managedIdentity.principalId) ? app.managedIdentity.principalId : undefined;
+        return this.state.principalOfResource(app.identity === "managed-identity" ? identityName(app.key) : servicePrincipalName(app.key));
+    }
+    clientIdOf(app: AppModel): string | undefined {
+        const oid = this.principalOf(app);
+        return oid ? this.state.principal(oid)?.clientId : app.externalAppId;
+    }
+    appOf(r: ResourceRef): AppModel | undefined {
+        return r.kind === "app" ? this.model.apps.find(a => a.key === r.key)! : undefined;
+    }
+    resourceObjectIdOf(r: ResourceRef): string | undefined {
+        return r.kind === "app" ? this.principalOf(this.appOf(r)!) : this.state.principalByClientId(r.appId)?.objectId;
+    }
+    resourceClientIdOf(r: ResourceRef): string | undefined {
+        if (r.kind === "microsoft") return r.appId;
+        const oid = this.resourceObjectIdOf(r);
+        return oid ? this.state.principal(oid)?.clientId : undefined;
+    }
+    required(objectId: string | undefined): boolean {
+        return !!(objectId && this.state.principal(objectId)?.assignmentRequired);
+    }
+    disabled(objectId: string | undefined): boolean {
+        return !!(objectId && this.state.principal(objectId)?.disabled);
+    }
+    assignees(objectId: string): number {
+        return this.state.assignmentsTo(objectId).filter(a => a.principalType === "UserOrGroup").length;
+    }
+
+    /** Why neither side can take part in a token request (a missing or disabled service principal), if one can't. */
+    principalFailure(app: AppModel, r: ResourceRef, clientObjectId: string | undefined, resourceObjectId: string | undefined, preAuthorized: boolean) {
+        const clientId = this.clientIdOf(app);
+        return principalFailure({
             clientHasPrincipal: !!clientObjectId,
             resourceHasPrincipal: !!resourceObjectId,
-            firstPartyClient: !!clientId && catalog.isFirstParty(clientId),
+            firstPartyClient: !!clientId && this.catalog.isFirstParty(clientId),
             firstPartyResource: r.kind === "microsoft",
-            preAuthorized: preAuthorizedIds.length > 0,
-            clientDisabled: disabled(clientObjectId),
-            resourceDisabled: disabled(resourceObjectId),
+            preAuthorized,
+            clientDisabled: this.disabled(clientObjectId),
+            resourceDisabled: this.disabled(resourceObjectId),
         });
+    }
+
+    delegatedFacts(app: AppModel, request: AccessRequest): DelegatedFacts {
+        const r = request.resource;
+        const clientObjectId = this.principalOf(app);
+        const clientId = this.clientIdOf(app);
+        const resourceObjectId = this.resourceObjectIdOf(r);
+        const resourceClientId = this.resourceClientIdOf(r);
+        const preAuthorizedIds = resourceClientId && clientId ? (this.state.application(resourceClientId)?.preAuthorized.get(clientId) ?? []) : [];
+        const failure = this.principalFailure(app, r, clientObjectId, resourceObjectId, preAuthorizedIds.length > 0);
         if (failure) return { failure, scopes: [] };
         const granted = new Set(
-            state
+            this.state
                 .grants(clientObjectId!, resourceObjectId!)
                 .filter(g => g.consentType === "AllPrincipals")
                 .flatMap(g => g.scopes),
@@ -275,120 +301,110 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
         const client: ClientFacts = {
             registeredHere: app.identity === "application",
             publisherVerified: app.publisherVerified,
-            assignmentRequired: required(clientObjectId),
+            assignmentRequired: this.required(clientObjectId),
         };
         const scopes = request.permissions.map(
             (p): ScopeStatus => ({
                 value: p.value,
                 approvedBy: granted.has(p.value) ? "admin-grant" : preAuthorizedIds.includes(p.id) ? "pre-authorized" : null,
-                ...whoMayApprove(p, resourceKey(r), client, model.tenant),
+                ...whoMayApprove(p, resourceKey(r), client, this.model.tenant),
             }),
         );
         return { failure: null, scopes, clientObjectId, resourceObjectId };
-    };
+    }
 
     /** Rule 4: the known clients of an API (in the tenant) that would show its users a combined prompt. */
-    const combinedClients = (api: AppModel): AppModel[] => {
-        const apiClientId = clientIdOf(api);
-        const known = apiClientId ? (state.application(apiClientId)?.knownClients ?? []) : [];
-        return model.apps.filter(
+    combinedClients(api: AppModel): AppModel[] {
+        const apiClientId = this.clientIdOf(api);
+        const known = apiClientId ? (this.state.application(apiClientId)?.knownClients ?? []) : [];
+        return this.model.apps.filter(
             c =>
                 c.key !== api.key &&
-                known.includes(clientIdOf(c) ?? "") &&
+                known.includes(this.clientIdOf(c) ?? "") &&
                 !bundledConsentGaps(c, api).length &&
                 c.delegated.some(d => d.resource.kind === "app" && d.resource.key === api.key),
         );
-    };
-    const downstreamOf = (api: AppModel) => api.delegated.map(d => delegatedFacts(api, d)).flatMap(f => (f.failure ? [] : f.scopes));
-    // A client that requires assignment gets no user consent at all, so neither does the API's part of its prompt (cautious).
-    const combined = (client: AppModel, api: AppModel, clientScopes: ScopeStatus[]) =>
-        combinedConsentOutcome(
-            clientScopes,
-            downstreamOf(api).map(s =>
-                required(principalOf(client)) && s.approver === "user" ? { ...s, approver: "admin" as const, reason: "assignment-required" as const } : s,
-            ),
-            adminConsentWorkflow,
-        );
-
-    const flows: Flow[] = [];
-    for (const app of model.apps) {
-        for (const { kind, request } of flowsOf(app)) {
-            const r = request.resource;
-            const resourceApp = appOf(r);
-            const base = { client: app.key, resource: r.label, flow: kind, permissions: request.permissions.map(p => p.value) };
-            if (kind === "client-credentials") {
-                flows.push({ ...base, ...clientCredentialsFlow(app, request, principalOf(app), resourceObjectIdOf(r)) });
-                continue;
-            }
-            const facts = delegatedFacts(app, request);
-            if (facts.failure) {
-                flows.push({
-                    ...base,
-                    outcome: "failed",
-                    code: facts.failure,
-                    claims: {},
-                    mechanism: [],
-                    fix: principalFix(facts.failure, app, r.label, r.kind === "microsoft" ? r.appId : undefined),
-                });
-                continue;
-            }
-            const { scopes } = facts;
-            let result: RuleResult;
-            let via: AppModel | undefined;
-            if (kind === "on-behalf-of") {
-                via = combinedClients(app).find(
-                    c =>
-                        combined(c, app, delegatedFacts(c, c.delegated.find(d => d.resource.kind === "app" && d.resource.key === app.key)!).scopes)
-                            .downstreamConsented,
-                );
-                result = onBehalfOfOutcome(scopes, via !== undefined);
-            } else {
-                result =
-                    resourceApp && combinedClients(resourceApp).includes(app)
-                        ? combined(app, resourceApp, scopes).client
-                        : authorizationCodeOutcome(scopes, adminConsentWorkflow);
-            }
-            // Users must be assigned to the app they sign in to and to the API the token is for, where either requires it.
-            const needs = [facts.clientObjectId!, facts.resourceObjectId!].filter(required);
-            result = assignmentOutcome(result, { required: needs.length > 0, assignees: Math.min(...needs.map(assignees)) });
-            const mechanism = [...new Set(scopes.map(s => s.approvedBy ?? (s.approver === "user" || via ? "user-consent" : "none")))];
-            flows.push({
-                ...base,
-                outcome: result.outcome,
-                code: result.code,
-                claims: result.granted.length ? { scp: result.granted } : {},
-                mechanism,
-                fix: delegatedFix({
-                    app,
-                    resource: r.label,
-                    result,
-                    resourceApp,
-                    kind,
-                    via,
-                    assignmentOn: needs.map(oid => model.apps.find(a => principalOf(a) === oid)!.key),
-                }),
-            });
-        }
     }
-    return flows;
+    downstreamOf(api: AppModel): ScopeStatus[] {
+        return api.delegated.map(d => this.delegatedFacts(api, d)).flatMap(f => (f.failure ? [] : f.scopes));
+    }
+    // A client that requires assignment gets no user consent at all, so neither does the API's part of its prompt (cautious).
+    combined(client: AppModel, api: AppModel, clientScopes: ScopeStatus[]) {
+        return combinedConsentOutcome(
+            clientScopes,
+            this.downstreamOf(api).map(s =>
+                this.required(this.principalOf(client)) && s.approver === "user"
+                    ? { ...s, approver: "admin" as const, reason: "assignment-required" as const }
+                    : s,
+            ),
+            this.model.tenant.adminConsentWorkflow,
+        );
+    }
 
-    function clientCredentialsFlow(
-        app: AppModel,
-        request: AccessRequest,
-        clientObjectId: string | undefined,
-        resourceObjectId: string | undefined,
-    ): Pick<Flow, "outcome" | "code" | "claims" | "mechanism" | "fix"> {
-        const r = request.resource;
-        const clientId = clientIdOf(app);
-        const failure = principalFailure({
-            clientHasPrincipal: !!clientObjectId,
-            resourceHasPrincipal: !!resourceObjectId,
-            firstPartyClient: !!clientId && catalog.isFirstParty(clientId),
-            firstPartyResource: r.kind === "microsoft",
-            preAuthorized: false,
-            clientDisabled: disabled(clientObjectId),
-            resourceDisabled: disabled(resourceObjectId),
+    flowsOfApp(app: AppModel): Flow[] {
+        return flowsOf(app).map(({ kind, request }) => {
+            const r = request.resource;
+            const base = { client: app.key, resource: r.label, flow: kind, permissions: request.permissions.map(p => p.value) };
+            if (kind === "client-credentials") return { ...base, ...this.clientCredentialsFlow(app, request) };
+            return { ...base, ...this.delegatedFlow(app, kind, request) };
         });
+    }
+
+    delegatedFlow(app: AppModel, kind: FlowKind, request: AccessRequest): Pick<Flow, "outcome" | "code" | "claims" | "mechanism" | "fix"> {
+        const r = request.resource;
+        const resourceApp = this.appOf(r);
+        const facts = this.delegatedFacts(app, request);
+        if (facts.failure)
+            return {
+                outcome: "failed",
+                code: facts.failure,
+                claims: {},
+                mechanism: [],
+                fix: principalFix(facts.failure, app, r.label, r.kind === "microsoft" ? r.appId : undefined),
+            };
+        const { scopes } = facts;
+        const adminConsentWorkflow = this.model.tenant.adminConsentWorkflow;
+        let result: RuleResult;
+        let via: AppModel | undefined;
+        if (kind === "on-behalf-of") {
+            via = this.combinedClients(app).find(
+                c =>
+                    this.combined(c, app, this.delegatedFacts(c, c.delegated.find(d => d.resource.kind === "app" && d.resource.key === app.key)!).scopes)
+                        .downstreamConsented,
+            );
+            result = onBehalfOfOutcome(scopes, via !== undefined);
+        } else {
+            result =
+                resourceApp && this.combinedClients(resourceApp).includes(app)
+                    ? this.combined(app, resourceApp, scopes).client
+                    : authorizationCodeOutcome(scopes, adminConsentWorkflow);
+        }
+        // Users must be assigned to the app they sign in to and to the API the token is for, where either requires it.
+        const needs = [facts.clientObjectId!, facts.resourceObjectId!].filter(oid => this.required(oid));
+        result = assignmentOutcome(result, { required: needs.length > 0, assignees: Math.min(...needs.map(oid => this.assignees(oid))) });
+        const mechanism = [...new Set(scopes.map(s => s.approvedBy ?? (s.approver === "user" || via ? "user-consent" : "none")))];
+        return {
+            outcome: result.outcome,
+            code: result.code,
+            claims: result.granted.length ? { scp: result.granted } : {},
+            mechanism,
+            fix: delegatedFix({
+                app,
+                resource: r.label,
+                result,
+                resourceApp,
+                kind,
+                via,
+                assignmentOn: needs.map(oid => this.model.apps.find(a => this.principalOf(a) === oid)!.key),
+            }),
+        };
+    }
+
+    clientCredentialsFlow(app: AppModel, request: AccessRequest): Pick<Flow, "outcome" | "code" | "claims" | "mechanism" | "fix"> {
+        const r = request.resource;
+        const clientObjectId = this.principalOf(app);
+        const resourceObjectId = this.resourceObjectIdOf(r);
+        const failure = this.principalFailure(app, r, clientObjectId, resourceObjectId, false);
         if (failure)
             return {
                 outcome: "failed",
@@ -397,11 +413,11 @@ export function predictFlows(model: ConsentModel, state: TenantState, catalog: P
                 mechanism: [],
                 fix: principalFix(failure, app, r.label, r.kind === "microsoft" ? r.appId : undefined),
             };
-        const assigned = state.assignments(clientObjectId!, resourceObjectId!).map(a => a.appRoleId);
+        const assigned = this.state.assignments(clientObjectId!, resourceObjectId!).map(a => a.appRoleId);
         const result = clientCredentialsOutcome(
             request.permissions.map(p => p.id),
             assigned,
-            required(resourceObjectId),
+            this.required(resourceObjectId),
         );
         const byId = new Map(request.permissions.map(p => [p.id, p.value]));
         const missing = result.missing.map(id => byId.get(id)!);

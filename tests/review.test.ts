@@ -13,6 +13,7 @@ import type { PlanResult } from "../lib/plan/plan";
 import { ReviewSide, reviewStack, StackReview } from "../lib/review/diff";
 import { COMMENT_MARKER, MARKDOWN_LIMIT, md, renderMarkdown } from "../lib/review/render";
 import { pairStacks, ReviewResult } from "../lib/review/review";
+import { runMain } from "./helpers";
 
 const T1 = "11111111-1111-1111-1111-111111111111";
 const T2 = "22222222-2222-2222-2222-222222222222";
@@ -64,18 +65,10 @@ function write(dir: string, files: Record<string, string | null>): void {
     }
 }
 
-/** Runs the CLI in-process; stdout and stderr are captured. */
+/** Runs the CLI in-process from `dir`; stdout and stderr are captured. */
 async function review(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const [log, error] = [console.log, console.error];
-    let out = "";
-    let err = "";
-    console.log = (...a: unknown[]) => void (out += a.join(" ") + "\n");
-    console.error = (...a: unknown[]) => void (err += a.join(" ") + "\n");
-    try {
-        return { code: await main(args, dir), out, err };
-    } finally {
-        [console.log, console.error] = [log, error];
-    }
+    const r = await runMain(main, args, { cwd: dir });
+    return { code: r.code!, out: r.stdout, err: r.stderr };
 }
 
 after(() => {

@@ -6,7 +6,7 @@ import { InputError } from "../lib/errors";
 import { loadStack } from "../lib/plan/plan";
 import { audit, AuditResult, Finding, userConsentOf } from "../lib/tenant/audit";
 import { jsonDepth, loadTenantExport, parseTenantExport, TenantExport } from "../lib/tenant/export";
-import { catalog, DEV_STACK, devConfig, tempDir, writeStack } from "./helpers";
+import { catalog, DEV_STACK, devConfig, runMain, spawnCli, tempDir, writeStack } from "./helpers";
 import { FIXTURE, fixture } from "./tenant-helpers";
 
 const NOW = new Date("2026-11-26T12:00:00Z");
@@ -322,21 +322,14 @@ describe("audit (lib/tenant/audit.ts)", () => {
 });
 
 describe("npm run audit (lib/cli/audit.ts, in-process)", () => {
-    const cli = async (...args: string[]) => {
-        let stdout = "",
-            stderr = "";
-        const code = await auditMain(
-            args,
-            s => {
-                stdout += s + "\n";
-            },
-            s => {
-                stderr += s + "\n";
-            },
-            NOW,
-        );
-        return { code, stdout, stderr };
-    };
+    const cli = async (...args: string[]) => runMain((argv, io) => auditMain(argv, io, NOW), args);
+
+    it("runs as a process once (spawned): exit 1 for the tier-0 permission outside code, JSON on stdout, no stack trace", () => {
+        const r = spawnCli("audit", ["--config", DEV_STACK, "--tenant-export", FIXTURE, "--format", "json"]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.equal(JSON.parse(r.stdout).summary.tier0OutsideCode, 1);
+        assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /);
+    });
 
     it("json: { stack, tenant, findings, summary }, exit 1 for a tier-0 permission outside code", async () => {
         const r = await cli("--config", DEV_STACK, "--tenant-export", FIXTURE, "--format", "json");

@@ -3,6 +3,7 @@
  * impersonation families, cross-API equivalence, tenant overrides, and the `tiers` command.
  */
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main as buildMain } from "../scripts/build-catalog";
@@ -12,6 +13,7 @@ import { policies } from "../policies/all";
 import { runPolicies } from "../lib/plan/policies";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
+import { PROJECT_ROOT } from "../lib/plan/plan";
 import { catalog, devConfig, runMain, tempDir, TENANT_ID } from "./helpers";
 import { mandatoryOf, of, planDev, writePolicyConfig } from "./policy-helpers";
 import { main as tiersMain } from "../lib/cli/tiers";
@@ -442,6 +444,21 @@ describe("issue 8, class 5: npm run tiers", () => {
         return { code: r.code, out: r.stdout, err: r.stderr };
     };
     const config = (tiers: unknown[]) => writePolicyConfig({ [APP_TIERS]: { tiers } });
+
+    it("runs as a process once: a reader that stops early (`| head`) ends it with exit 0, not an EPIPE stack trace", async () => {
+        const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(PROJECT_ROOT, "lib", "cli", "tiers.ts")], {
+            cwd: PROJECT_ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", d => (stderr += d));
+        const first = await new Promise<string>(resolve => child.stdout.once("data", d => resolve(String(d))));
+        child.stdout.destroy(); // as head does after its lines
+        const code = await new Promise<number | null>(resolve => child.on("close", resolve));
+        assert.match(first, /^resource\s+type\s+permission/);
+        assert.equal(code, 0, stderr);
+        assert.equal(stderr, "");
+    });
 
     it("prints the effective classification as text: tier, sources and reason", async () => {
         const r = await run("--resource", "microsoft-graph", "--type", "delegated");

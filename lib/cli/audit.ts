@@ -10,7 +10,7 @@ import { formatProblem, InputError, InputProblem } from "../errors";
 import { loadStack, stackNameOf } from "../plan/plan";
 import { audit, auditExitCode, AuditResult, Finding, FINDING_KINDS, isTier0OutsideCode } from "../tenant/audit";
 import { loadTenantExport } from "../tenant/export";
-import { runAsProcess } from "./io";
+import { Io, processIo, runAsProcess } from "./io";
 
 const USAGE = `usage: npm run audit -- (--stack NAME | --config FILE) --tenant-export FILE [--outputs FILE] [--format text|json|markdown]
   --stack NAME          audit against Pulumi.NAME.yaml in the project folder
@@ -85,13 +85,13 @@ export function renderMarkdown(r: AuditResult): string {
     return out.join("\n");
 }
 
-function readOutputs(file: string): Record<string, string> {
+function readOutputs(file: string, cwd: string): Record<string, string> {
     const problem = (message: string): never => {
         throw new InputError([{ path: `--outputs ${file}`, message, hint: "the output of `pulumi stack output --json`" }], path.basename(file));
     };
     let data: unknown;
     try {
-        data = JSON.parse(fs.readFileSync(file, "utf8"));
+        data = JSON.parse(fs.readFileSync(path.resolve(cwd, file), "utf8"));
     } catch (e) {
         return problem((e as Error).message.split("\n")[0]);
     }
@@ -101,7 +101,9 @@ function readOutputs(file: string): Record<string, string> {
     return ids as Record<string, string>;
 }
 
-export async function main(argv: string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error, now?: Date): Promise<number> {
+export async function main(argv: string[], io: Pick<Io, "out" | "err" | "cwd"> = processIo(), now?: Date): Promise<number> {
+    const out = (t: string) => io.out(t);
+    const err = (t: string) => io.err(t);
     let args;
     try {
         args = parseArgs({
@@ -130,13 +132,13 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     if (!["text", "json", "markdown"].includes(args.format!)) return usage(`--format is "${args.format}"; use text, json or markdown`);
     if ((args.stack === undefined) === (args.config === undefined)) return usage("name exactly one of --stack or --config");
     if (!args["tenant-export"]) return usage("--tenant-export FILE is required");
-    const configFile = path.resolve(args.config ?? `Pulumi.${args.stack}.yaml`);
+    const configFile = path.resolve(io.cwd, args.config ?? `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(configFile)) return usage(`${configFile}: no such stack file`);
     try {
         const catalog = PermissionCatalog.load();
         const { model } = loadStack(configFile, catalog);
         if (!model) return usage(`${configFile} declares no entra-consent:tenant / entra-consent:apps to audit against`);
-        const data = loadTenantExport(path.resolve(args["tenant-export"]));
+        const data = loadTenantExport(path.resolve(io.cwd, args["tenant-export"]));
         if (data.tenantId.toLowerCase() !== model.tenant.id) {
             throw new InputError([
                 {
@@ -146,7 +148,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
                 },
             ]);
         }
-        const clientIds = args.outputs ? readOutputs(args.outputs) : undefined;
+        const clientIds = args.outputs ? readOutputs(args.outputs, io.cwd) : undefined;
         const result = audit(data, model, catalog, { stack: stackNameOf(configFile), clientIds, now });
         out(args.format === "json" ? JSON.stringify(result, null, 2) : args.format === "markdown" ? renderMarkdown(result) : renderText(result));
         return auditExitCode(result);

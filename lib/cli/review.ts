@@ -4,9 +4,10 @@
  * 2 for invalid input (ref, repository, stack, either side's config), 0 otherwise.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { formatProblem, InputError } from "../errors";
-import { runAsProcess } from "./io";
+import { Io, processIo, runAsProcess } from "./io";
 import { renderReviewHtml } from "../review/html";
 import { renderMarkdown, renderText, stackGraph, summarize, summaryRows, toJson } from "../review/render";
 import { reviewChange, ReviewResult } from "../review/review";
@@ -34,7 +35,7 @@ function render(review: ReviewResult, format: (typeof FORMATS)[number]): string 
     return renderText(review);
 }
 
-export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
+export async function main(argv: string[], io: Pick<Io, "out" | "err" | "cwd"> = processIo()): Promise<number> {
     let values;
     try {
         values = parseArgs({
@@ -51,11 +52,11 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
             },
         }).values;
     } catch (e) {
-        console.error(`review: ${(e as Error).message}\n${USAGE}`);
+        io.err(`review: ${(e as Error).message}\n${USAGE}`);
         return 2;
     }
     if (values.help) {
-        console.log(USAGE);
+        io.out(USAGE);
         return 0;
     }
     const format = values.format as (typeof FORMATS)[number];
@@ -67,20 +68,20 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
             ? "name --stack or --all, not both"
             : undefined;
     if (wrong) {
-        console.error(`review: ${wrong}\n${USAGE}`);
+        io.err(`review: ${wrong}\n${USAGE}`);
         return 2;
     }
     let review: ReviewResult;
     try {
-        review = await reviewChange({ cwd, base: values.base!, stack: values.stack, program: values.program, policyConfig: values["policy-config"] });
+        review = await reviewChange({ cwd: io.cwd, base: values.base!, stack: values.stack, program: values.program, policyConfig: values["policy-config"] });
     } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        console.error(`review: invalid input:\n${e.problems.map(p => `  - ${formatProblem(p)}`).join("\n")}`);
+        io.err(`review: invalid input:\n${e.problems.map(p => `  - ${formatProblem(p)}`).join("\n")}`);
         return 2;
     }
     const text = render(review, format);
-    if (values.out) fs.writeFileSync(values.out, text + "\n");
-    else console.log(text);
+    if (values.out) fs.writeFileSync(path.resolve(io.cwd, values.out), text + "\n");
+    else io.out(text);
     return summarize(review).exitCode;
 }
 

@@ -11,7 +11,7 @@ import * as readline from "readline";
 import { parseArgs } from "util";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { formatProblem, InputError } from "../errors";
-import { runAsProcess } from "./io";
+import { Io, processIo, runAsProcess, UsageError } from "./io";
 import { PROJECT_ROOT, stackFiles, stackNameOf } from "../plan/plan";
 import { planInPool } from "../plan/pool";
 import { automationEngine, Engine, findPulumi } from "../rollout/engine";
@@ -33,8 +33,6 @@ const USAGE = `usage: npm run rollout -- --waves NAME=STACK[,STACK...] [--waves 
 exit codes: 0 done, 1 a stack failed or not confirmed, 2 invalid input or no Pulumi CLI`;
 
 export interface RolloutDeps {
-    out?: (text: string) => void;
-    err?: (text: string) => void;
     /** the Pulumi CLI (default: PulumiCommand.get(), the \`pulumi\` on PATH) */
     pulumi?: () => Promise<{ command: PulumiCommand } | { error: string }>;
     /** the offline plans (default: planInPool, as plan --all) */
@@ -42,8 +40,6 @@ export interface RolloutDeps {
     isTTY?: boolean;
     confirm?: (question: string) => Promise<boolean>;
 }
-
-class UsageError extends Error {}
 
 function parse(argv: string[]) {
     try {
@@ -69,13 +65,13 @@ function parse(argv: string[]) {
 
 type Args = ReturnType<typeof parse>;
 
-function checkOptions(args: Args, project: string): { parallel: number; policyConfig?: string; policyPack: string } {
+function checkOptions(args: Args, cwd: string, project: string): { parallel: number; policyConfig?: string; policyPack: string } {
     if (args.format !== "text" && args.format !== "json") throw new UsageError(`--format is "${args.format}"; use text or json`);
     if (!/^[1-9][0-9]*$/.test(args.parallel)) throw new UsageError(`--parallel is "${args.parallel}"; use a whole number of 1 or more`);
     if (!fs.existsSync(path.join(project, "Pulumi.yaml"))) throw new UsageError(`${project}: no Pulumi.yaml (run in the project folder, or pass --project)`);
-    const policyConfig = args["policy-config"] && path.resolve(args["policy-config"]);
+    const policyConfig = args["policy-config"] && path.resolve(cwd, args["policy-config"]);
     if (policyConfig && !fs.existsSync(policyConfig)) throw new UsageError(`--policy-config ${args["policy-config"]}: no such file`);
-    const policyPack = path.resolve(args["policy-pack"] ?? path.join(PROJECT_ROOT, "policies"));
+    const policyPack = path.resolve(cwd, args["policy-pack"] ?? path.join(PROJECT_ROOT, "policies"));
     if (!fs.existsSync(path.join(policyPack, "PulumiPolicy.yaml")))
         throw new UsageError(`--policy-pack ${policyPack}: no PulumiPolicy.yaml there (a policy pack folder, e.g. policies or dist/policy-pack)`);
     return { parallel: Number(args.parallel), policyConfig, policyPack };
@@ -148,9 +144,9 @@ function header(waves: Wave[], stacks: string[], args: Args): string[] {
 }
 
 /** Everything checked before the first plan: options, waves, state, confirmation mode, the CLI. */
-async function prepare(args: Args, deps: RolloutDeps) {
-    const project = path.resolve(args.project ?? process.cwd());
-    const options = checkOptions(args, project);
+async function prepare(args: Args, cwd: string, deps: RolloutDeps) {
+    const project = path.resolve(cwd, args.project ?? ".");
+    const options = checkOptions(args, cwd, project);
     const stacks = stackFiles(project).map(stackNameOf);
     const waves = resolveWaves(args.waves, stacks);
     const state = stateFor(args, project, waves);
@@ -165,9 +161,9 @@ async function prepare(args: Args, deps: RolloutDeps) {
     return { project, options, stacks, waves, state, engine };
 }
 
-export async function main(argv: string[], deps: RolloutDeps = {}): Promise<number> {
-    const out = deps.out ?? ((t: string) => console.log(t));
-    const err = deps.err ?? ((t: string) => console.error(t));
+export async function main(argv: string[], io: Pick<Io, "out" | "err" | "cwd"> = processIo(), deps: RolloutDeps = {}): Promise<number> {
+    const out = (t: string) => io.out(t);
+    const err = (t: string) => io.err(t);
     let prepared: Awaited<ReturnType<typeof prepare>>;
     let args: Args | undefined;
     try {
@@ -176,7 +172,7 @@ export async function main(argv: string[], deps: RolloutDeps = {}): Promise<numb
             out(USAGE);
             return 0;
         }
-        prepared = await prepare(args, deps);
+        prepared = await prepare(args, io.cwd, deps);
     } catch (e) {
         if (e instanceof InputError) err(`rollout: invalid input:\n${e.problems.map(p => `  - ${formatProblem(p)}`).join("\n")}`);
         else if (e instanceof UsageError) err(`rollout: ${e.message}${args ? "" : `\n${USAGE}`}`);

@@ -186,19 +186,18 @@ export function withDefaultProviders(recorded: RecordedResource[], opts: Pick<Po
     return { resources, providerOf };
 }
 
-export function runPolicies(policies: Policies, recorded: RecordedResource[], opts: PolicyRunOptions): { violations: Violation[]; errors: string[] } {
-    const config = opts.config ?? {};
-    const violations: Violation[] = [];
-    const errors: string[] = [];
-    const stackTags: ReadonlyMap<string, string> = new Map(Object.entries(opts.stackTags ?? {}));
+/** What a policy sees of one resource (type, props, URN, name, options, provider, isType/asType). */
+type Describe = (r: RecordedResource, state?: "inputs" | "outputs") => Omit<ResourceValidationArgs, "stackTags" | "getConfig" | "notApplicable">;
 
+/** The resources the engine would analyze (default providers included) and how each is shown to a policy. */
+function resourceDescriber(recorded: RecordedResource[], opts: PolicyRunOptions): { resources: RecordedResource[]; describe: Describe } {
     const { resources, providerOf: providerRecord } = withDefaultProviders(recorded, opts);
+    const propsOf = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") =>
+        unknownCheckingProxy(deserializeProperties({ toJavaScript: () => stripUndefined(r[state]) }, false));
     const providerOf = (r: RecordedResource) => {
         const ref = providerRecord(r);
         return ref ? { type: ref.type, props: propsOf(ref), urn: ref.urn, name: ref.name } : undefined;
     };
-    const propsOf = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") =>
-        unknownCheckingProxy(deserializeProperties({ toJavaScript: () => stripUndefined(r[state]) }, false));
     const optsOf = (r: RecordedResource) => ({
         protect: false,
         ignoreChanges: [],
@@ -213,7 +212,7 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
      * resource policies judge the inputs (Analyze), stack policies the outputs (AnalyzeStack: "the final outputs of each
      * resource", pulumi/pulumi pkg/resource/deploy/step_generator.go), where computed IDs are known after the step.
      */
-    const describe = (r: RecordedResource, state: "inputs" | "outputs" = "inputs") => {
+    const describe: Describe = (r, state = "inputs") => {
         const props = propsOf(r, state);
         return {
             type: r.type,
@@ -226,15 +225,40 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
             asType: ((cls: any) => (isTypeOf(r.type, cls) ? props : undefined)) as any,
         };
     };
-    const notApplicable = (reason?: string): never => {
-        throw new NotApplicable(reason);
-    };
+    return { resources, describe };
+}
 
-    const levelOf = (p: { name: string; enforcementLevel?: EnforcementLevel }): EnforcementLevel => {
-        const level = config[p.name]?.enforcementLevel ?? config[ALL]?.enforcementLevel ?? p.enforcementLevel ?? opts.packEnforcementLevel ?? "advisory";
-        return level === "remediate" ? "mandatory" : level;
-    };
-    const run = (p: { name: string }, level: EnforcementLevel, urn: string | undefined, fn: (report: ReportViolation) => unknown) => {
+/** Every resource with parent, dependencies and property dependencies resolved; built once, read by every stack policy. */
+function stackResourcesOf(resources: RecordedResource[], describe: Describe): PolicyResource[] {
+    // One node per registration, duplicates included: the engine refuses a duplicate URN, and the plan reports it,
+    // but nothing here may hide one of the two from the policies. References resolve to the first registration.
+    const list = resources.map(r => ({ ...describe(r, "outputs"), dependencies: [], propertyDependencies: {} }) as PolicyResource);
+    const nodes = new Map<string, PolicyResource>();
+    list.forEach((n, i) => {
+        if (!nodes.has(resources[i].urn)) nodes.set(resources[i].urn, n);
+    });
+    resources.forEach((r, i) => {
+        const n = list[i];
+        if (r.parent && nodes.has(r.parent)) n.parent = nodes.get(r.parent);
+        n.dependencies = r.dependencies.map(d => nodes.get(d)!).filter(Boolean);
+        for (const [k, deps] of Object.entries(r.propertyDependencies)) n.propertyDependencies[k] = deps.map(d => nodes.get(d)!).filter(Boolean);
+    });
+    return list;
+}
+
+/** A policy's level: the policy config's entry for it, then its `all` entry, the policy's own, the pack's; remediate is mandatory. */
+function enforcementLevelOf(
+    p: { name: string; enforcementLevel?: EnforcementLevel },
+    config: PolicyPackConfig,
+    packLevel?: EnforcementLevel,
+): EnforcementLevel {
+    const level = config[p.name]?.enforcementLevel ?? config[ALL]?.enforcementLevel ?? p.enforcementLevel ?? packLevel ?? "advisory";
+    return level === "remediate" ? "mandatory" : level;
+}
+
+/** Runs one validation as the engine does, turning its reports, a not-applicable, an unknown value or a failure into results. */
+function validationRunner(violations: Violation[], errors: string[]) {
+    return (p: { name: string }, level: EnforcementLevel, urn: string | undefined, fn: (report: ReportViolation) => unknown) => {
         // As the engine's report function: a message (and URN), or an object whose enforcementLevel overrides the policy's;
         // the structured fields beside the message (app, resource, permission, type, tier, approval) are kept for JSON.
         const report = (message: string | Finding, at?: string) => {
@@ -269,28 +293,22 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
             errors.push(`policy ${p.name} failed on ${urn ?? "the stack"}: ${(e as Error).message}`);
         }
     };
+}
 
-    /** Every resource with parent, dependencies and property dependencies resolved; built once, read by every stack policy. */
-    const policyResources = (): PolicyResource[] => {
-        // One node per registration, duplicates included: the engine refuses a duplicate URN, and the plan reports it,
-        // but nothing here may hide one of the two from the policies. References resolve to the first registration.
-        const list = resources.map(r => ({ ...describe(r, "outputs"), dependencies: [], propertyDependencies: {} }) as PolicyResource);
-        const nodes = new Map<string, PolicyResource>();
-        list.forEach((n, i) => {
-            if (!nodes.has(resources[i].urn)) nodes.set(resources[i].urn, n);
-        });
-        resources.forEach((r, i) => {
-            const n = list[i];
-            if (r.parent && nodes.has(r.parent)) n.parent = nodes.get(r.parent);
-            n.dependencies = r.dependencies.map(d => nodes.get(d)!).filter(Boolean);
-            for (const [k, deps] of Object.entries(r.propertyDependencies)) n.propertyDependencies[k] = deps.map(d => nodes.get(d)!).filter(Boolean);
-        });
-        return list;
+export function runPolicies(policies: Policies, recorded: RecordedResource[], opts: PolicyRunOptions): { violations: Violation[]; errors: string[] } {
+    const config = opts.config ?? {};
+    const violations: Violation[] = [];
+    const errors: string[] = [];
+    const stackTags: ReadonlyMap<string, string> = new Map(Object.entries(opts.stackTags ?? {}));
+    const { resources, describe } = resourceDescriber(recorded, opts);
+    const run = validationRunner(violations, errors);
+    const notApplicable = (reason?: string): never => {
+        throw new NotApplicable(reason);
     };
     let stackResources: PolicyResource[] | undefined;
 
     for (const policy of policies) {
-        const level = levelOf(policy);
+        const level = enforcementLevelOf(policy, config, opts.packEnforcementLevel);
         if (level === "disabled") continue;
         const getConfig = () => optionsOf(policy, config) as any;
         if ("validateResource" in policy && policy.validateResource) {
@@ -304,7 +322,7 @@ export function runPolicies(policies: Policies, recorded: RecordedResource[], op
         }
         if ("validateStack" in policy) {
             const stackPolicy = policy as StackValidationPolicy;
-            stackResources ??= policyResources();
+            stackResources ??= stackResourcesOf(resources, describe);
             const args: StackValidationArgs = { resources: stackResources, stackTags, getConfig, notApplicable };
             run(policy, level, undefined, report => stackPolicy.validateStack(args, report));
         }

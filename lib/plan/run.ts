@@ -83,17 +83,41 @@ function fromWire(v: unknown, secrets: { paths: SecretPath[]; mask?: boolean } =
     return v;
 }
 
-export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
-    const resources: RecordedResource[] = [];
-    const errors: string[] = [];
-    const strings: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.config)) {
-        if (v && typeof v === "object" && "secure" in (v as object)) continue; // encrypted values need the stack's key: not offline
-        strings[k] = typeof v === "string" ? v : JSON.stringify(v);
-    }
-    const projectName = opts.project ?? "entra-consent";
-    pulumi.runtime.setAllConfig(strings, []);
-    await pulumi.runtime.setMocks(opts.tenant, projectName, opts.stack, opts.preview ?? false);
+/** The record of one registration: the request as the engine receives it, and the tenant's answer. */
+function recordOf(req: any, resp: any): RecordedResource {
+    const secretInputs: SecretPath[] = [];
+    const inputs = fromWire(req.getObject()?.toJavaScript() ?? {}, { paths: secretInputs }) as Record<string, unknown>;
+    const secretOutputs: SecretPath[] = [];
+    // Bridged providers keep the resource ID in the state as `id`; the mock answers it beside the state.
+    const outputs = {
+        ...(resp.getId() ? { id: resp.getId() } : {}),
+        ...(fromWire(resp.getObject()?.toJavaScript() ?? {}, { paths: secretOutputs }) as Record<string, unknown>),
+    };
+    const propDeps: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+        propDeps[key] = deps.getUrnsList();
+    });
+    return {
+        urn: resp.getUrn(),
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() || undefined,
+        custom: req.getCustom(),
+        provider: req.getProvider() || undefined,
+        dependencies: req.getDependenciesList(),
+        propertyDependencies: propDeps,
+        inputs,
+        secretInputs,
+        outputs,
+        ...(secretOutputs.length ? { secretOutputs } : {}),
+        version: req.getVersion() || undefined,
+        retainOnDelete: req.getRetainondelete() || undefined,
+        ...(req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
+    };
+}
+
+/** Makes the mock monitor name URNs as the engine does, answer invokes cheaply and record every registration. */
+function instrumentMonitor(opts: RunOptions, projectName: string, resources: RecordedResource[], errors: string[]): void {
     const monitor = pulumi.runtime.getMonitor() as any;
     // The engine qualifies a child's type with every ancestor's (`TenantConsent$AppAccess$...`); the mock keeps only the
     // parent's. Name URNs as the engine does, so findings carry the URNs `pulumi preview --policy-pack` prints.
@@ -122,50 +146,21 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
         register(req, (err: any, resp: any) => {
             if (!err) {
-                const secretInputs: SecretPath[] = [];
-                const inputs = fromWire(req.getObject()?.toJavaScript() ?? {}, { paths: secretInputs }) as Record<string, unknown>;
-                const secretOutputs: SecretPath[] = [];
-                // Bridged providers keep the resource ID in the state as `id`; the mock answers it beside the state.
-                const outputs = {
-                    ...(resp.getId() ? { id: resp.getId() } : {}),
-                    ...(fromWire(resp.getObject()?.toJavaScript() ?? {}, { paths: secretOutputs }) as Record<string, unknown>),
-                };
-                const propDeps: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-                    propDeps[key] = deps.getUrnsList();
-                });
-                resources.push({
-                    urn: resp.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    parent: req.getParent() || undefined,
-                    custom: req.getCustom(),
-                    provider: req.getProvider() || undefined,
-                    dependencies: req.getDependenciesList(),
-                    propertyDependencies: propDeps,
-                    inputs,
-                    secretInputs,
-                    outputs,
-                    ...(secretOutputs.length ? { secretOutputs } : {}),
-                    version: req.getVersion() || undefined,
-                    retainOnDelete: req.getRetainondelete() || undefined,
-                    ...(req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
-                });
+                resources.push(recordOf(req, resp));
                 if (opts.handOver && resources.length >= opts.handOver.every) opts.handOver.records(resources.splice(0));
             } else {
                 errors.push(`${req.getType()}::${req.getName()}: ${err.message ?? err}`);
             }
             callback(err, resp);
         });
+}
 
-    // A failed registration rejects promises nobody awaits; collect them instead of crashing.
-    const onRejection = (reason: unknown) => {
-        const message = reason instanceof Error ? reason.message : String(reason);
-        if (!errors.some(e => e.includes(message.split("\n")[0]))) errors.push(message);
-    };
-    process.on("unhandledRejection", onRejection);
-    // Source positions and promise-leak traces are for the engine's diagnostics; offline nothing reads them,
-    // and capturing a source-mapped stack trace per resource and per promise is most of the runtime's cost.
+/**
+ * Turns off, for the run, what only the engine's process reads, and returns what puts it back: source positions and
+ * promise-leak traces are for the engine's diagnostics, and capturing a source-mapped stack trace per resource and per
+ * promise is most of the runtime's cost.
+ */
+function quietRuntime(): () => void {
     const resourceClass = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
     const stackTrace = resourceClass.stackTrace;
     const stackTraceLimit = Error.stackTraceLimit;
@@ -177,32 +172,59 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T> };
     const debuggablePromise = debuggable.debuggablePromise;
     debuggable.debuggablePromise = p => p;
-    let outputs: Record<string, unknown> = {};
-    try {
-        const program = path.resolve(opts.program);
-        delete require.cache[require.resolve(program)];
-        // The program's exports as it returned them (Outputs, with their secretness), not the stack's resolved values.
-        let exports: Record<string, unknown> = {};
-        await pulumi.runtime.runInPulumiStack(async () => {
-            const mod = require(program);
-            let exported = mod && mod.__esModule && "default" in mod ? mod.default : mod;
-            if (typeof exported === "function") exported = await exported();
-            exports = exported ?? {};
-            return exported;
-        });
-        await (pulumi.runtime as any).waitForRPCs?.();
-        // Stack outputs as the engine would store them (secrets wrapped, then masked here; unknowns as the sentinel).
-        const serialized = await pulumi.runtime.serializeProperties("outputs", exports, { keepOutputValues: false });
-        outputs = fromWire(serialized, { paths: [], mask: true }) as Record<string, unknown>;
-    } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        if (!errors.some(x => x.includes(message.split("\n")[0]))) errors.push(message);
-    } finally {
-        await new Promise(r => setImmediate(r));
-        process.off("unhandledRejection", onRejection);
+    return () => {
         resourceClass.stackTrace = stackTrace;
         debuggable.debuggablePromise = debuggablePromise;
         Error.stackTraceLimit = stackTraceLimit;
+    };
+}
+
+/** Runs the program in the mocked stack; returns its stack outputs as the engine would store them, secrets masked. */
+async function runInStack(program: string): Promise<Record<string, unknown>> {
+    delete require.cache[require.resolve(program)];
+    // The program's exports as it returned them (Outputs, with their secretness), not the stack's resolved values.
+    let exports: Record<string, unknown> = {};
+    await pulumi.runtime.runInPulumiStack(async () => {
+        const mod = require(program);
+        let exported = mod && mod.__esModule && "default" in mod ? mod.default : mod;
+        if (typeof exported === "function") exported = await exported();
+        exports = exported ?? {};
+        return exported;
+    });
+    await (pulumi.runtime as any).waitForRPCs?.();
+    // Stack outputs as the engine would store them (secrets wrapped, then masked here; unknowns as the sentinel).
+    const serialized = await pulumi.runtime.serializeProperties("outputs", exports, { keepOutputValues: false });
+    return fromWire(serialized, { paths: [], mask: true }) as Record<string, unknown>;
+}
+
+export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+    const resources: RecordedResource[] = [];
+    const errors: string[] = [];
+    const strings: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.config)) {
+        if (v && typeof v === "object" && "secure" in (v as object)) continue; // encrypted values need the stack's key: not offline
+        strings[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    const projectName = opts.project ?? "entra-consent";
+    pulumi.runtime.setAllConfig(strings, []);
+    await pulumi.runtime.setMocks(opts.tenant, projectName, opts.stack, opts.preview ?? false);
+    instrumentMonitor(opts, projectName, resources, errors);
+    const addError = (message: string) => {
+        if (!errors.some(e => e.includes(message.split("\n")[0]))) errors.push(message);
+    };
+    // A failed registration rejects promises nobody awaits; collect them instead of crashing.
+    const onRejection = (reason: unknown) => addError(reason instanceof Error ? reason.message : String(reason));
+    process.on("unhandledRejection", onRejection);
+    const restore = quietRuntime();
+    let outputs: Record<string, unknown> = {};
+    try {
+        outputs = await runInStack(path.resolve(opts.program));
+    } catch (e) {
+        addError(e instanceof Error ? e.message : String(e));
+    } finally {
+        await new Promise(r => setImmediate(r));
+        process.off("unhandledRejection", onRejection);
+        restore();
     }
     return { resources, outputs, errors, rejections: opts.tenant.rejections.map(r => ({ status: r.status, resource: r.resource, message: r.message })) };
 }
