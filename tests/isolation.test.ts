@@ -86,7 +86,7 @@ describe("class 8: the program cannot change what the policies read", () => {
     }
 
     // The job's id read below process.send (tamper.ts stealId): what the plan reads must still be resource records.
-    for (const route of ["chunk-not-records", "reply-not-records"]) {
+    for (const route of ["chunk-not-records", "chunk-sparse", "reply-not-records"]) {
         it(`fails closed, without throwing, when what is sent with the job's id is not resource records (${route})`, async () => {
             const plan = await planTampered([route]);
             assert.equal(exitCode(plan), 1);

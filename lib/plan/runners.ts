@@ -69,8 +69,7 @@ function isRunResult(r: unknown): r is RunResult {
     return (
         !!x &&
         !!x.run &&
-        Array.isArray(x.run.resources) &&
-        x.run.resources.every(isRecord) &&
+        areRecords(x.run.resources) &&
         Array.isArray(x.run.errors) &&
         Array.isArray(x.run.rejections) &&
         !!x.run.outputs &&
@@ -86,6 +85,13 @@ function isRunResult(r: unknown): r is RunResult {
 
 const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
 const isOptional = (x: unknown, is: (y: unknown) => boolean) => x === undefined || is(x);
+
+/** Whether every element is a record (holes too: a sparse array crosses the channel as one, and `every` skips them). */
+function areRecords(rs: unknown): rs is RecordedResource[] {
+    if (!Array.isArray(rs)) return false;
+    for (let i = 0; i < rs.length; i++) if (!isRecord(rs[i])) return false;
+    return true;
+}
 
 /** Whether a value sent as a resource record has the fields the plan reads (a malformed one would crash the plan). */
 function isRecord(r: unknown): r is RecordedResource {
@@ -185,7 +191,7 @@ export class ProgramRunners implements ProgramRunner {
         this.runners.push(runner);
         child.on("message", (reply: RunnerReply | RunnerRecords) => {
             const job = runner.job;
-            if (job && reply && reply.id === job.id && "records" in reply && Array.isArray(reply.records) && reply.records.every(isRecord)) {
+            if (job && reply && reply.id === job.id && "records" in reply && areRecords(reply.records)) {
                 for (const r of reply.records) job.records.push(r);
                 return;
             }
