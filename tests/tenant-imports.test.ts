@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { loadStack, planStack, PlanResult } from "../lib/plan/plan";
 import { encodeName } from "../lib/ids";
 import { T } from "../lib/resource-types";
-import { planImports, urnParts } from "../lib/tenant/imports";
+import { planImports, scopeChanges, urnParts } from "../lib/tenant/imports";
 import { catalog, DEV_STACK } from "./helpers";
 import { fixture } from "./tenant-helpers";
 
@@ -106,5 +106,19 @@ describe("import file for an existing tenant (lib/tenant/imports.ts)", () => {
         const e = fixture();
         e.applications = e.applications.filter(a => a.displayName !== "Contoso Orders API");
         assert.ok(!importsOf(e).notImported.some(n => /adopted app orders-api/.test(n.reason)), "an app that is not adopted is created whole");
+    });
+});
+
+// An imported grant is then updated to the program's scopes (PATCH replaces the scope string; Graph
+// "Update oAuth2PermissionGrant"): the plan must list both what the update adds and what it takes away.
+describe("scopeChanges: what the first update does to an imported grant", () => {
+    it("lists the program's scopes the grant lacks and the grant's scopes the program drops", () => {
+        assert.deepEqual(scopeChanges(["User.Read", "Mail.Read"], ["User.Read", "Directory.ReadWrite.All"]), {
+            add: ["Mail.Read"],
+            remove: ["Directory.ReadWrite.All"],
+        });
+    });
+    it("is empty when the scopes are the same in another order", () => {
+        assert.deepEqual(scopeChanges(["openid", "User.Read"], ["User.Read", "openid"]), { add: [], remove: [] });
     });
 });

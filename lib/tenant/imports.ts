@@ -66,115 +66,178 @@ export function urnParts(urn: string): { type: string; name: string } {
 const lower = (s: string) => s.toLowerCase();
 const COMPONENT = { registration: `${TYPE_PREFIX}:AppRegistration`, access: `${TYPE_PREFIX}:AppAccess`, external: `${TYPE_PREFIX}:ExternalPrincipal` };
 
-export function planImports(data: TenantExport, resources: PlannedResource[], model: ConsentModel, opts: ImportOptions = {}): ImportPlan {
-    const index = new TenantIndex(data);
-    const { spIdByKey, byName } = matchStackApps(model, index, opts.clientIds);
-    const appByAppId = new Map(data.applications.map(a => [lower(a.appId), a]));
-    const grantByKey = new Map(data.oauth2PermissionGrants.map(g => [`${lower(g.clientId)}|${lower(g.resourceId)}|${g.consentType}`, g]));
-    const assignmentByKey = new Map(data.appRoleAssignments.map(a => [`${lower(a.principalId)}|${lower(a.resourceId)}|${lower(a.appRoleId)}`, a]));
-    const appsByKey = new Map(model.apps.map(a => [a.key, a]));
-    const resourceSpId = (ref: ConsentModel["apps"][number]["delegated"][number]["resource"]) =>
-        ref.kind === "app" ? spIdByKey.get(ref.key) : index.spByAppId.get(lower(ref.appId))?.id.toLowerCase();
+/** What the first `pulumi up` changes in an imported grant: the program's scopes it lacks, and its scopes the program drops. */
+export function scopeChanges(want: string[], have: string[]): { add: string[]; remove: string[] } {
+    return { add: want.filter(s => !have.includes(s)), remove: have.filter(s => !want.includes(s)) };
+}
 
-    const plan: ImportPlan = { file: { nameTable: {}, resources: [] }, imports: [], updates: [], notImported: [], appsMatchedByName: byName };
-    const byUrn = new Map(resources.map(r => [r.urn, r]));
-    const existing = new Set(opts.existingUrns ?? []);
-    const fileNames = new Map<string, string>();
-    const used = new Set<string>();
+type Ref = ConsentModel["apps"][number]["delegated"][number]["resource"];
 
-    const idOf = (r: PlannedResource): string | undefined => {
+/** The import ID of each planned resource that exists in the tenant, one method per resource type. */
+class ImportIds {
+    private readonly index: TenantIndex;
+    private readonly spIdByKey: Map<string, string>;
+    readonly byName: string[];
+    private readonly appByAppId: Map<string, TenantExport["applications"][number]>;
+    private readonly grantByKey: Map<string, TenantExport["oauth2PermissionGrants"][number]>;
+    private readonly assignmentByKey: Map<string, TenantExport["appRoleAssignments"][number]>;
+    private readonly appsByKey: Map<string, ConsentModel["apps"][number]>;
+
+    constructor(
+        data: TenantExport,
+        model: ConsentModel,
+        clientIds: Record<string, string> | undefined,
+        private readonly updates: ImportPlan["updates"],
+    ) {
+        this.index = new TenantIndex(data);
+        const { spIdByKey, byName } = matchStackApps(model, this.index, clientIds);
+        this.spIdByKey = spIdByKey;
+        this.byName = byName;
+        this.appByAppId = new Map(data.applications.map(a => [lower(a.appId), a]));
+        this.grantByKey = new Map(data.oauth2PermissionGrants.map(g => [`${lower(g.clientId)}|${lower(g.resourceId)}|${g.consentType}`, g]));
+        this.assignmentByKey = new Map(data.appRoleAssignments.map(a => [`${lower(a.principalId)}|${lower(a.resourceId)}|${lower(a.appRoleId)}`, a]));
+        this.appsByKey = new Map(model.apps.map(a => [a.key, a]));
+    }
+
+    private resourceSpId(ref: Ref): string | undefined {
+        return ref.kind === "app" ? this.spIdByKey.get(ref.key) : this.index.spByAppId.get(lower(ref.appId))?.id.toLowerCase();
+    }
+
+    idOf(r: PlannedResource): string | undefined {
         const parent = r.parent ? urnParts(r.parent) : undefined;
         const key = parent?.name ?? "";
         switch (r.type) {
             case T.registration:
-            case T.application: {
-                if (parent?.type !== COMPONENT.registration) return undefined;
-                const sp = spIdByKey.get(key) && index.spById.get(spIdByKey.get(key)!);
-                const app = sp && appByAppId.get(lower(sp.appId));
-                return app && `/applications/${app.id}`;
-            }
-            case T.servicePrincipal: {
-                // the stack's own apps by their match; Microsoft and external apps by the client ID the program sends
-                const own = parent?.type === COMPONENT.registration || parent?.type === COMPONENT.external ? spIdByKey.get(key) : undefined;
-                const sp = own ? index.spById.get(own) : typeof r.inputs.clientId === "string" ? index.spByAppId.get(lower(r.inputs.clientId)) : undefined;
-                return sp && `/servicePrincipals/${sp.id}`;
-            }
-            case T.grant: {
-                const app = parent?.type === COMPONENT.access ? appsByKey.get(key) : undefined;
-                const request = app?.delegated.find(d => r.name === encodeName(key, "grant", d.resource.label));
-                const client = app && spIdByKey.get(app.key),
-                    res = request && resourceSpId(request.resource);
-                const grant = client && res ? grantByKey.get(`${client}|${res}|AllPrincipals`) : undefined;
-                if (!grant) return undefined;
-                const want = Array.isArray(r.inputs.claimValues) ? (r.inputs.claimValues as string[]) : request!.permissions.map(p => p.value);
-                const have = splitScopes(grant.scope);
-                const add = want.filter(s => !have.includes(s)),
-                    remove = have.filter(s => !want.includes(s));
-                if (add.length || remove.length) plan.updates.push({ urn: r.urn, name: r.name, id: `/oauth2PermissionGrants/${grant.id}`, add, remove });
-                return `/oauth2PermissionGrants/${grant.id}`;
-            }
-            case T.assignment: {
-                const app = parent?.type === COMPONENT.access ? appsByKey.get(key) : undefined;
-                const roleId = typeof r.inputs.appRoleId === "string" ? lower(r.inputs.appRoleId) : undefined;
-                const request = app?.application.find(a => a.permissions.some(p => p.id === roleId));
-                const permission = request?.permissions.find(p => p.id === roleId);
-                const client = app && spIdByKey.get(app.key),
-                    res = request && resourceSpId(request.resource);
-                if (!client || !res || !permission) return undefined;
-                // an API that existed before this stack may carry other role IDs than the derived ones: its role of that value
-                const role = index.spById.get(res)?.appRoles?.find(x => x.value === permission.value);
-                const a = assignmentByKey.get(`${client}|${res}|${lower(role?.id ?? permission.id)}`);
-                return a && `/servicePrincipals/${a.resourceId}/appRoleAssignedTo/${a.id}`;
-            }
+            case T.application:
+                return parent?.type === COMPONENT.registration ? this.applicationId(key) : undefined;
+            case T.servicePrincipal:
+                return this.servicePrincipalId(r, parent, key);
+            case T.grant:
+                return parent?.type === COMPONENT.access ? this.grantId(r, key) : undefined;
+            case T.assignment:
+                return parent?.type === COMPONENT.access ? this.assignmentId(r, key) : undefined;
             default:
                 return undefined;
         }
-    };
+    }
+
+    private applicationId(key: string): string | undefined {
+        const sp = this.spIdByKey.get(key) && this.index.spById.get(this.spIdByKey.get(key)!);
+        const app = sp && this.appByAppId.get(lower(sp.appId));
+        return app && `/applications/${app.id}`;
+    }
+
+    private servicePrincipalId(r: PlannedResource, parent: { type: string } | undefined, key: string): string | undefined {
+        // the stack's own apps by their match; Microsoft and external apps by the client ID the program sends
+        const own = parent?.type === COMPONENT.registration || parent?.type === COMPONENT.external ? this.spIdByKey.get(key) : undefined;
+        const sp = own ? this.index.spById.get(own) : typeof r.inputs.clientId === "string" ? this.index.spByAppId.get(lower(r.inputs.clientId)) : undefined;
+        return sp && `/servicePrincipals/${sp.id}`;
+    }
+
+    /** A tenant-wide grant of the same client and resource; the scopes the first update changes are noted in `updates`. */
+    private grantId(r: PlannedResource, key: string): string | undefined {
+        const app = this.appsByKey.get(key);
+        const request = app?.delegated.find(d => r.name === encodeName(key, "grant", d.resource.label));
+        const client = app && this.spIdByKey.get(app.key),
+            res = request && this.resourceSpId(request.resource);
+        const grant = client && res ? this.grantByKey.get(`${client}|${res}|AllPrincipals`) : undefined;
+        if (!grant) return undefined;
+        const want = Array.isArray(r.inputs.claimValues) ? (r.inputs.claimValues as string[]) : request!.permissions.map(p => p.value);
+        const { add, remove } = scopeChanges(want, splitScopes(grant.scope));
+        if (add.length || remove.length) this.updates.push({ urn: r.urn, name: r.name, id: `/oauth2PermissionGrants/${grant.id}`, add, remove });
+        return `/oauth2PermissionGrants/${grant.id}`;
+    }
+
+    private assignmentId(r: PlannedResource, key: string): string | undefined {
+        const app = this.appsByKey.get(key);
+        const roleId = typeof r.inputs.appRoleId === "string" ? lower(r.inputs.appRoleId) : undefined;
+        const request = app?.application.find(a => a.permissions.some(p => p.id === roleId));
+        const permission = request?.permissions.find(p => p.id === roleId);
+        const client = app && this.spIdByKey.get(app.key),
+            res = request && this.resourceSpId(request.resource);
+        if (!client || !res || !permission) return undefined;
+        // an API that existed before this stack may carry other role IDs than the derived ones: its role of that value
+        const role = this.index.spById.get(res)?.appRoles?.find(x => x.value === permission.value);
+        const a = this.assignmentByKey.get(`${client}|${res}|${lower(role?.id ?? permission.id)}`);
+        return a && `/servicePrincipals/${a.resourceId}/appRoleAssignedTo/${a.id}`;
+    }
+}
+
+/** The import file's entries: names unique in the file, each resource after its parent chain (components). */
+class ImportFileBuilder {
+    private readonly fileNames = new Map<string, string>();
+    private readonly used = new Set<string>();
+    private readonly byUrn: Map<string, PlannedResource>;
+    private readonly existing: Set<string>;
+
+    constructor(
+        private readonly file: PulumiImportFile,
+        resources: PlannedResource[],
+        existingUrns: string[] = [],
+    ) {
+        this.byUrn = new Map(resources.map(r => [r.urn, r]));
+        this.existing = new Set(existingUrns);
+    }
 
     /** The file's name for a resource, adding its parent chain (components) first. */
-    const entryFor = (urn: string, spec?: Omit<ImportSpec, "name" | "parent" | "logicalName" | "type">): string => {
-        const known = fileNames.get(urn);
+    entryFor(urn: string, spec?: Omit<ImportSpec, "name" | "parent" | "logicalName" | "type">): string {
+        const known = this.fileNames.get(urn);
         if (known) return known;
         const { type, name } = urnParts(urn);
         // unique in the file and a plain identifier for the code `pulumi import` generates; logicalName keeps the real name
         const base = (spec ? name : `${type.split(":").pop()}-${name}`).replace(/[^A-Za-z0-9_-]/g, "_");
         let fileName = base;
-        for (let i = 2; used.has(fileName); i++) fileName = `${base}_${i}`;
-        used.add(fileName);
-        if (existing.has(urn)) {
-            plan.file.nameTable[fileName] = urn;
-            fileNames.set(urn, fileName);
+        for (let i = 2; this.used.has(fileName); i++) fileName = `${base}_${i}`;
+        this.used.add(fileName);
+        if (this.existing.has(urn)) {
+            this.file.nameTable[fileName] = urn;
+            this.fileNames.set(urn, fileName);
             return fileName;
         }
-        const r = byUrn.get(urn);
+        const r = this.byUrn.get(urn);
         const parentUrn = r?.parent ?? undefined;
-        const parent = parentUrn && urnParts(parentUrn).type !== "pulumi:pulumi:Stack" ? entryFor(parentUrn) : undefined;
-        plan.file.resources.push({ type, name: fileName, logicalName: name, ...(parent ? { parent } : {}), ...(spec ?? { component: true as const }) });
-        fileNames.set(urn, fileName);
+        const parent = parentUrn && urnParts(parentUrn).type !== "pulumi:pulumi:Stack" ? this.entryFor(parentUrn) : undefined;
+        this.file.resources.push({ type, name: fileName, logicalName: name, ...(parent ? { parent } : {}), ...(spec ?? { component: true as const }) });
+        this.fileNames.set(urn, fileName);
         return fileName;
-    };
-
-    const adopted = new Set([T.registration, T.application, T.servicePrincipal, T.grant, T.assignment] as string[]);
-    const importedApps = new Set<string>();
-    for (const r of resources) {
-        if (!adopted.has(r.type)) continue;
-        const id = idOf(r);
-        if (!id) continue;
-        entryFor(r.urn, { id, ...(opts.azureadVersion ? { version: opts.azureadVersion } : {}) });
-        plan.imports.push({ urn: r.urn, type: r.type, name: r.name, id });
-        if (r.type === T.registration || r.type === T.application) importedApps.add(urnParts(r.parent!).name);
     }
-    // What an adopted app registration has besides (scopes, roles, URIs, API access, ...) is created by the first up,
-    // over what the app already has: say so instead of leaving it to a surprise or a 409.
+}
+
+const ADOPTED = new Set([T.registration, T.application, T.servicePrincipal, T.grant, T.assignment] as string[]);
+
+/**
+ * What an adopted app registration has besides (scopes, roles, URIs, API access, ...) is created by the first up,
+ * over what the app already has: say so instead of leaving it to a surprise or a 409.
+ */
+function notImportedOf(resources: PlannedResource[], importedApps: Set<string>): ImportPlan["notImported"] {
+    const out: ImportPlan["notImported"] = [];
     for (const r of resources) {
         const parent = r.parent ? urnParts(r.parent) : undefined;
-        if (!parent || adopted.has(r.type) || !r.type.startsWith("azuread:")) continue;
+        if (!parent || ADOPTED.has(r.type) || !r.type.startsWith("azuread:")) continue;
         if ((parent.type === COMPONENT.registration || parent.type === COMPONENT.access) && importedApps.has(parent.name)) {
-            plan.notImported.push({
+            out.push({
                 urn: r.urn,
                 reason: `${r.type.split(":").pop()} "${r.name}" of the adopted app ${parent.name} is not imported: the first \`pulumi up\` creates it on the existing app, next to or over what the app has (compare first)`,
             });
         }
     }
+    return out;
+}
+
+export function planImports(data: TenantExport, resources: PlannedResource[], model: ConsentModel, opts: ImportOptions = {}): ImportPlan {
+    const updates: ImportPlan["updates"] = [];
+    const ids = new ImportIds(data, model, opts.clientIds, updates);
+    const plan: ImportPlan = { file: { nameTable: {}, resources: [] }, imports: [], updates, notImported: [], appsMatchedByName: ids.byName };
+    const file = new ImportFileBuilder(plan.file, resources, opts.existingUrns);
+    const importedApps = new Set<string>();
+    for (const r of resources) {
+        if (!ADOPTED.has(r.type)) continue;
+        const id = ids.idOf(r);
+        if (!id) continue;
+        file.entryFor(r.urn, { id, ...(opts.azureadVersion ? { version: opts.azureadVersion } : {}) });
+        plan.imports.push({ urn: r.urn, type: r.type, name: r.name, id });
+        if (r.type === T.registration || r.type === T.application) importedApps.add(urnParts(r.parent!).name);
+    }
+    plan.notImported = notImportedOf(resources, importedApps);
     return plan;
 }
