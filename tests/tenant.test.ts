@@ -4,7 +4,7 @@ import * as path from "path";
 import { main as auditMain } from "../lib/cli/audit";
 import { InputError } from "../lib/errors";
 import { loadStack } from "../lib/plan/plan";
-import { audit, AuditResult, Finding, userConsentOf } from "../lib/tenant/audit";
+import { audit, AuditResult, Finding, sortFindings, userConsentOf } from "../lib/tenant/audit";
 import { jsonDepth, loadTenantExport, parseTenantExport, TenantExport } from "../lib/tenant/export";
 import { catalog, DEV_STACK, devConfig, runMain, spawnCli, tempDir, writeStack } from "./helpers";
 import { FIXTURE, fixture } from "./tenant-helpers";
@@ -388,5 +388,32 @@ describe("npm run audit (lib/cli/audit.ts, in-process)", () => {
         assert.equal(r.code, 2);
         assert.match(r.stderr, /did you mean "User.Read"/);
         assert.doesNotMatch(r.stderr, /\n\s+at /);
+    });
+});
+
+// The audit is read top-down (README "Start from an existing tenant", the table of kinds): the order must put what
+// is outside code before what is merely privileged, and tier 0 before what was not judged at all.
+describe("sortFindings: the audit report's order", () => {
+    const f = (kind: Finding["kind"], tier: Finding["tier"], client: string): Finding => ({
+        kind,
+        client,
+        resource: "microsoft-graph",
+        permissions: [],
+        type: "delegated",
+        tier,
+        detail: "",
+    });
+    it("orders by kind first, then the most privileged tier, findings not judged (null) last, then client", () => {
+        const sorted = sortFindings([
+            f("privileged", 0, "a"),
+            f("outside-code", null, "a"),
+            f("outside-code", 2, "b"),
+            f("outside-code", 0, "z"),
+            f("outside-code", 0, "c"),
+        ]);
+        assert.deepEqual(
+            sorted.map(x => `${x.kind}/${x.tier}/${x.client}`),
+            ["outside-code/0/c", "outside-code/0/z", "outside-code/2/b", "outside-code/null/a", "privileged/0/a"],
+        );
     });
 });

@@ -235,25 +235,31 @@ export function userConsentOf(assigned: string[]): { setting: UserConsentSetting
     return { setting: "custom", policies: self };
 }
 
-export function audit(data: TenantExport, model: ConsentModel, catalog: PermissionCatalog, opts: AuditOptions): AuditResult {
-    const index = new TenantIndex(data);
-    const tiers = new Tiers(catalog);
-    const { spIdByKey, unmatched, byName } = matchStackApps(model, index, opts.clientIds);
-    const keyBySp = new Map([...spIdByKey].map(([k, v]) => [v, k]));
-    const decl = declared(model, index, spIdByKey);
-    const findings: Finding[] = [];
-    const who = (spId: string) => {
-        const sp = index.spById.get(lower(spId));
-        return { name: keyBySp.get(lower(spId)) ?? index.label(sp, spId), appId: sp?.appId };
-    };
+/** What every finding rule reads: the tenant indexed, tiers, what the stack declares, and who each service principal is. */
+interface AuditContext {
+    index: TenantIndex;
+    tiers: Tiers;
+    decl: Declared;
+    /** service principal ID -> the stack's app key */
+    keyBySp: Map<string, string>;
+}
 
+/** A service principal as findings name it: the stack's app key, else its display name. */
+function who(ctx: AuditContext, spId: string): { name: string; appId?: string } {
+    const sp = ctx.index.spById.get(lower(spId));
+    return { name: ctx.keyBySp.get(lower(spId)) ?? ctx.index.label(sp, spId), appId: sp?.appId };
+}
+
+/** Delegated grants: outside code, scopes beyond code, privileged scopes (in code or not). */
+function grantFindings(data: TenantExport, ctx: AuditContext): Finding[] {
+    const findings: Finding[] = [];
     for (const g of data.oauth2PermissionGrants) {
-        const client = who(g.clientId),
-            resourceSp = index.spById.get(lower(g.resourceId)),
-            resource = who(g.resourceId);
+        const client = who(ctx, g.clientId),
+            resourceSp = ctx.index.spById.get(lower(g.resourceId)),
+            resource = who(ctx, g.resourceId);
         const scopes = splitScopes(g.scope);
         if (!scopes.length) continue; // an empty grant grants nothing
-        const tierOf = (values: string[]) => minTier(values.map(v => (resourceSp ? tiers.tier(resourceSp.appId, "delegated", v) : null)));
+        const tierOf = (values: string[]) => minTier(values.map(v => (resourceSp ? ctx.tiers.tier(resourceSp.appId, "delegated", v) : null)));
         const base = {
             client: client.name,
             clientAppId: client.appId,
@@ -262,7 +268,7 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
             type: "delegated" as const,
             consentType: g.consentType,
         };
-        const want = decl.grants.get(`${lower(g.clientId)}|${lower(g.resourceId)}|${g.consentType}`);
+        const want = ctx.decl.grants.get(`${lower(g.clientId)}|${lower(g.resourceId)}|${g.consentType}`);
         const who1 = g.consentType === "Principal" ? `one user (${g.principalId}) consented to` : "tenant-wide consent to";
         if (!want) {
             findings.push({
@@ -284,7 +290,7 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
                 });
         }
         const privileged = scopes.filter(s => {
-            const t = resourceSp ? tiers.tier(resourceSp.appId, "delegated", s) : null;
+            const t = resourceSp ? ctx.tiers.tier(resourceSp.appId, "delegated", s) : null;
             return t !== null && t <= 1;
         });
         if (privileged.length)
@@ -297,32 +303,35 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
                 detail: `${who1} ${privileged.join(" ")}`,
             });
     }
+    return findings;
+}
 
-    // Application permissions: assignments to service principals (users and groups assigned to app roles are not consent).
-    const assignmentGroups = new Map<
-        string,
-        {
-            client: string;
-            resource: string;
-            outside: string[];
-            privileged: string[];
-            privilegedInCode: boolean;
-            tiers: (Tier | null)[];
-            pTiers: (Tier | null)[];
-        }
-    >();
+/** One client's app role assignments on one resource: those outside code, those privileged. */
+interface AssignmentGroup {
+    client: string;
+    resource: string;
+    outside: string[];
+    privileged: string[];
+    privilegedInCode: boolean;
+    tiers: (Tier | null)[];
+    pTiers: (Tier | null)[];
+}
+
+/** Application permissions: assignments to service principals (users and groups assigned to app roles are not consent). */
+function assignmentGroups(data: TenantExport, ctx: AuditContext): Map<string, AssignmentGroup> {
+    const groups = new Map<string, AssignmentGroup>();
     for (const a of data.appRoleAssignments) {
         if (a.principalType && a.principalType !== "ServicePrincipal") continue;
-        const resourceSp = index.spById.get(lower(a.resourceId));
+        const resourceSp = ctx.index.spById.get(lower(a.resourceId));
         if (lower(a.appRoleId) === DEFAULT_ACCESS_ROLE) continue; // default access: no role claim, no permission
         const value = resourceSp?.appRoles?.find(r => lower(r.id) === lower(a.appRoleId))?.value ?? a.appRoleId;
-        const tier = resourceSp ? tiers.tier(resourceSp.appId, "application", value, a.appRoleId) : null;
-        const inCode = decl.assignments.has(`${lower(a.principalId)}|${lower(a.resourceId)}|${lower(a.appRoleId)}`);
+        const tier = resourceSp ? ctx.tiers.tier(resourceSp.appId, "application", value, a.appRoleId) : null;
+        const inCode = ctx.decl.assignments.has(`${lower(a.principalId)}|${lower(a.resourceId)}|${lower(a.appRoleId)}`);
         const key = `${lower(a.principalId)}|${lower(a.resourceId)}`;
-        let e = assignmentGroups.get(key);
+        let e = groups.get(key);
         if (!e) {
             e = { client: a.principalId, resource: a.resourceId, outside: [], privileged: [], privilegedInCode: true, tiers: [], pTiers: [] };
-            assignmentGroups.set(key, e);
+            groups.set(key, e);
         }
         if (!inCode) {
             e.outside.push(value);
@@ -334,9 +343,14 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
             e.privilegedInCode &&= inCode;
         }
     }
-    for (const e of assignmentGroups.values()) {
-        const client = who(e.client),
-            resource = who(e.resource);
+    return groups;
+}
+
+function assignmentFindings(data: TenantExport, ctx: AuditContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const e of assignmentGroups(data, ctx).values()) {
+        const client = who(ctx, e.client),
+            resource = who(ctx, e.resource);
         const base = { client: client.name, clientAppId: client.appId, resource: resource.name, resourceAppId: resource.appId, type: "application" as const };
         if (e.outside.length)
             findings.push({
@@ -356,56 +370,83 @@ export function audit(data: TenantExport, model: ConsentModel, catalog: Permissi
                 detail: `holds ${e.privileged.join(", ")}`,
             });
     }
+    return findings;
+}
 
-    for (const [spId, label] of decl.reliesOn) {
-        const sp = index.spById.get(spId);
+/** Service principals the stack relies on (its apps, their resources) that are disabled. */
+function disabledFindings(ctx: AuditContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const [spId, label] of ctx.decl.reliesOn) {
+        const sp = ctx.index.spById.get(spId);
+        const own = ctx.keyBySp.has(spId);
         if (sp?.accountEnabled === false)
             findings.push({
                 kind: "disabled",
-                client: keyBySp.get(spId) ?? null,
+                client: ctx.keyBySp.get(spId) ?? null,
                 clientAppId: sp.appId,
-                resource: keyBySp.has(spId) ? null : label,
-                resourceAppId: keyBySp.has(spId) ? undefined : sp.appId,
+                resource: own ? null : label,
+                resourceAppId: own ? undefined : sp.appId,
                 permissions: [],
                 type: null,
                 tier: null,
-                detail: `${index.label(sp, spId)} is disabled (accountEnabled false): no token is issued ${keyBySp.has(spId) ? "to" : "for"} it`,
+                detail: `${ctx.index.label(sp, spId)} is disabled (accountEnabled false): no token is issued ${own ? "to" : "for"} it`,
             });
     }
+    return findings;
+}
 
-    findings.push(...expiringCredentials(model, index, spIdByKey, opts));
-    findings.push(...consentSettings(model, data, index, spIdByKey));
-
+/** The report's order: by kind (FINDING_KINDS), then most privileged first (not judged last), then client and resource. Sorts in place. */
+export function sortFindings(findings: Finding[]): Finding[] {
     const rank: Record<FindingKind, number> = Object.fromEntries(FINDING_KINDS.map((k, i) => [k, i])) as Record<FindingKind, number>;
     const tierRank = (t: Tier | null) => (t === null ? 3 : t);
-    findings.sort(
+    return findings.sort(
         (a, b) =>
             rank[a.kind] - rank[b.kind] ||
             tierRank(a.tier) - tierRank(b.tier) ||
             String(a.client).localeCompare(String(b.client)) ||
             String(a.resource).localeCompare(String(b.resource)),
     );
+}
 
+function summaryOf(findings: Finding[], unmatched: string[], byName: string[]): AuditResult["summary"] {
     const summary = Object.fromEntries(FINDING_KINDS.map(k => [k, findings.filter(f => f.kind === k).length])) as unknown as AuditResult["summary"];
     summary.tier0OutsideCode = findings.filter(isTier0OutsideCode).length;
     summary.unmatchedApps = unmatched;
     summary.appsMatchedByName = byName;
+    return summary;
+}
+
+function tenantOf(data: TenantExport, model: ConsentModel): AuditResult["tenant"] {
     const assigned = data.authorizationPolicy?.defaultUserRolePermissions.permissionGrantPoliciesAssigned;
     return {
-        stack: opts.stack,
-        tenant: {
-            id: data.tenantId,
-            name: model.tenant.name,
-            exportedAt: data.exportedAt,
-            servicePrincipals: data.servicePrincipals.length,
-            grants: data.oauth2PermissionGrants.length,
-            appRoleAssignments: data.appRoleAssignments.length,
-            userConsent: assigned ? userConsentOf(assigned).setting : "unknown",
-            adminConsentRequests: data.adminConsentRequestPolicy ? (data.adminConsentRequestPolicy.isEnabled ? "enabled" : "disabled") : "unknown",
-        },
-        findings,
-        summary,
+        id: data.tenantId,
+        name: model.tenant.name,
+        exportedAt: data.exportedAt,
+        servicePrincipals: data.servicePrincipals.length,
+        grants: data.oauth2PermissionGrants.length,
+        appRoleAssignments: data.appRoleAssignments.length,
+        userConsent: assigned ? userConsentOf(assigned).setting : "unknown",
+        adminConsentRequests: data.adminConsentRequestPolicy ? (data.adminConsentRequestPolicy.isEnabled ? "enabled" : "disabled") : "unknown",
     };
+}
+
+export function audit(data: TenantExport, model: ConsentModel, catalog: PermissionCatalog, opts: AuditOptions): AuditResult {
+    const index = new TenantIndex(data);
+    const { spIdByKey, unmatched, byName } = matchStackApps(model, index, opts.clientIds);
+    const ctx: AuditContext = {
+        index,
+        tiers: new Tiers(catalog),
+        decl: declared(model, index, spIdByKey),
+        keyBySp: new Map([...spIdByKey].map(([k, v]) => [v, k])),
+    };
+    const findings = sortFindings([
+        ...grantFindings(data, ctx),
+        ...assignmentFindings(data, ctx),
+        ...disabledFindings(ctx),
+        ...expiringCredentials(model, index, spIdByKey, opts),
+        ...consentSettings(model, data, index, spIdByKey),
+    ]);
+    return { stack: opts.stack, tenant: tenantOf(data, model), findings, summary: summaryOf(findings, unmatched, byName) };
 }
 
 /** Exit 1 material: a tier-0 permission the tenant holds outside code (a grant no stack declares, or scopes beyond it). */
