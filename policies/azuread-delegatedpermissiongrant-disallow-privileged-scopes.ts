@@ -1,85 +1,95 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { policyOptions } from "./lib/config";
 import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
 import { judgeFinding, reportFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
-import { stackConsent } from "./lib/stack";
+import { Grant, StackConsent, stackConsent } from "./lib/stack";
 import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
 
 /**
- * Every route to delegated consent, by tier: tenant-wide grants, single-user grants, pre-authorizations (consent for
- * every user of that client) and tier-0 scopes that users may consent to themselves.
+ * Whether a delegated grant needs an approval: a tenant-wide (AllPrincipals) grant from tier 1 up, one user's grant at
+ * tier 0, and any grant whose principal or resource the pack cannot identify (fail closed).
  */
-export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
-    name,
-    description:
-        "Rejects every route to delegated consent by tier: tenant-wide (AllPrincipals) grants and pre-authorizations (consent for every user of that client, whether an app of the stack or a bare client ID) of tier-0 scopes, and of tier-1 scopes without an approval; single-user grants of tier-0 scopes without an approval; tier-0 scopes users may consent to themselves (requested by a client of the stack, or exposed by one of its APIs as `consent: user`) without an approval; grants whose principal or resource the pack cannot identify.",
-    enforcementLevel: "mandatory",
-    configSchema: tierPolicyConfigSchema("delegated"),
-    validateStack: (args, report) => {
-        const stack = stackConsent(args.resources, catalog);
-        const config = policyOptions<{ approvals: Approval[]; tiers: TierOverride[] }>(delegatedGrantDisallowPrivilegedScopes, args);
-        const ledger = new ApprovalLedger(config.approvals, tenantOf(undefined, args));
-        const overrides = new TierOverrides(config.tiers, catalog);
-        const subjectOf = (clientNames: string[], resourceNames: string[], value: string, id?: string): Subject => ({
-            type: "delegated",
-            clientNames,
-            resourceNames,
-            permissionNames: [value, ...(id ? [id] : [])],
-        });
+export function grantNeedsApproval(grant: { allPrincipals: boolean; effectiveTier: number; unidentified: boolean }): boolean {
+    return grant.unidentified || (grant.allPrincipals ? grant.effectiveTier <= 1 : grant.effectiveTier === 0);
+}
 
-        for (const g of stack.grants) {
+const subjectOf = (clientNames: string[], resourceNames: string[], value: string, id?: string): Subject => ({
+    type: "delegated",
+    clientNames,
+    resourceNames,
+    permissionNames: [value, ...(id ? [id] : [])],
+});
+
+/** One rule per route to delegated consent, each judged against the stack's approvals and tier overrides. */
+class ScopeJudge {
+    constructor(
+        private readonly stack: StackConsent,
+        private readonly args: StackValidationArgs,
+        private readonly report: ReportViolation,
+        readonly ledger: ApprovalLedger,
+        readonly overrides: TierOverrides,
+    ) {}
+
+    /** Tenant-wide and single-user grants; scopes known only after the write are a finding of their own. */
+    grants(): void {
+        for (const g of this.stack.grants) {
             if (g.valuesPending) {
-                reportFinding(report, {
+                reportFinding(this.report, {
                     urn: g.resource.urn,
                     app: g.client.label,
-                    resource: stack.resourceLabel(g.target),
+                    resource: this.stack.resourceLabel(g.target),
                     type: "delegated",
                     tier: null,
-                    message: `${g.client.label} is granted delegated permissions of ${stack.resourceLabel(g.target)} that are not known before the write (they come from another resource's outputs), so no policy can judge them before they exist. List the scopes as literal values.`,
+                    message: `${g.client.label} is granted delegated permissions of ${this.stack.resourceLabel(g.target)} that are not known before the write (they come from another resource's outputs), so no policy can judge them before they exist. List the scopes as literal values.`,
                 });
             }
             if (g.client.kind === "pending" || g.target.kind === "pending") continue;
-            const unidentified = unidentifiedText(g.client, g.target);
-            for (const value of g.values) {
-                const j = stack.judge(g.target, "delegated", value, { overrides, tenant: tenantOf(g.resource, args) });
-                const needsApproval = unidentified || (g.allPrincipals ? j.effectiveTier <= 1 : j.effectiveTier === 0);
-                const scope = g.allPrincipals ? "for every user in the tenant (AllPrincipals)" : "for one user";
-                const what = `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).`;
-                const fields = { app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", ...tierFields(j) };
-                if (!needsApproval) {
-                    noteLoweredTier(report, j, { urn: g.resource.urn, message: what, ...fields });
-                    continue;
-                }
-                const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
-                const verdict =
-                    g.allPrincipals && j.effectiveTier === 0
-                        ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
-                        : "This grant needs an approval.";
-                judgeFinding(report, {
-                    policy: name,
-                    ledger,
-                    subject: subjectOf(g.client.names, stack.resourceNames(g.target), j.value, j.id),
-                    tier0,
-                    tenant: tenantOf(g.resource, args),
-                    urn: g.resource.urn,
-                    message: `${what}${unidentified} ${verdict}${alternativeText(j)}`,
-                    fields,
-                });
-            }
+            for (const value of g.values) this.grantedScope(g, value);
         }
+    }
 
-        // Pre-authorization is consent for every user of that client: judged like a tenant-wide grant.
+    private grantedScope(g: Grant, value: string): void {
+        const { stack, args, report } = this;
+        const unidentified = unidentifiedText(g.client, g.target);
+        const j = stack.judge(g.target, "delegated", value, { overrides: this.overrides, tenant: tenantOf(g.resource, args) });
+        const scope = g.allPrincipals ? "for every user in the tenant (AllPrincipals)" : "for one user";
+        const what = `${g.client.label} is granted the ${j.resourceName} delegated permission ${j.value} ${scope} (${tierText(j)}).`;
+        const fields = { app: g.client.label, resource: stack.resourceLabel(g.target), type: "delegated", ...tierFields(j) };
+        if (!grantNeedsApproval({ allPrincipals: g.allPrincipals, effectiveTier: j.effectiveTier, unidentified: !!unidentified })) {
+            noteLoweredTier(report, j, { urn: g.resource.urn, message: what, ...fields });
+            return;
+        }
+        const tier0 = j.effectiveTier === 0 && (g.allPrincipals || !!unidentified);
+        const verdict =
+            g.allPrincipals && j.effectiveTier === 0
+                ? "A tenant-wide grant of a tier-0 scope lets the app do it for every user, administrators included: denied."
+                : "This grant needs an approval.";
+        judgeFinding(report, {
+            policy: name,
+            ledger: this.ledger,
+            subject: subjectOf(g.client.names, stack.resourceNames(g.target), j.value, j.id),
+            tier0,
+            tenant: tenantOf(g.resource, args),
+            urn: g.resource.urn,
+            message: `${what}${unidentified} ${verdict}${alternativeText(j)}`,
+            fields,
+        });
+    }
+
+    /** Pre-authorization is consent for every user of that client: judged like a tenant-wide grant. */
+    preAuthorizations(): void {
+        const { stack, args, report } = this;
         for (const p of stack.preAuthorizations) {
             if (!p.api) {
                 if (p.apiPending) continue;
                 judgeFinding(report, {
                     policy: name,
-                    ledger,
+                    ledger: this.ledger,
                     subject: subjectOf([p.clientId ?? "?"], ["?"], p.permissionIds[0] ?? "?"),
                     tier0: true,
                     tenant: tenantOf(p.resource, args),
@@ -97,7 +107,7 @@ export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
                 if (j.effectiveTier === 2) continue;
                 judgeFinding(report, {
                     policy: name,
-                    ledger,
+                    ledger: this.ledger,
                     subject: subjectOf(clientNames, p.api.names, j.value, j.id),
                     tier0: j.effectiveTier === 0,
                     tenant: tenantOf(p.resource, args),
@@ -107,15 +117,18 @@ export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
                 });
             }
         }
+    }
 
-        // Tier-0 scopes users may consent to themselves: requested by a client of the stack, or exposed by an API of it.
+    /** Tier-0 scopes users may consent to themselves, requested by a client of the stack. */
+    userConsentRequests(): void {
+        const { stack, args, report } = this;
         for (const r of stack.requests) {
             if (r.type !== "delegated" || !r.id || r.resource.kind === "pending" || r.resource.kind === "unidentified") continue;
-            const j = stack.judge(r.resource, "delegated", r.id, { overrides, tenant: tenantOf(r.client.registration, args) });
+            const j = stack.judge(r.resource, "delegated", r.id, { overrides: this.overrides, tenant: tenantOf(r.client.registration, args) });
             if (j.effectiveTier !== 0 || j.adminConsentRequired !== false) continue;
             judgeFinding(report, {
                 policy: name,
-                ledger,
+                ledger: this.ledger,
                 subject: subjectOf(r.client.names, stack.resourceNames(r.resource), j.value, j.id),
                 tier0: true,
                 tenant: tenantOf(r.client.registration, args),
@@ -124,12 +137,17 @@ export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
                 fields: { app: r.client.label, resource: stack.resourceLabel(r.resource), type: "delegated", ...tierFields(j) },
             });
         }
+    }
+
+    /** Tier-0 scopes an API of the stack exposes for user consent. */
+    userConsentScopes(): void {
+        const { stack, args, report } = this;
         for (const api of stack.apps) {
             for (const s of api.scopes.values()) {
                 if (s.adminOnly || (api.tiers.get(s.value) ?? 2) !== 0) continue;
                 judgeFinding(report, {
                     policy: name,
-                    ledger,
+                    ledger: this.ledger,
                     subject: subjectOf(api.names, api.names, s.value, s.id),
                     tier0: true,
                     tenant: tenantOf(api.registration, args),
@@ -139,7 +157,34 @@ export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
                 });
             }
         }
-        reportUnusedApprovals(report, name, ledger, knownPermissionNames(stack, "delegated"));
-        reportRefusedOverrides(report, name, overrides, tenantOf(undefined, args));
+    }
+}
+
+/**
+ * Every route to delegated consent, by tier: tenant-wide grants, single-user grants, pre-authorizations (consent for
+ * every user of that client) and tier-0 scopes that users may consent to themselves.
+ */
+export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
+    name,
+    description:
+        "Rejects every route to delegated consent by tier: tenant-wide (AllPrincipals) grants and pre-authorizations (consent for every user of that client, whether an app of the stack or a bare client ID) of tier-0 scopes, and of tier-1 scopes without an approval; single-user grants of tier-0 scopes without an approval; tier-0 scopes users may consent to themselves (requested by a client of the stack, or exposed by one of its APIs as `consent: user`) without an approval; grants whose principal or resource the pack cannot identify.",
+    enforcementLevel: "mandatory",
+    configSchema: tierPolicyConfigSchema("delegated"),
+    validateStack: (args, report) => {
+        const stack = stackConsent(args.resources, catalog);
+        const config = policyOptions<{ approvals: Approval[]; tiers: TierOverride[] }>(delegatedGrantDisallowPrivilegedScopes, args);
+        const judge = new ScopeJudge(
+            stack,
+            args,
+            report,
+            new ApprovalLedger(config.approvals, tenantOf(undefined, args)),
+            new TierOverrides(config.tiers, catalog),
+        );
+        judge.grants();
+        judge.preAuthorizations();
+        judge.userConsentRequests();
+        judge.userConsentScopes();
+        reportUnusedApprovals(report, name, judge.ledger, knownPermissionNames(stack, "delegated"));
+        reportRefusedOverrides(report, name, judge.overrides, tenantOf(undefined, args));
     },
 };

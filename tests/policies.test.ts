@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policies/all";
+import { grantNeedsApproval } from "../policies/azuread-delegatedpermissiongrant-disallow-privileged-scopes";
 import type { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Application } from "@pulumi/azuread/application";
@@ -708,5 +709,25 @@ describe("secrets in the plan", () => {
         assert.equal(cert.inputs.value, "[secret]");
         assert.doesNotMatch(JSON.stringify(plan) + renderText(plan), /not-for-your-eyes/);
         assert.equal(of(plan, CERT).length, 1);
+    });
+});
+
+// oauth2PermissionGrant (Microsoft Graph resource type): consentType AllPrincipals is every user of the tenant,
+// Principal one user. Tenant-wide is judged from tier 1 up, one user's grant only at tier 0; what the pack
+// cannot identify always needs an approval (fail closed).
+describe("grantNeedsApproval: which delegated grants need an approval", () => {
+    it("a tenant-wide grant from tier 1 up, one user's grant only at tier 0", () => {
+        const needs = (allPrincipals: boolean, effectiveTier: number) => grantNeedsApproval({ allPrincipals, effectiveTier, unidentified: false });
+        assert.deepEqual(
+            [0, 1, 2].map(t => needs(true, t)),
+            [true, true, false],
+        );
+        assert.deepEqual(
+            [0, 1, 2].map(t => needs(false, t)),
+            [true, false, false],
+        );
+    });
+    it("any grant whose principal or resource is unidentified, whatever its tier", () => {
+        assert.equal(grantNeedsApproval({ allPrincipals: false, effectiveTier: 2, unidentified: true }), true);
     });
 });
