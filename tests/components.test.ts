@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
+import { assignedMembers } from "../components/access";
 import { decodeName, exposedPermissionId } from "../lib/ids";
+import { AppModel, DEFAULT_ACCESS_ROLE_ID } from "../lib/model";
 import { PlanResult, planStack } from "../lib/plan/plan";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
@@ -241,5 +243,25 @@ describe("components: from another program (examples/in-code.ts)", () => {
             plan.violations.filter(v => v.enforcementLevel === "mandatory"),
             [],
         );
+    });
+});
+
+// "Assign users and groups to an application" (Microsoft Entra docs): an assignment without an app role uses the default
+// access role (ID 00000000-0000-0000-0000-000000000000); one to an app role carries that role's ID.
+describe("assignedMembers: who is assigned to an app and its roles", () => {
+    it("default access for the app's own users and groups, then each role's users and groups with the role's ID", () => {
+        const app = {
+            assignedTo: { users: ["u1"], groups: ["g1"] },
+            appRoles: [
+                { value: "Orders.Audit", id: "role-1", assignedTo: { users: ["u2"], groups: ["g2"] } },
+                { value: "Orders.Process", id: "role-2" },
+            ],
+        } as unknown as Pick<AppModel, "assignedTo" | "appRoles">;
+        assert.deepEqual(assignedMembers(app), [
+            { role: undefined, roleId: DEFAULT_ACCESS_ROLE_ID, principal: "u1" },
+            { role: undefined, roleId: DEFAULT_ACCESS_ROLE_ID, principal: "g1" },
+            { role: "Orders.Audit", roleId: "role-1", principal: "u2" },
+            { role: "Orders.Audit", roleId: "role-1", principal: "g2" },
+        ]);
     });
 });
