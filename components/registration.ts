@@ -2,7 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { ChildKind, encodeName, legacyName, suffixName } from "../lib/ids";
 import { ClientSecretConfig, secretSlots } from "../lib/credentials";
-import { AppModel } from "../lib/model";
+import { AppModel, ExposedPermission } from "../lib/model";
 import { REDIRECT_PLATFORM } from "../lib/redirects";
 import { ConsentPrincipal } from "./types";
 import { servicePrincipalName } from "../lib/ids";
@@ -51,6 +51,153 @@ export function clientSecrets(
 }
 
 /**
+ * A scope's inputs: `Admin` when it needs admin consent, and then no user-consent texts at all, so no consent prompt
+ * shows a user a scope they cannot consent to.
+ */
+export function permissionScopeArgs(applicationId: pulumi.Input<string>, scope: ExposedPermission): azuread.ApplicationPermissionScopeArgs {
+    return {
+        applicationId,
+        scopeId: scope.id,
+        value: scope.value,
+        type: scope.adminConsentRequired ? "Admin" : "User",
+        adminConsentDisplayName: scope.displayName,
+        adminConsentDescription: scope.description,
+        userConsentDisplayName: scope.adminConsentRequired ? undefined : scope.displayName,
+        userConsentDescription: scope.adminConsentRequired ? undefined : scope.description,
+    };
+}
+
+/** Creates AppRegistration's children, one method per kind, each named from config keys under `parent`. */
+class RegistrationChildren {
+    private readonly child: { parent: pulumi.Resource };
+
+    constructor(
+        private readonly name: string,
+        parent: pulumi.Resource,
+        private readonly app: AppModel,
+        private readonly adopted?: ReadonlySet<string>,
+    ) {
+        this.child = { parent };
+    }
+
+    // imported objects (entra-consent:adopted) are left in the tenant on delete, as principals.ts does for adopted ones
+    private retained(resourceName: string) {
+        return this.adopted?.has(resourceName) ? { retainOnDelete: true } : {};
+    }
+    // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
+    private named(kind: ChildKind, ...parts: string[]) {
+        return { name: encodeName(this.name, kind, ...parts), opts: { ...this.child, aliases: [{ name: legacyName(this.name, kind, ...parts) }] } };
+    }
+
+    registration(): azuread.ApplicationRegistration {
+        const { app } = this;
+        return new azuread.ApplicationRegistration(
+            suffixName(this.name, "registration"),
+            {
+                displayName: app.displayName,
+                signInAudience: app.signInAudience,
+                // The implicit grant puts tokens in URLs; authorization code with PKCE replaces it.
+                implicitAccessTokenIssuanceEnabled: false,
+                implicitIdTokenIssuanceEnabled: false,
+                requestedAccessTokenVersion: app.scopes.length || app.appRoles.length ? 2 : undefined,
+            },
+            { ...this.child, ...this.retained(suffixName(this.name, "registration")) },
+        );
+    }
+
+    redirectUris(applicationId: pulumi.Output<string>): void {
+        if (!this.app.redirectUris.length) return;
+        new azuread.ApplicationRedirectUris(
+            suffixName(this.name, "redirect-uris"),
+            { applicationId, type: REDIRECT_PLATFORM[this.app.kind], redirectUris: this.app.redirectUris },
+            this.child,
+        );
+    }
+
+    owners(applicationId: pulumi.Output<string>): void {
+        for (const owner of this.app.owners) {
+            const n = this.named("owner", owner);
+            new azuread.ApplicationOwner(n.name, { applicationId, ownerObjectId: owner }, n.opts);
+        }
+    }
+
+    /** The identifier URI of an app that exposes an API (default `api://<clientId>`). */
+    identifierUri(registration: azuread.ApplicationRegistration): pulumi.Output<string> | undefined {
+        const { app } = this;
+        if (!(app.scopes.length || app.appRoles.length || app.identifierUri)) return undefined;
+        const uri = app.identifierUri ?? pulumi.interpolate`api://${registration.clientId}`;
+        return new azuread.ApplicationIdentifierUri(suffixName(this.name, "identifier-uri"), { applicationId: registration.id, identifierUri: uri }, this.child)
+            .identifierUri;
+    }
+
+    scopes(applicationId: pulumi.Output<string>): pulumi.Resource[] {
+        return this.app.scopes.map(scope => {
+            const n = this.named("scope", scope.value);
+            return new azuread.ApplicationPermissionScope(n.name, permissionScopeArgs(applicationId, scope), n.opts);
+        });
+    }
+
+    appRoles(applicationId: pulumi.Output<string>): pulumi.Resource[] {
+        return this.app.appRoles.map(role => {
+            const n = this.named("role", role.value);
+            return new azuread.ApplicationAppRole(
+                n.name,
+                {
+                    applicationId,
+                    roleId: role.id,
+                    value: role.value,
+                    displayName: role.displayName,
+                    description: role.description,
+                    allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
+                },
+                n.opts,
+            );
+        });
+    }
+
+    clientSecret(applicationId: pulumi.Output<string>, now: Date): pulumi.Output<string> | undefined {
+        return this.app.clientSecret ? clientSecrets(this.name, applicationId, this.app.clientSecret, now, this.child) : undefined;
+    }
+
+    certificates(applicationId: pulumi.Output<string>): void {
+        for (const c of this.app.certificates) {
+            // a new kind of resource: no stack deployed before has it under a legacy name, so no alias
+            new azuread.ApplicationCertificate(
+                encodeName(this.name, "certificate", c.name),
+                { applicationId, type: "AsymmetricX509Cert", encoding: "pem", value: c.pem, endDate: c.endDate, startDate: c.startDate },
+                this.child,
+            );
+        }
+    }
+
+    federatedCredentials(applicationId: pulumi.Output<string>): void {
+        for (const f of this.app.federatedCredentials) {
+            const n = this.named("federated", f.name);
+            new azuread.ApplicationFederatedIdentityCredential(
+                n.name,
+                { applicationId, displayName: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences, description: f.description },
+                n.opts,
+            );
+        }
+    }
+
+    servicePrincipal(clientId: pulumi.Output<string>): azuread.ServicePrincipal {
+        const { app } = this;
+        return new azuread.ServicePrincipal(
+            servicePrincipalName(this.name),
+            {
+                clientId,
+                owners: app.owners.length ? app.owners : undefined,
+                // Only set when on, so the service principals of stacks deployed before keep their inputs.
+                appRoleAssignmentRequired: app.assignmentRequired || undefined,
+                tags: consentTags(app),
+            },
+            { ...this.child, ...this.retained(servicePrincipalName(this.name)) },
+        );
+    }
+}
+
+/**
  * An app registered in this tenant: its registration, redirect URIs, owners, the API it exposes
  * (identifier URI, scopes, app roles, with stable IDs from the model) and its service principal.
  * Approvals are not here: they live in AppAccess, so that apps may reference each other both ways.
@@ -68,128 +215,20 @@ export class AppRegistration extends pulumi.ComponentResource implements Consent
     /** `now` decides the rotation period of client secrets (lib/credentials.ts); tests pass one */
     constructor(name: string, args: { app: AppModel; adopted?: ReadonlySet<string>; now?: Date }, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:AppRegistration`, name, {}, opts);
-        // imported objects (entra-consent:adopted) are left in the tenant on delete, as principals.ts does for adopted ones
-        const retained = (resourceName: string) => (args.adopted?.has(resourceName) ? { retainOnDelete: true } : {});
-        const { app } = args;
-        const child = { parent: this };
-        // Names that cannot collide for distinct configs (lib/ids.ts); the alias keeps resources of stacks deployed before.
-        const named = (kind: ChildKind, ...parts: string[]) => ({
-            name: encodeName(name, kind, ...parts),
-            opts: { ...child, aliases: [{ name: legacyName(name, kind, ...parts) }] },
-        });
-        this.key = app.key;
-
-        const registration = new azuread.ApplicationRegistration(
-            suffixName(name, "registration"),
-            {
-                displayName: app.displayName,
-                signInAudience: app.signInAudience,
-                // The implicit grant puts tokens in URLs; authorization code with PKCE replaces it.
-                implicitAccessTokenIssuanceEnabled: false,
-                implicitIdTokenIssuanceEnabled: false,
-                requestedAccessTokenVersion: app.scopes.length || app.appRoles.length ? 2 : undefined,
-            },
-            { ...child, ...retained(suffixName(name, "registration")) },
-        );
+        this.key = args.app.key;
+        // registration order is part of the contract (plan JSON lists resources in it): keep it
+        const children = new RegistrationChildren(name, this, args.app, args.adopted);
+        const registration = children.registration();
         this.clientId = registration.clientId;
         this.applicationId = registration.id;
-
-        if (app.redirectUris.length) {
-            new azuread.ApplicationRedirectUris(
-                suffixName(name, "redirect-uris"),
-                {
-                    applicationId: registration.id,
-                    type: REDIRECT_PLATFORM[app.kind],
-                    redirectUris: app.redirectUris,
-                },
-                child,
-            );
-        }
-        for (const owner of app.owners) {
-            const n = named("owner", owner);
-            new azuread.ApplicationOwner(n.name, { applicationId: registration.id, ownerObjectId: owner }, n.opts);
-        }
-        if (app.scopes.length || app.appRoles.length || app.identifierUri) {
-            const uri = app.identifierUri ?? pulumi.interpolate`api://${registration.clientId}`;
-            const identifierUri = new azuread.ApplicationIdentifierUri(
-                suffixName(name, "identifier-uri"),
-                { applicationId: registration.id, identifierUri: uri },
-                child,
-            );
-            this.identifierUri = identifierUri.identifierUri;
-        }
-        for (const scope of app.scopes) {
-            const n = named("scope", scope.value);
-            this.exposedPermissionResources.push(
-                new azuread.ApplicationPermissionScope(
-                    n.name,
-                    {
-                        applicationId: registration.id,
-                        scopeId: scope.id,
-                        value: scope.value,
-                        type: scope.adminConsentRequired ? "Admin" : "User",
-                        adminConsentDisplayName: scope.displayName,
-                        adminConsentDescription: scope.description,
-                        userConsentDisplayName: scope.adminConsentRequired ? undefined : scope.displayName,
-                        userConsentDescription: scope.adminConsentRequired ? undefined : scope.description,
-                    },
-                    n.opts,
-                ),
-            );
-        }
-        for (const role of app.appRoles) {
-            const n = named("role", role.value);
-            this.exposedPermissionResources.push(
-                new azuread.ApplicationAppRole(
-                    n.name,
-                    {
-                        applicationId: registration.id,
-                        roleId: role.id,
-                        value: role.value,
-                        displayName: role.displayName,
-                        description: role.description,
-                        allowedMemberTypes: role.members!.map(m => (m === "application" ? "Application" : "User")),
-                    },
-                    n.opts,
-                ),
-            );
-        }
-        if (app.clientSecret) this.clientSecret = clientSecrets(name, registration.id, app.clientSecret, args.now ?? new Date(), child);
-        for (const c of app.certificates) {
-            // a new kind of resource: no stack deployed before has it under a legacy name, so no alias
-            new azuread.ApplicationCertificate(
-                encodeName(name, "certificate", c.name),
-                { applicationId: registration.id, type: "AsymmetricX509Cert", encoding: "pem", value: c.pem, endDate: c.endDate, startDate: c.startDate },
-                child,
-            );
-        }
-        for (const f of app.federatedCredentials) {
-            const n = named("federated", f.name);
-            new azuread.ApplicationFederatedIdentityCredential(
-                n.name,
-                {
-                    applicationId: registration.id,
-                    displayName: f.name,
-                    issuer: f.issuer,
-                    subject: f.subject,
-                    audiences: f.audiences,
-                    description: f.description,
-                },
-                n.opts,
-            );
-        }
-        const sp = new azuread.ServicePrincipal(
-            servicePrincipalName(name),
-            {
-                clientId: registration.clientId,
-                owners: app.owners.length ? app.owners : undefined,
-                // Only set when on, so the service principals of stacks deployed before keep their inputs.
-                appRoleAssignmentRequired: app.assignmentRequired || undefined,
-                tags: consentTags(app),
-            },
-            { ...child, ...retained(servicePrincipalName(name)) },
-        );
-        this.servicePrincipalObjectId = sp.objectId;
+        children.redirectUris(registration.id);
+        children.owners(registration.id);
+        this.identifierUri = children.identifierUri(registration);
+        this.exposedPermissionResources.push(...children.scopes(registration.id), ...children.appRoles(registration.id));
+        this.clientSecret = children.clientSecret(registration.id, args.now ?? new Date());
+        children.certificates(registration.id);
+        children.federatedCredentials(registration.id);
+        this.servicePrincipalObjectId = children.servicePrincipal(registration.clientId).objectId;
 
         this.registerOutputs({
             clientId: this.clientId,

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { assignedMembers } from "../components/access";
+import { permissionScopeArgs } from "../components/registration";
 import { decodeName, exposedPermissionId } from "../lib/ids";
-import { AppModel, DEFAULT_ACCESS_ROLE_ID } from "../lib/model";
+import { AppModel, DEFAULT_ACCESS_ROLE_ID, ExposedPermission } from "../lib/model";
 import { PlanResult, planStack } from "../lib/plan/plan";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
@@ -263,5 +264,23 @@ describe("assignedMembers: who is assigned to an app and its roles", () => {
             { role: "Orders.Audit", roleId: "role-1", principal: "u2" },
             { role: "Orders.Audit", roleId: "role-1", principal: "g2" },
         ]);
+    });
+});
+
+// Microsoft Graph "permissionScope resource type": `type` is "User" (users may consent) or "Admin"; the
+// userConsent* texts are what a user's consent prompt shows, so an admin-only scope gets none.
+describe("permissionScopeArgs: a scope's consent type", () => {
+    const scope = (adminConsentRequired: boolean) =>
+        ({ id: "scope-1", value: "Orders.Read", displayName: "Read orders", description: "Read your orders", adminConsentRequired }) as ExposedPermission;
+    it("an admin-consent scope is type Admin with no user-consent texts", () => {
+        const a = permissionScopeArgs("app-1", scope(true));
+        assert.deepEqual(
+            [a.type, a.userConsentDisplayName, a.userConsentDescription, a.adminConsentDisplayName],
+            ["Admin", undefined, undefined, "Read orders"],
+        );
+    });
+    it("a user-consent scope is type User and shows users the same texts", () => {
+        const a = permissionScopeArgs("app-1", scope(false));
+        assert.deepEqual([a.type, a.userConsentDisplayName, a.userConsentDescription, a.scopeId], ["User", "Read orders", "Read your orders", "scope-1"]);
     });
 });
