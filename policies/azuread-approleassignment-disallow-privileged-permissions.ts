@@ -1,12 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { policyOptions } from "./lib/config";
-import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
+import { Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
 import { judgeFinding, reportFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { stackConsent } from "./lib/stack";
-import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
+import { noteLoweredTier, reportRefusedOverrides, tierPolicyConfig, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-approleassignment-disallow-privileged-permissions";
 /** The app role ID of an app's default access (apps without roles assign users and groups to it). */
@@ -25,9 +24,7 @@ export const appRoleAssignmentDisallowPrivilegedPermissions: StackValidationPoli
     configSchema: tierPolicyConfigSchema("application"),
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const config = policyOptions<{ approvals: Approval[]; tiers: TierOverride[] }>(appRoleAssignmentDisallowPrivilegedPermissions, args);
-        const ledger = new ApprovalLedger(config.approvals, tenantOf(undefined, args));
-        const overrides = new TierOverrides(config.tiers, catalog);
+        const { ledger, overrides } = tierPolicyConfig(appRoleAssignmentDisallowPrivilegedPermissions, args, catalog);
         for (const a of stack.assignments) {
             if (a.appRolePending) {
                 // The engine judges the stack on its final outputs, after the steps: a permission nobody can read before the

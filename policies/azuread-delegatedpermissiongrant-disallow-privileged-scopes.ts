@@ -1,12 +1,11 @@
 import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { policyOptions } from "./lib/config";
-import { Approval, ApprovalLedger, Subject } from "./lib/approvals";
+import { ApprovalLedger, Subject } from "./lib/approvals";
 import { catalog } from "./lib/catalog";
 import { alternativeText, tierFields, tierText, unidentifiedText } from "./lib/describe";
 import { judgeFinding, reportFinding, reportUnusedApprovals, tenantOf } from "./lib/findings";
 import { knownPermissionNames } from "./lib/known";
 import { Grant, StackConsent, stackConsent } from "./lib/stack";
-import { noteLoweredTier, reportRefusedOverrides, TierOverride, TierOverrides, tierPolicyConfigSchema } from "./lib/tiers";
+import { noteLoweredTier, reportRefusedOverrides, TierOverrides, tierPolicyConfig, tierPolicyConfigSchema } from "./lib/tiers";
 
 const name = "azuread-delegatedpermissiongrant-disallow-privileged-scopes";
 
@@ -172,14 +171,8 @@ export const delegatedGrantDisallowPrivilegedScopes: StackValidationPolicy = {
     configSchema: tierPolicyConfigSchema("delegated"),
     validateStack: (args, report) => {
         const stack = stackConsent(args.resources, catalog);
-        const config = policyOptions<{ approvals: Approval[]; tiers: TierOverride[] }>(delegatedGrantDisallowPrivilegedScopes, args);
-        const judge = new ScopeJudge(
-            stack,
-            args,
-            report,
-            new ApprovalLedger(config.approvals, tenantOf(undefined, args)),
-            new TierOverrides(config.tiers, catalog),
-        );
+        const { ledger, overrides } = tierPolicyConfig(delegatedGrantDisallowPrivilegedScopes, args, catalog);
+        const judge = new ScopeJudge(stack, args, report, ledger, overrides);
         judge.grants();
         judge.preAuthorizations();
         judge.userConsentRequests();

@@ -12,11 +12,12 @@
  * names no catalog permission, lowers tier 0 without the flag, or repeats another for the same tenant is refused: an
  * input error offline (lib/plan/policies.ts), and under the engine it is ignored and reported as an advisory finding.
  */
-import { PolicyConfigSchema, ReportViolation } from "@pulumi/policy";
+import { PolicyConfigSchema, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { CatalogPermission, CatalogResource, effectiveTier, PermissionCatalog, PermissionType, Tier } from "../../lib/catalog";
 import { closest } from "../../lib/suggest";
-import { approvalSchema, approvalsConfigSchema, sameName } from "./approvals";
-import { Finding, reportFinding } from "./findings";
+import { Approval, ApprovalLedger, approvalSchema, approvalsConfigSchema, sameName } from "./approvals";
+import { policyOptions } from "./config";
+import { Finding, reportFinding, tenantOf } from "./findings";
 
 export interface TierOverride {
     /** the tenant ID the override applies to: never another one */
@@ -137,6 +138,19 @@ export class TierOverrides {
         if (!tenant) return undefined;
         return this.resolved.find(x => samePermission(x, resource, permission) && sameName(x.override.tenant, tenant))?.override;
     }
+}
+
+/**
+ * What a tier policy (tierPolicyConfigSchema) reads from its config for one stack validation: its approvals, scoped to
+ * the stack's tenant, and its tier overrides.
+ */
+export function tierPolicyConfig(
+    policy: { configSchema?: PolicyConfigSchema },
+    args: StackValidationArgs,
+    catalog: PermissionCatalog,
+): { ledger: ApprovalLedger; overrides: TierOverrides } {
+    const config = policyOptions<{ approvals: Approval[]; tiers: TierOverride[] }>(policy, args);
+    return { ledger: new ApprovalLedger(config.approvals, tenantOf(undefined, args)), overrides: new TierOverrides(config.tiers, catalog) };
 }
 
 /** By identity of the data, not of the objects: the catalog a policy judges with may be another instance of the same file. */
