@@ -8,7 +8,7 @@
 import * as path from "path";
 import { PermissionCatalog } from "../catalog";
 import { RunResult, RunTask, runTask } from "./run";
-import type { ProgramRunner, RunnerReply } from "./runners";
+import { notPlainData, ProgramRunner, RunnerReply, taskClock } from "./runners";
 
 export class InProcessRunner implements ProgramRunner {
     private last: Promise<unknown> = Promise.resolve();
@@ -24,12 +24,7 @@ export class InProcessRunner implements ProgramRunner {
     close(): void {}
 
     private async runNow(task: RunTask): Promise<RunnerReply> {
-        const started = performance.now();
-        const cpu = process.cpuUsage();
-        const stats = () => {
-            const used = process.cpuUsage(cpu);
-            return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, rssBytes: process.memoryUsage().rss };
-        };
+        const stats = taskClock();
         let result: RunResult;
         try {
             this.catalog ??= PermissionCatalog.load();
@@ -40,7 +35,7 @@ export class InProcessRunner implements ProgramRunner {
         try {
             return { id: "in-process", result: structuredClone(result), stats: stats() };
         } catch (e) {
-            return { id: "in-process", error: `the program's results are not plain data: ${(e as Error).message}`, stats: stats() };
+            return { id: "in-process", error: notPlainData((e as Error).message), stats: stats() };
         }
     }
 }

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { PermissionCatalog } from "../catalog";
 import { PlanResult, planStack } from "./plan";
-import { ProgramRunner, runnerArgs, TaskStats } from "./runners";
+import { NO_STATS, ProgramRunner, runnerArgs, TaskStats } from "./runners";
 
 export type { TaskStats };
 export interface PlanTask {
@@ -31,7 +31,7 @@ const IN_FLIGHT = 3;
 
 /** One stack of a pool: planned and judged in the calling process (a plan worker, or the test suite's own). */
 export async function planTask(task: PlanTask, runners?: ProgramRunner): Promise<PlanTaskResult> {
-    let stats: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
+    let stats = NO_STATS;
     try {
         const plan = await planStack({ ...task, catalog: PermissionCatalog.load(), runners, onStats: s => (stats = s) });
         return { task, plan, stats };
@@ -67,7 +67,7 @@ export async function planInPool(
         inFlight: IN_FLIGHT,
         execArgv: runnerArgs(),
         onResult: opts.onResult,
-        crashed: (task, code) => ({ task, error: `the plan process exited with code ${code}`, stats: { wallMs: 0, cpuMs: 0, rssBytes: 0 } }),
+        crashed: (task, code) => ({ task, error: `the plan process exited with code ${code}`, stats: NO_STATS }),
     });
 }
 

@@ -33,7 +33,20 @@ export interface RunnerReply {
 }
 
 const WORKER = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
-const NO_STATS: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
+export const NO_STATS: TaskStats = { wallMs: 0, cpuMs: 0, rssBytes: 0 };
+
+/** Starts measuring a task in this process; the function returns its wall time, CPU and the process's peak memory so far. */
+export function taskClock(): () => TaskStats {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    return () => {
+        const used = process.cpuUsage(cpu);
+        return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, rssBytes: process.resourceUsage().maxRSS * 1024 };
+    };
+}
+
+/** Why a run's results were refused: what a program produced does not cross a process boundary as data. */
+export const notPlainData = (why: string): string => `the program's results are not plain data: ${why}`;
 
 /** What runs programs for the plan: processes (ProgramRunners), or this process for the test suite (lib/plan/in-process.ts). */
 export interface ProgramRunner {

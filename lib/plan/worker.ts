@@ -4,7 +4,7 @@
  */
 import { PermissionCatalog } from "../catalog";
 import { RecordedResource, runTask } from "./run";
-import type { RunnerRecords, RunnerReply, RunnerRequest } from "./runners";
+import { notPlainData, RunnerRecords, RunnerReply, RunnerRequest, taskClock } from "./runners";
 
 /** Records per message while the program runs (lib/plan/run.ts handOver): about a megabyte each. */
 const RECORDS_PER_MESSAGE = 500;
@@ -15,8 +15,7 @@ const catalog = PermissionCatalog.load();
 const send = process.send!.bind(process);
 
 process.on("message", async ({ id, task }: RunnerRequest) => {
-    const started = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
+    const stats = taskClock();
     let reply: Omit<RunnerReply, "stats">;
     let notData: string | undefined;
     const records = (batch: RecordedResource[]) => {
@@ -28,21 +27,16 @@ process.on("message", async ({ id, task }: RunnerRequest) => {
     };
     try {
         const result = await runTask(task, catalog, { every: RECORDS_PER_MESSAGE, records });
-        reply = notData === undefined ? { id, result } : { id, error: `the program's results are not plain data: ${notData}` };
+        reply = notData === undefined ? { id, result } : { id, error: notPlainData(notData) };
     } catch (e) {
         reply = { id, error: (e as Error).message };
     }
-    const used = process.cpuUsage(cpu);
-    const stats = {
-        wallMs: Number(process.hrtime.bigint() - started) / 1e6,
-        cpuMs: (used.user + used.system) / 1000,
-        rssBytes: process.resourceUsage().maxRSS * 1024,
-    };
+    const measured = stats();
     try {
-        send({ ...reply, stats } satisfies RunnerReply);
+        send({ ...reply, stats: measured } satisfies RunnerReply);
     } catch (e) {
         // Only data crosses to the plan (structured clone): a value that is not data is the program's error.
-        send({ id, error: `the program's results are not plain data: ${(e as Error).message}`, stats } satisfies RunnerReply);
+        send({ id, error: notPlainData((e as Error).message), stats: measured } satisfies RunnerReply);
     }
 });
 // The plan's process went away: nothing is left to run for.
