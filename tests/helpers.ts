@@ -60,17 +60,19 @@ export async function runMain(
     return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
+/** How `npm run NAME` starts a CLI of lib/cli: node with tsx's loader, in `cwd`, without npm's INIT_CWD. */
+export function cliProcess(name: string, argv: string[], cwd = PROJECT_ROOT): { args: string[]; options: { cwd: string; env: NodeJS.ProcessEnv } } {
+    const env = { ...process.env };
+    delete env.INIT_CWD;
+    return { args: ["--require", require.resolve("tsx/cjs"), path.join(PROJECT_ROOT, "lib", "cli", `${name}.ts`), ...argv], options: { cwd, env } };
+}
+
 /**
  * Runs a CLI of lib/cli (plan, diagnose, ...) as a process, as `npm run NAME` does (tsx's loader, from the project folder): what only a
  * process shows, its exit code and that nothing prints a stack trace. Once per CLI: a process costs a second or more.
  */
 export function spawnCli(name: string, argv: string[], cwd = PROJECT_ROOT): CliResult {
-    const env = { ...process.env };
-    delete env.INIT_CWD;
-    const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(PROJECT_ROOT, "lib", "cli", `${name}.ts`), ...argv], {
-        cwd,
-        env,
-        encoding: "utf8",
-    });
+    const { args, options } = cliProcess(name, argv, cwd);
+    const r = spawnSync(process.execPath, args, { ...options, encoding: "utf8" });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -13,8 +13,7 @@ import { policies } from "../policies/all";
 import { runPolicies } from "../lib/plan/policies";
 import { runProgram } from "../lib/plan/run";
 import { SimulatedTenant } from "../lib/sim/tenant";
-import { PROJECT_ROOT } from "../lib/plan/plan";
-import { catalog, devConfig, runMain, tempDir, TENANT_ID } from "./helpers";
+import { catalog, cliProcess, devConfig, runMain, tempDir, TENANT_ID } from "./helpers";
 import { mandatoryOf, of, planDev, writePolicyConfig } from "./policy-helpers";
 import { main as tiersMain } from "../lib/cli/tiers";
 
@@ -446,10 +445,8 @@ describe("issue 8, class 5: npm run tiers", () => {
     const config = (tiers: unknown[]) => writePolicyConfig({ [APP_TIERS]: { tiers } });
 
     it("runs as a process once: a reader that stops early (`| head`) ends it with exit 0, not an EPIPE stack trace", async () => {
-        const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(PROJECT_ROOT, "lib", "cli", "tiers.ts")], {
-            cwd: PROJECT_ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const { args, options } = cliProcess("tiers", []);
+        const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
         let stderr = "";
         child.stderr.on("data", d => (stderr += d));
         const first = await new Promise<string>(resolve => child.stdout.once("data", d => resolve(String(d))));
